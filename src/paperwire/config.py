@@ -1,0 +1,140 @@
+"""Settings, built once at the edge from environment variables (prefix ``PAPERWIRE_``).
+
+Nothing here runs at import time: ``load_settings(os.environ)`` is called by the CLI
+(and by tests with a dict of their own) and the result is passed down.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from paperwire.errors import ConfigError
+
+PREFIX = "PAPERWIRE_"
+DEV_SECRET = "dev-insecure-secret-key"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting paperwire reads. Each field is ``PAPERWIRE_<FIELD NAME IN CAPITALS>``."""
+
+    data_dir: Path = Path("./paperwire-data")
+    database_url: str = ""
+    secret_key: str = DEV_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+    site_name: str = "paperwire"
+    timezone: str = "UTC"
+    daily_policy: str = "submitted"
+    daily_categories: tuple[str, ...] = ("cs.LG", "cs.CL", "cs.CV", "cs.AI")
+    page_size: int = 30
+    # ingest
+    arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_min_interval: float = 3.0
+    arxiv_max_retries: int = 5
+    arxiv_timeout: float = 60.0
+    contact_email: str = "admin@example.org"
+    daily_steps: tuple[str, ...] = ("arxiv", "index", "digest")
+    # search
+    embedder: str = "package"
+    model_dir: Path | None = None
+    # community
+    submissions_per_day: int = 5
+    login_failures_per_hour: int = 100
+    # email
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_tls: str = "none"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "paperwire <digest@localhost>"
+    mail_rate: float = 10.0
+    mailer: str = "smtp"
+    debug: bool = False
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file the database URL names."""
+        url = self.database_url
+        if not url.startswith("sqlite:///"):
+            raise ConfigError(f"Setting PAPERWIRE_DATABASE_URL={url!r} is not a sqlite:/// URL.")
+        return Path(url.removeprefix("sqlite:///"))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def env_name(name: str) -> str:
+    """The environment variable that sets the field ``name``."""
+    return PREFIX + name.upper()
+
+
+def setting_names() -> list[str]:
+    """Every environment variable paperwire reads, in declaration order."""
+    return [env_name(f.name) for f in fields(Settings)]
+
+
+def _convert(name: str, raw: str, default: object) -> object:
+    try:
+        if isinstance(default, bool):
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError("expected true or false")
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, tuple):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if isinstance(default, Path) or name == "model_dir":
+            return Path(raw) if raw else None
+    except ValueError as exc:
+        raise ConfigError(f"Setting {env_name(name)}={raw!r} is invalid: {exc}.") from exc
+    return raw
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Build Settings from an environment mapping; raise ConfigError naming a bad variable."""
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = environ.get(env_name(f.name))
+        if raw is not None:
+            values[f.name] = _convert(f.name, raw, f.default)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    data_dir = settings.data_dir
+    if not settings.database_url:
+        settings = replace(settings, database_url=f"sqlite:///{data_dir / 'paperwire.db'}")
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"Setting PAPERWIRE_TIMEZONE={settings.timezone!r} is not a time zone.") from exc
+    if settings.daily_policy not in {"submitted", "categories"}:
+        raise ConfigError("Setting PAPERWIRE_DAILY_POLICY must be 'submitted' or 'categories'.")
+    if settings.smtp_tls not in {"none", "starttls", "tls"}:
+        raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
+    if not settings.base_url.startswith(("http://", "https://")):
+        raise ConfigError("Setting PAPERWIRE_BASE_URL must start with http:// or https://.")
+    if settings.secret_key == DEV_SECRET and not settings.debug and _is_public(settings.base_url):
+        raise ConfigError(
+            "Setting PAPERWIRE_SECRET_KEY is missing: set it to a long random string "
+            f"(for example {secrets.token_urlsafe(32)!r}) before serving a public site."
+        )
+
+
+def _is_public(base_url: str) -> bool:
+    host = base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+    return host not in {"127.0.0.1", "localhost", "::1", "[::1]"}

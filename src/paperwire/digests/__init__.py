@@ -1,0 +1,1 @@
+"""Email digests: build (pure), render (templates), outbox and SMTP sending."""

@@ -1,0 +1,35 @@
+"""Errors raised by services; the web and CLI layers map them to responses."""
+
+from __future__ import annotations
+
+
+class PaperwireError(Exception):
+    """Base class of every error paperwire raises on purpose."""
+
+
+class NotFound(PaperwireError):
+    """The thing asked for does not exist."""
+
+
+class Conflict(PaperwireError):
+    """The request clashes with what is already stored (a duplicate, a race)."""
+
+
+class InvalidInput(PaperwireError):
+    """Input was malformed; the message names the field and what was wrong."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PermissionDenied(PaperwireError):
+    """The caller may not do this."""
+
+
+class SourceError(PaperwireError):
+    """An outside source (arXiv, a file) failed or sent something unusable."""
+
+
+class ConfigError(PaperwireError):
+    """A setting is missing or has a value that cannot be used."""

@@ -1,0 +1,1 @@
+"""Keyword index, embedder, vector index and hybrid fusion."""

@@ -1,0 +1,1 @@
+"""Use cases: the only layer that combines storage, search, sources and mail."""

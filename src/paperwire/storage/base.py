@@ -1,0 +1,75 @@
+"""The Store protocol: what services need from storage, independent of the engine.
+
+Each capability has its own protocol (catalog, ingest, search, community, digests); ``Store``
+combines them. SQLite implements it in ``sqlite.py``; a PostgreSQL implementation only has to
+provide the same methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Any, Protocol
+
+from paperwire.models import (
+    DailyEntry,
+    DailySubmission,
+    ImportReport,
+    IncomingPaper,
+    Organization,
+    Paper,
+    UpsertResult,
+)
+
+
+class Transaction(Protocol):
+    """An open write transaction; ``execute`` runs one portable SQL statement."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+
+class CatalogStore(Protocol):
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
+
+    def close(self) -> None: ...
+
+    def upsert_papers(self, incoming: Sequence[IncomingPaper]) -> UpsertResult: ...
+
+    def get_paper(self, paper_id: str) -> Paper | None: ...
+
+    def get_papers(self, paper_ids: Sequence[str]) -> list[Paper]: ...
+
+    def resolve_alias(self, old_id: str) -> str | None: ...
+
+    def list_papers(self, *, offset: int, limit: int) -> list[Paper]: ...
+
+    def count_papers(self) -> int: ...
+
+    def iter_papers_since(self, row_seq: int, batch: int = 1000) -> Iterator[tuple[int, Paper]]: ...
+
+    def add_daily_submission(self, submission: DailySubmission) -> bool: ...
+
+    def list_daily(
+        self, start: date, end: date, *, sort: str, offset: int, limit: int
+    ) -> list[DailyEntry]: ...
+
+    def count_daily(self, start: date, end: date) -> int: ...
+
+    def daily_days(self) -> tuple[date | None, date | None]: ...
+
+    def neighbour_day(self, day: date, direction: int) -> date | None: ...
+
+    def upsert_organization(self, org: Organization) -> None: ...
+
+    def get_organization(self, name: str) -> Organization | None: ...
+
+    def attach_paper_organization(self, paper_id: str, org_name: str) -> None: ...
+
+    def log_import(self, report: ImportReport, location: str) -> None: ...
+
+    def stats(self) -> dict[str, int]: ...
+
+
+class Store(CatalogStore, Protocol):
+    """Everything paperwire stores. Later capabilities add their protocols as bases here."""

@@ -1,0 +1,95 @@
+"""Conversions between stored rows and domain objects (pure; shared by SQL stores)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from paperwire.models import Author, DailyEntry, Organization, Paper
+
+
+def dt_to_text(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def text_to_dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def authors_to_json(authors: tuple[Author, ...]) -> str:
+    return json.dumps(
+        [{"name": a.name, "hidden": a.hidden, "user": a.user} for a in authors],
+        ensure_ascii=False,
+    )
+
+
+def json_to_authors(text: str) -> tuple[Author, ...]:
+    return tuple(
+        Author(name=a["name"], hidden=bool(a.get("hidden")), user=a.get("user"))
+        for a in json.loads(text)
+    )
+
+
+def row_to_paper(row: Mapping[str, Any]) -> Paper:
+    org = None
+    if row["org_name"] is not None:
+        org = Organization(row["org_name"], row["org_fullname"], row["org_avatar"])
+    return Paper(
+        id=row["id"],
+        version=row["version"],
+        title=row["title"],
+        summary=row["summary"],
+        authors=json_to_authors(row["authors_json"]),
+        author_count=row["author_count"],
+        categories=tuple(c for c in row["categories"].split(" ") if c),
+        published_at=text_to_dt(row["published_at"]),
+        updated_at=text_to_dt(row["updated_at"]),
+        pdf_url=row["pdf_url"],
+        github_repo=row["github_repo"],
+        github_stars=row["github_stars"],
+        project_page=row["project_page"],
+        ai_keywords=tuple(json.loads(row["ai_keywords_json"])),
+        imported_upvotes=row["imported_upvotes"],
+        upvotes=row["upvotes"],
+        num_comments=row["num_comments"],
+        withdrawn_at=text_to_dt(row["withdrawn_at"]),
+        organization=org,
+        source=row["source"],
+    )
+
+
+def row_to_daily(row: Mapping[str, Any]) -> DailyEntry:
+    submitted_at = text_to_dt(row["d_submitted_at"])
+    assert submitted_at is not None
+    return DailyEntry(
+        paper=row_to_paper(row),
+        day=date.fromisoformat(row["d_day"]),
+        submitted_at=submitted_at,
+        submitted_by=row["d_submitted_by"],
+    )
+
+
+def paper_columns(paper: Paper, title_key: str) -> dict[str, Any]:
+    """The stored columns of a paper (without counters the community owns)."""
+    return {
+        "id": paper.id,
+        "version": paper.version,
+        "title": paper.title,
+        "title_key": title_key,
+        "summary": paper.summary,
+        "authors_json": authors_to_json(paper.authors),
+        "author_count": max(paper.author_count, len(paper.authors)),
+        "categories": " ".join(paper.categories),
+        "published_at": dt_to_text(paper.published_at),
+        "updated_at": dt_to_text(paper.updated_at),
+        "pdf_url": paper.pdf_url,
+        "github_repo": paper.github_repo,
+        "github_stars": paper.github_stars,
+        "project_page": paper.project_page,
+        "ai_keywords_json": json.dumps(list(paper.ai_keywords), ensure_ascii=False),
+        "imported_upvotes": paper.imported_upvotes,
+        "withdrawn_at": dt_to_text(paper.withdrawn_at),
+        "source": paper.source,
+    }

@@ -1,0 +1,9 @@
+"""The SQLite Store: one class made of one part per capability."""
+
+from __future__ import annotations
+
+from paperwire.storage.sqlite_catalog import SqliteCatalog
+
+
+class SqliteStore(SqliteCatalog):
+    """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""

@@ -1,0 +1,1 @@
+"""The web application: create_app and its routes."""
