@@ -1,0 +1,9 @@
+"""CLI commands of the community capability."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(main: click.Group) -> None:
+    """Add this capability's commands to the main group."""

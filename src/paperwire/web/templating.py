@@ -1,0 +1,40 @@
+"""Jinja2 environment (autoescaping on) and the ``render`` helper used by every page route."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from paperwire.web import mathtext
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("paperwire.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["math"] = mathtext.render_math_html
+    env.filters["authors_short"] = mathtext.render_authors_short
+    return env
+
+
+def render(request: Request, template: str, context: dict[str, Any],
+           status: int = 200) -> HTMLResponse:
+    ctx = request.app.state.ctx
+    page_context = {
+        "request": request,
+        "settings": ctx.settings,
+        "site_name": ctx.settings.site_name,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        **context,
+    }
+    html = environment().get_template(template).render(page_context)
+    return HTMLResponse(html, status_code=status)
