@@ -119,7 +119,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     merged: int = 0
+    error_count: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    MAX_KEPT_ERRORS = 1000
+
+    def error(self, location: str, reason: str) -> None:
+        """Count a bad record; keep the first MAX_KEPT_ERRORS for the report."""
+        self.error_count += 1
+        if len(self.errors) < self.MAX_KEPT_ERRORS:
+            self.errors.append(RecordError(location, reason))
 
     def add(self, result: UpsertResult) -> None:
         self.inserted += result.inserted

@@ -2,8 +2,109 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+from pathlib import Path
+
 import click
+
+from paperwire.cli.context import CliContext, cli_errors, pass_cli
+from paperwire.models import ImportReport
+from paperwire.services import catalog
+
+DEMO_YEAR = 2025  # the year the demo page was captured: its dates without a year are 2025
+
+
+def echo_report(report: ImportReport) -> None:
+    """Print each bad record to stderr and a JSON summary to stdout."""
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    if report.error_count > len(report.errors):
+        click.echo(f"... and {report.error_count - len(report.errors)} more errors", err=True)
+    click.echo(json.dumps({"source": report.source, "read": report.read,
+                           "inserted": report.inserted, "updated": report.updated,
+                           "unchanged": report.unchanged, "merged": report.merged,
+                           "errors": report.error_count}))
+
+
+def finish_import(report: ImportReport) -> None:
+    """Report, then exit with status 1 when any record was bad (the good ones are stored)."""
+    echo_report(report)
+    if report.error_count:
+        raise click.ClickException(f"{report.error_count} records could not be imported")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import papers from a file (streaming, idempotent, errors reported per record)."""
+
+
+@import_group.command("hf")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_cli
+@cli_errors
+def import_hf(cli: CliContext, file: Path) -> None:
+    """The HF papers API JSON: a daily_papers or search response, or a list of papers."""
+    finish_import(catalog.import_file(cli.store, cli.settings, "hf", file))
+
+
+@import_group.command("hf-page")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--year", type=int, default=None,
+              help="Year of dates written without one (default: the current year).")
+@pass_cli
+@cli_errors
+def import_hf_page(cli: CliContext, file: Path, year: int | None) -> None:
+    """The plain-text dump of a Daily Papers page."""
+    finish_import(catalog.import_file(cli.store, cli.settings, "hf-page", file, year=year))
+
+
+@click.command()
+@pass_cli
+@cli_errors
+def stats(cli: CliContext) -> None:
+    """Print one JSON object of counts."""
+    click.echo(json.dumps(catalog.stats(cli.store), sort_keys=True))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_cli
+@cli_errors
+def serve(cli: CliContext, host: str, port: int) -> None:
+    """Serve the configured catalog."""
+    run_server(cli, host, port)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_cli
+@cli_errors
+def demo(cli: CliContext, host: str, port: int) -> None:
+    """Load the demo corpus into an empty catalog, then serve the site."""
+    cli.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if cli.store.count_papers() == 0:
+        data = resources.files("paperwire") / "data"
+        with resources.as_file(data / "demo-page.txt") as page, \
+                resources.as_file(data / "demo-hf.json") as hf:
+            for fmt, path, year in (("hf-page", page, DEMO_YEAR), ("hf", hf, None)):
+                echo_report(catalog.import_file(cli.store, cli.settings, fmt, path, year=year))
+    click.echo(f"paperwire demo: http://{host}:{port}/ ({cli.store.count_papers()} papers)")
+    run_server(cli, host, port)
+
+
+def run_server(cli: CliContext, host: str, port: int) -> None:
+    import uvicorn
+
+    from paperwire.web.app import create_app
+
+    app = create_app(cli.settings, cli.store, **cli.build_extras())
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def register(main: click.Group) -> None:
     """Add this capability's commands to the main group."""
+    for command in (import_group, stats, serve, demo):
+        main.add_command(command)

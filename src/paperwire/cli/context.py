@@ -41,6 +41,10 @@ class CliContext:
             self._store = open_store(self.settings)
         return self._store
 
+    def build_extras(self) -> dict[str, Any]:
+        """Concrete capability objects (sources, embedder, mailer) chosen from settings."""
+        return dict(self.extras)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -66,6 +66,14 @@ def merge_columns(old: sqlite3.Row, new: dict[str, Any], fill_only: bool) -> dic
     return merged
 
 
+def _daily_where(start: date, end: date, submitter: str | None) -> tuple[str, list[Any]]:
+    where, params = "d.day >= ? AND d.day <= ?", [start.isoformat(), end.isoformat()]
+    if submitter is not None:
+        where += " AND d.submitted_by = ?"
+        params.append(submitter)
+    return where, params
+
+
 class SqliteCatalog(SqliteBase):
     # -- papers ----------------------------------------------------------------------
     def upsert_papers(self, incoming: Sequence[IncomingPaper]) -> UpsertResult:
@@ -202,15 +210,20 @@ class SqliteCatalog(SqliteBase):
             return bool(cur.rowcount)
 
     def list_daily(self, start: date, end: date, *, sort: str, offset: int,
-                   limit: int) -> list[DailyEntry]:
+                   limit: int, submitter: str | None = None) -> list[DailyEntry]:
         order = DAILY_SORTS.get(sort, DAILY_SORTS["upvotes"])
-        rows = self.query(DAILY_SELECT + f" WHERE d.day >= ? AND d.day <= ? ORDER BY {order}"
-                          " LIMIT ? OFFSET ?", (start.isoformat(), end.isoformat(), limit, offset))
+        where, params = _daily_where(start, end, submitter)
+        rows = self.query(DAILY_SELECT + f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                          [*params, limit, offset])
         return [row_to_daily(r) for r in rows]
 
-    def count_daily(self, start: date, end: date) -> int:
-        return int(self.scalar("SELECT COUNT(*) FROM daily_submissions WHERE day >= ? AND day <= ?",
-                               (start.isoformat(), end.isoformat())))
+    def count_daily(self, start: date, end: date, submitter: str | None = None) -> int:
+        where, params = _daily_where(start, end, submitter)
+        return int(self.scalar(f"SELECT COUNT(*) FROM daily_submissions d WHERE {where}", params))
+
+    def get_daily_entry(self, paper_id: str) -> DailyEntry | None:
+        row = self.query_one(DAILY_SELECT + " WHERE d.paper_id = ?", (paper_id,))
+        return None if row is None else row_to_daily(row)
 
     def daily_days(self) -> tuple[date | None, date | None]:
         row = self.query_one("SELECT MIN(day), MAX(day) FROM daily_submissions")
@@ -252,7 +265,7 @@ class SqliteCatalog(SqliteBase):
                 "INSERT INTO import_log (source, location, started_at, finished_at, records_read,"
                 " inserted, updated, errors, error_sample) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (report.source, location, utc_now(), utc_now(), report.read, report.inserted,
-                 report.updated, len(report.errors), sample))
+                 report.updated, report.error_count, sample))
 
     def stats(self) -> dict[str, int]:
         """Counts for ``paperwire stats``: every store part adds its own ``stats_*`` method."""

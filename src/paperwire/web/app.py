@@ -37,7 +37,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
         version=__version__,
         description="Daily papers, search, community and digests. The JSON API follows the "
         "shapes of the Hugging Face papers API.",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.ctx = AppContext(settings=settings, store=store, extras=dict(extras))
@@ -45,7 +45,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     app.middleware("http")(security_middleware)
     _add_error_handlers(app)
-    for module in (api, search, community, digests, pages):
+    for module in (search, community, digests, api, pages):
         app.include_router(module.router)
     for module in (search, community, digests):
         setup = getattr(module, "setup", None)

@@ -1,0 +1,77 @@
+"""Daily, weekly and monthly periods of the daily list (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from paperwire.errors import InvalidInput
+
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "date" | "week" | "month"
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        if self.kind == "month":
+            return f"{self.start.year}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+    @property
+    def label(self) -> str:
+        if self.kind == "week":
+            return f"Week {self.key.split('-W')[1]} of {self.start.isocalendar()[0]}"
+        if self.kind == "month":
+            return self.start.strftime("%B %Y")
+        return self.start.strftime("%A, %d %B %Y")
+
+    def shifted(self, steps: int) -> Period:
+        """The period ``steps`` before (negative) or after (positive) this one."""
+        if self.kind == "date":
+            return day_period(self.start + timedelta(days=steps))
+        if self.kind == "week":
+            return week_period(self.start + timedelta(weeks=steps))
+        month_index = self.start.year * 12 + self.start.month - 1 + steps
+        return month_period(month_index // 12, month_index % 12 + 1)
+
+
+def day_period(day: date) -> Period:
+    return Period("date", day, day)
+
+
+def week_period(day: date) -> Period:
+    start = day - timedelta(days=day.weekday())
+    return Period("week", start, start + timedelta(days=6))
+
+
+def month_period(year: int, month: int) -> Period:
+    start = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return Period("month", start, following - timedelta(days=1))
+
+
+def parse_period(kind: str, value: str) -> Period:
+    """Parse ``YYYY-MM-DD`` (date), ``YYYY-Www`` (week) or ``YYYY-MM`` (month)."""
+    try:
+        if kind == "date":
+            return day_period(date.fromisoformat(value))
+        if kind == "week" and (m := _WEEK.fullmatch(value)):
+            return week_period(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))
+        if kind == "month" and (m := _MONTH.fullmatch(value)):
+            return month_period(int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        pass
+    examples = {"date": "2025-10-13", "week": "2025-W42", "month": "2025-10"}
+    raise InvalidInput(
+        f"{kind} {value[:40]!r} is not valid (expected e.g. {examples.get(kind, '?')})", field=kind
+    )
