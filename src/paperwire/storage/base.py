@@ -22,6 +22,8 @@ from paperwire.models import (
     UpsertResult,
 )
 
+from paperwire.storage.proto_search import SearchStore
+
 
 class Transaction(Protocol):
     """An open write transaction; ``execute`` runs one portable SQL statement."""
@@ -74,5 +76,5 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, Protocol):
+class Store(CatalogStore, SearchStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""
