@@ -24,7 +24,13 @@ from paperwire.search.keyword import KeywordIndex
 from paperwire.search.records import SearchFilters, SearchHit, SearchResults
 from paperwire.search.text import MAX_QUERY_CHARS, WORD, build_highlights, clean_query, parse_query
 from paperwire.search.vectors import VectorIndex, remove_folder
-from paperwire.services.search_indexing import IndexReport, Indexer, decode_vectors, model_key
+from paperwire.services.search_indexing import (
+    IndexReport,
+    Indexer,
+    decode_vectors,
+    load_delta,
+    model_key,
+)
 from paperwire.storage import Store
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -67,6 +73,7 @@ class SearchService:
         self._keyword: KeywordIndex | None = None
         self._vectors: VectorIndex | None = None
         self._indexer: Indexer | None = None
+        self._model = ""
 
     # -- components --------------------------------------------------------------------------
     @property
@@ -86,18 +93,32 @@ class SearchService:
         return self._indexer
 
     def _open(self) -> None:
-        """(Re)open the indexes the manifest names when it changed."""
+        """(Re)open the indexes the manifest names when it changed (no model needed)."""
         stamp = self.files.stamp()
-        if stamp == self._stamp and self._vectors is not None:
+        if stamp == self._stamp:
             return
         manifest = self.files.read()
-        if manifest.model and manifest.model != model_key(self.embedder):
-            manifest = self.files.update(vectors="", vector_seq=0, model="")
         self._keyword = self.files.open_keyword(manifest)
         segment = self.files.open_segment(manifest)
-        self._vectors = VectorIndex(segment, self.embedder.dim, manifest.vector_seq)
-        self._stamp = self.files.stamp()
-        self.indexer.load_delta(self._vectors)
+        self._model = manifest.model
+        self._vectors = None
+        if segment is not None or self._model:
+            dim = segment.dim if segment is not None else self.embedder.dim
+            self._vectors = VectorIndex(segment, dim, manifest.vector_seq)
+            load_delta(self.store, self._model, self._vectors)
+        self._stamp = stamp
+
+    def _open_for_writing(self) -> VectorIndex:
+        """Open the indexes, dropping vectors of another model than the embedder's."""
+        model = model_key(self.embedder)
+        if self.files.read().model not in ("", model):
+            self.files.update(vectors="", vector_seq=0, model=model)
+        elif not self.files.read().model:
+            self.files.update(model=model)
+        self._open()
+        if self._vectors is None:
+            self._vectors = VectorIndex(None, self.embedder.dim)
+        return self._vectors
 
     # -- indexing ----------------------------------------------------------------------------
     def index(self, rebuild: bool = False, progress: bool = False,
@@ -110,7 +131,7 @@ class SearchService:
 
     def _update(self, progress: bool, compact: bool) -> IndexReport:
         report = IndexReport()
-        self._open()
+        self._open_for_writing()
         manifest = self.files.read()
         if self._keyword is None:
             folder = self.files.new_folder("keyword")
@@ -123,6 +144,8 @@ class SearchService:
         return self._refresh_vectors(report, compact)
 
     def _refresh_vectors(self, report: IndexReport, compact: bool) -> IndexReport:
+        self._stamp = -1.0
+        self._open_for_writing()
         assert self._vectors is not None
         newest = self.indexer.load_delta(self._vectors)
         if self._vectors.delta_ids and (compact or len(self._vectors.delta_ids) >= COMPACT_AT):
@@ -231,21 +254,28 @@ class SearchService:
         return None if new_id is None else self.store.get_paper(new_id)
 
     # -- similar papers ----------------------------------------------------------------------
-    def similar(self, paper_id: str, limit: int = 5) -> list[Paper]:
+    def similar(self, paper_id: str, limit: int = 5, refresh: bool = True) -> list[Paper]:
         """Papers nearest to one paper (NotFound when the paper does not exist)."""
         paper = self.store.get_paper(paper_id)
         if paper is None:
             raise NotFound(f"Paper {paper_id!r} not found.")
-        return self.similar_to_papers([paper.id], limit)
+        return self.similar_to_papers([paper.id], limit, refresh=refresh)
 
     def similar_to_papers(self, paper_ids: Sequence[str], limit: int = 10,
-                          exclude: Sequence[str] = ()) -> list[Paper]:
+                          exclude: Sequence[str] = (), refresh: bool = False) -> list[Paper]:
         """Papers nearest to the mean of these papers' vectors, leaving out the papers
-        themselves and ``exclude``. Papers without a stored vector are ignored."""
+        themselves and ``exclude``. Papers without a stored vector are ignored. Uses the
+        indexes as they are unless ``refresh`` (which may load the model and index)."""
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_LIMIT}.", field="limit")
-        self.refresh()
-        rows = self.store.get_embeddings(list(paper_ids), self.indexer.model)
+        if refresh:
+            self.refresh()
+        with self._lock:
+            self._open()
+            model = self._model
+        if not model:
+            return []
+        rows = self.store.get_embeddings(list(paper_ids), model)
         if not rows:
             return []
         centre = decode_vectors(rows).mean(axis=0)

@@ -137,19 +137,23 @@ class Indexer:
 
     # -- stored embeddings -> vector index ---------------------------------------------------
     def load_delta(self, vectors: VectorIndex) -> int:
-        """Add stored vectors newer than ``vectors.seq`` to its delta; return the newest seq."""
-        while True:
-            rows = self.store.embeddings_since(vectors.seq, self.model, VECTOR_PAGE)
-            if not rows:
-                return vectors.seq
-            vectors.add([r.paper_id for r in rows], decode_vectors(rows))
-            vectors.seq = rows[-1].seq
+        return load_delta(self.store, self.model, vectors)
 
     def build_segment(self) -> tuple[Segment, int]:
         """A segment of every stored vector of the current model (for rebuilds)."""
         fresh = VectorIndex(None, self.embedder.dim)
         newest = self.load_delta(fresh)
         return fresh.compacted(rescale=True), newest
+
+
+def load_delta(store: Store, model: str, vectors: VectorIndex) -> int:
+    """Add stored vectors newer than ``vectors.seq`` to its delta; return the newest seq."""
+    while True:
+        rows = store.embeddings_since(vectors.seq, model, VECTOR_PAGE)
+        if not rows:
+            return vectors.seq
+        vectors.add([r.paper_id for r in rows], decode_vectors(rows))
+        vectors.seq = rows[-1].seq
 
 
 def decode_vectors(rows: list[StoredEmbedding]) -> np.ndarray[Any, np.dtype[np.float32]]:
