@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,11 +12,7 @@ from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.helpers import load_demo
-
-
-def search_env(folder: Path) -> dict[str, str]:
-    return {"PAPERWIRE_DATA_DIR": str(folder), "PAPERWIRE_SECRET_KEY": "test-secret-key-0123",
-            "PAPERWIRE_BASE_URL": "http://testserver", "PAPERWIRE_SEARCH_REFRESH": "0"}
+from tests.search_helpers import search_env
 
 
 @pytest.fixture(scope="session")
