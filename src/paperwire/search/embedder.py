@@ -158,7 +158,8 @@ class OnnxEmbedder:
         return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
 
     def embed_query(self, text: str) -> Vectors:
-        return self.embed([text])[0]
+        vector: Vectors = self.embed([text])[0]
+        return vector
 
 
 def load_embedder(source: str, model_dir: Path | None, cache_dir: Path,

@@ -18,10 +18,12 @@ MAX_QUERY_CHARS = 250
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 AUTHOR_PREFIX = re.compile(r"(?i)\bauthors?:\s*(\"[^\"]*\"?|\S+)")
 PHRASE = re.compile(r"\"([^\"]*)\"?")
-STOP_WORDS = frozenset(
-    "a an and are as at be by for from has have how in into is it its of on or that the their "
-    "there these this to was we were what when which with via using based".split()
-)
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "in",
+    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "these",
+    "this", "to", "was", "we", "were", "what", "when", "which", "with", "via", "using",
+    "based",
+})
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def _trailing_prefix(text: str) -> str | None:
     words = WORD.findall(text)
     if not words or len(words[-1]) < 3:
         return None
-    return words[-1].lower()[:40]
+    last: str = words[-1]
+    return last.lower()[:40]
 
 
 def query_words(parsed: ParsedQuery) -> frozenset[str]:

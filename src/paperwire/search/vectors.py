@@ -24,12 +24,13 @@ import numpy as np
 import numpy.typing as npt
 
 F32 = npt.NDArray[np.float32]
-SHORTLIST = 256
+SHORTLIST = 2000
 
 
-def build_codes(vectors: F32) -> npt.NDArray[np.uint8]:
-    """Sign bits, packed: 1 bit a dimension."""
-    return np.packbits(vectors > 0, axis=1)
+def build_codes(vectors: F32, centre: F32) -> npt.NDArray[np.uint8]:
+    """Sign bits around the corpus mean, packed: 1 bit a dimension. Centring matters:
+    sentence embeddings share a large common direction that would make most bits equal."""
+    return np.packbits((vectors - centre) > 0, axis=1)
 
 
 def build_scale(vectors: F32) -> F32:
@@ -42,27 +43,32 @@ def build_scale(vectors: F32) -> F32:
 
 def quantize_int8(vectors: F32, scale: F32) -> npt.NDArray[np.int8]:
     scaled = np.clip(np.rint(vectors / scale * 127.0), -127, 127)
-    return scaled.astype(np.int8)
+    quantized: npt.NDArray[np.int8] = scaled.astype(np.int8)
+    return quantized
 
 
 class Segment:
     """An immutable set of vectors: ids, codes (RAM), int8 rows (memory-mapped), scale."""
 
     def __init__(self, ids: npt.NDArray[np.bytes_], codes: npt.NDArray[np.uint8],
-                 q8: npt.NDArray[np.int8], scale: F32) -> None:
+                 q8: npt.NDArray[np.int8], scale: F32, centre: F32) -> None:
         self.ids = ids
-        self.codes = codes
+        self.centre = centre
         self.q8 = q8
         self.scale = scale
-        self.binary = faiss.IndexBinaryFlat(int(codes.shape[1]) * 8)
+        self.code_bytes = int(codes.shape[1])
+        self.binary = faiss.IndexBinaryFlat(self.code_bytes * 8)
         if len(codes):
             self.binary.add(np.ascontiguousarray(codes))
 
     @classmethod
     def build(cls, ids: Sequence[str], vectors: F32, scale: F32 | None = None) -> Segment:
         scale = build_scale(vectors) if scale is None else scale
+        centre = np.asarray(vectors.mean(axis=0) if len(vectors) else np.zeros_like(scale),
+                            dtype=np.float32)
         id_array = np.array([i.encode("utf-8") for i in ids], dtype=np.bytes_)
-        return cls(id_array, build_codes(vectors), quantize_int8(vectors, scale), scale)
+        return cls(id_array, build_codes(vectors, centre), quantize_int8(vectors, scale), scale,
+                   centre)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -75,7 +81,7 @@ class Segment:
         if len(self) == 0 or k <= 0:
             return []
         depth = min(len(self), max(shortlist, k))
-        _dist, rows = self.binary.search(build_codes(query[None, :]), depth)
+        _dist, rows = self.binary.search(build_codes(query[None, :], self.centre), depth)
         found = np.sort(rows[0][rows[0] >= 0])
         weights = query * (self.scale / 127.0)
         scores = self.q8[found].astype(np.float32) @ weights
@@ -90,19 +96,24 @@ class Segment:
         """Write into a fresh folder (the caller swaps it in atomically)."""
         folder.mkdir(parents=True)
         np.save(folder / "ids.npy", self.ids)
-        np.save(folder / "codes.npy", self.codes)
+        raw = faiss.vector_to_array(self.binary.xb)  # type: ignore[attr-defined]
+        codes = raw.reshape(-1, self.code_bytes)
+        np.save(folder / "codes.npy", codes)
         np.save(folder / "q8.npy", np.asarray(self.q8))
         np.save(folder / "scale.npy", self.scale)
+        np.save(folder / "centre.npy", self.centre)
         (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         _fsync_folder(folder)
 
     @classmethod
     def load(cls, folder: Path) -> Segment:
         return cls(np.load(folder / "ids.npy"), np.load(folder / "codes.npy"),
-                   np.load(folder / "q8.npy", mmap_mode="r"), np.load(folder / "scale.npy"))
+                   np.load(folder / "q8.npy", mmap_mode="r"), np.load(folder / "scale.npy"),
+                   np.load(folder / "centre.npy"))
 
     def ram_bytes(self) -> int:
-        return int(self.codes.nbytes * 2 + self.ids.nbytes + self.scale.nbytes)
+        """Bytes held in RAM for the vectors (codes); ids are counted apart."""
+        return int(len(self) * self.code_bytes + self.scale.nbytes)
 
 
 def _fsync_folder(folder: Path) -> None:

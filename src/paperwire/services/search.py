@@ -25,8 +25,8 @@ from paperwire.search.records import SearchFilters, SearchHit, SearchResults
 from paperwire.search.text import MAX_QUERY_CHARS, WORD, build_highlights, clean_query, parse_query
 from paperwire.search.vectors import VectorIndex, remove_folder
 from paperwire.services.search_indexing import (
-    IndexReport,
     Indexer,
+    IndexReport,
     decode_vectors,
     load_delta,
     model_key,

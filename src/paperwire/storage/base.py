@@ -21,7 +21,6 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
-
 from paperwire.storage.proto_search import SearchStore
 
 
