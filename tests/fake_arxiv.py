@@ -98,6 +98,7 @@ class Request:
     start: float
     end: float = 0.0
     status: int = 0
+    user_agent: str = ""
 
 
 @dataclass
@@ -179,7 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        record = Request(parts.path, query, time.time())
+        record = Request(parts.path, query, time.time(),
+                         user_agent=self.headers.get("User-Agent", ""))
         with self.state.lock:
             self.state.requests.append(record)
             self.state.in_flight += 1
