@@ -10,7 +10,7 @@ import pytest
 from paperwire.config import Settings, load_settings
 from paperwire.errors import ConfigError, InvalidInput
 from paperwire.mail import ConsoleMailer, MailError, SmtpMailer, check_header_value, open_mailer
-from smtp_sink import SmtpSink
+from tests.smtp_sink import SmtpSink
 
 pytest_plugins = ["conftest_digests"]
 
