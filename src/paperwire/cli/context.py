@@ -43,7 +43,11 @@ class CliContext:
 
     def build_extras(self) -> dict[str, Any]:
         """Concrete capability objects (sources, embedder, mailer) chosen from settings."""
-        return dict(self.extras)
+        from paperwire.services.ingest import arxiv_api_source
+
+        extras: dict[str, Any] = {"paper_fetcher": arxiv_api_source(self.settings, self.store)}
+        extras.update(self.extras)
+        return extras
 
     def close(self) -> None:
         if self._store is not None:
