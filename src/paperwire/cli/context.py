@@ -43,11 +43,7 @@ class CliContext:
 
     def build_extras(self) -> dict[str, Any]:
         """Concrete capability objects (sources, embedder, mailer) chosen from settings."""
-        from paperwire.services.ingest import arxiv_api_source
-
-        extras: dict[str, Any] = {"paper_fetcher": arxiv_api_source(self.settings, self.store)}
-        extras.update(self.extras)
-        return extras
+        return dict(self.extras)
 
     def close(self) -> None:
         if self._store is not None:
