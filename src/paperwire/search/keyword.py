@@ -3,6 +3,11 @@
 tantivy was chosen by measurement (1M papers: p50 1-2 ms, 0.4 GB, against SQLite FTS5's
 8-164 ms and 2.5 GB). Every commit is atomic, so a crash mid-update leaves the last
 committed state. Queries are built from ``ParsedQuery`` objects, never from user text.
+
+All text goes into one field, ``text``: the title ``TITLE_REPEAT`` times, the authors twice,
+then the abstract. Repetition gives the field weights, and a query is a flat disjunction of
+plain term queries on one field, which tantivy answers with block-max WAND (nested, boosted
+per-field queries were 10x slower at 1M papers). ``authors`` is kept apart for ``author:``.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ import tantivy
 
 from paperwire.search.text import ParsedQuery, name_analyzer, stem_analyzer
 
-FIELD_BOOSTS = {"title": 2.5, "summary": 1.0, "authors": 2.0}
-PHRASE_BOOST = 1.5
-PREFIX_MAX_EXPANSIONS = 50
+TITLE_REPEAT = 3
+PHRASE_BOOST = 2.0
+PREFIX_BOOST = 0.5
 WRITER_HEAP = 64_000_000
 
 
@@ -34,9 +39,8 @@ class KeywordDoc:
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("title", tokenizer_name="pw_stem")
-    builder.add_text_field("summary", tokenizer_name="pw_stem")
-    builder.add_text_field("authors", tokenizer_name="pw_names")
+    builder.add_text_field("text", tokenizer_name="pw_stem")
+    builder.add_text_field("authors", tokenizer_name="pw_names", index_option="basic")
     return builder.build()
 
 
@@ -59,7 +63,7 @@ class KeywordIndex:
             for doc in docs:
                 writer.delete_documents_by_term("id", doc.paper_id)
                 writer.add_document(tantivy.Document(
-                    id=doc.paper_id, title=doc.title, summary=doc.summary, authors=doc.authors))
+                    id=doc.paper_id, text=build_text(doc), authors=doc.authors))
                 count += 1
             writer.commit()
         except BaseException:
@@ -94,43 +98,27 @@ class KeywordIndex:
         return [(str(searcher.doc(addr)["id"][0]), float(score)) for score, addr in hits]
 
     def build_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
-        must: list[tantivy.Query] = []
-        should: list[tantivy.Query] = []
-        for term in parsed.terms:
-            should.append(self._term_any_field(term))
+        must: list[tantivy.Query] = [self._phrase(p) for p in parsed.phrases]
+        must += [tantivy.Query.term_query(self.schema, "authors", n) for n in parsed.authors]
+        should = [tantivy.Query.term_query(self.schema, "text", t) for t in parsed.terms]
         if parsed.prefix and not parsed.phrases:
-            should.append(self._prefix(parsed.prefix))
-        for phrase in parsed.phrases:
-            must.append(self._phrase(phrase))
-        for name in parsed.authors:
-            must.append(tantivy.Query.term_query(self.schema, "authors", name))
+            should.append(tantivy.Query.boost_query(tantivy.Query.phrase_prefix_query(
+                self.schema, "text", [parsed.prefix]), PREFIX_BOOST))
         if not must and not should:
             return None
+        if not must:
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
         clauses = [(tantivy.Occur.Must, q) for q in must]
         if should:
-            group = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
-            occur = tantivy.Occur.Should if must else tantivy.Occur.Must
-            clauses.append((occur, group))
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, q) for q in should])))
         return tantivy.Query.boolean_query(clauses)
 
-    def _term_any_field(self, term: str) -> tantivy.Query:
-        parts = [
-            (tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.term_query(self.schema, "title", term), FIELD_BOOSTS["title"])),
-            (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "summary", term)),
-            (tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.term_query(self.schema, "authors", term), FIELD_BOOSTS["authors"])),
-        ]
-        return tantivy.Query.boolean_query(parts)
-
-    def _prefix(self, prefix: str) -> tantivy.Query:
-        parts = [(tantivy.Occur.Should, tantivy.Query.boost_query(
-            tantivy.Query.phrase_prefix_query(self.schema, field, [prefix]), 0.5))
-            for field in ("title", "summary")]
-        return tantivy.Query.boolean_query(parts)
-
     def _phrase(self, words: tuple[str, ...]) -> tantivy.Query:
-        parts = [(tantivy.Occur.Should, tantivy.Query.boost_query(
-            tantivy.Query.phrase_query(self.schema, field, list(words)),
-            FIELD_BOOSTS[field] * PHRASE_BOOST)) for field in ("title", "summary")]
-        return tantivy.Query.boolean_query(parts)
+        return tantivy.Query.boost_query(
+            tantivy.Query.phrase_query(self.schema, "text", list(words)), PHRASE_BOOST)
+
+
+def build_text(doc: KeywordDoc) -> str:
+    """The one indexed text of a paper; the title repeated to weigh more."""
+    return "\n".join([*[doc.title] * TITLE_REPEAT, doc.authors, doc.authors, doc.summary])

@@ -38,7 +38,7 @@ MAX_LIMIT = 120
 DEPTH = 100
 FILTERED_DEPTH = 1000
 COMPACT_AT = 20_000
-WEIGHTS = FusionWeights(k=20.0, keyword=1.0, semantic=1.0)
+WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.5)
 
 
 def check_query(q: str | None) -> str:
