@@ -12,6 +12,7 @@ int8 speed. No network access, no torch.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,7 +118,13 @@ def quantized_copy(files: ModelFiles, cache_dir: Path) -> ModelFiles:
 
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        quantize_dynamic(str(files.model), str(partial), weight_type=QuantType.QInt8)
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # quantize_dynamic warns about optional pre-processing
+        try:
+            quantize_dynamic(str(files.model), str(partial), weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
         stamp.write_text(sha256_of(partial), encoding="utf-8")
         os.replace(partial, target)
     return ModelFiles(target, files.tokenizer, files.name, files.version + "+q8")

@@ -256,7 +256,7 @@ class SearchService:
     # -- similar papers ----------------------------------------------------------------------
     def similar(self, paper_id: str, limit: int = 5, refresh: bool = True) -> list[Paper]:
         """Papers nearest to one paper (NotFound when the paper does not exist)."""
-        paper = self.store.get_paper(paper_id)
+        paper = self.store.get_paper(paper_id) or self._follow_alias(paper_id)
         if paper is None:
             raise NotFound(f"Paper {paper_id!r} not found.")
         return self.similar_to_papers([paper.id], limit, refresh=refresh)
