@@ -3,8 +3,8 @@
 Synthetic papers are recombined from the real sentences of the demo corpus; each paper's
 vector is a random mixture of the real embeddings of its sentences plus Gaussian noise, so
 quantization and binary codes behave as they do on real embeddings. Single-thread latency
-(p50/p99) for keyword, semantic (vector search only) and hybrid queries, query-embedding
-latency, recall@10 of the vector index against exact float32 search, and a linear
+(p50/p99, after one warm-up pass over the queries) for keyword, semantic (vector search
+only) and hybrid queries, query-embedding latency, recall@10 of the vector index against exact float32 search, and a linear
 projection to 2.7M papers. Prints one JSON line.
 
     PYTHONPATH=src python bench/search_speed.py --n 1000000
@@ -118,6 +118,9 @@ def measure(args: argparse.Namespace, embedder: object, keyword: KeywordIndex, s
     qvecs = embedder.embed(texts)  # type: ignore[attr-defined]
     lat: dict[str, list[float]] = {"keyword": [], "semantic": [], "hybrid": [], "embed": []}
     hits = 0
+    for text, qv in zip(texts, qvecs, strict=True):  # warm-up: page cache, mmap, allocator
+        keyword.search(parse_query(text), 100)
+        segment.search(qv, 100, args.shortlist)
     for text, qv in zip(texts, qvecs, strict=True):
         t = time.perf_counter()
         embedder.embed_query(text)  # type: ignore[attr-defined]

@@ -147,3 +147,16 @@ def test_vector_index_recall_and_delta(embedder: OnnxEmbedder, tmp_path: Path) -
     index.add(["p0"], -mix[:1])
     assert index.search(mix[0], 1)[0][0] != "p0"
     assert len(index.compacted()) == len(mix)
+
+
+def test_similar_to_papers_for_digests(small: tuple[SqliteStore, SearchService]) -> None:
+    store, service = small
+    store.upsert_papers([IncomingPaper(Paper(
+        "2401.00004", "Longformer style sparse attention for long inputs",
+        "Sparse attention patterns let transformers read long documents."))])
+    assert service.similar_to_papers(["2401.00001"], 3) == []  # nothing indexed yet
+    service.index()
+    found = [p.id for p in service.similar_to_papers(["2401.00001"], 3)]
+    assert found[0] == "2401.00004" and "2401.00001" not in found
+    rest = service.similar_to_papers(["2401.00001"], 3, exclude=["2401.00004"])
+    assert "2401.00004" not in [p.id for p in rest]

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 F32 = npt.NDArray[np.float32]
-SHORTLIST = 1000
+SHORTLIST = 2000
 FIT_SAMPLE = 50_000
 
 
