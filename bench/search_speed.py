@@ -4,8 +4,8 @@ Synthetic papers are recombined from the real sentences of the demo corpus; each
 vector is a random mixture of the real embeddings of its sentences plus Gaussian noise, so
 quantization and binary codes behave as they do on real embeddings. Single-thread latency
 (p50/p99, after one warm-up pass over the queries) for keyword, semantic (vector search
-only) and hybrid queries, query-embedding latency, recall@10 of the vector index against exact float32 search, and a linear
-projection to 2.7M papers. Prints one JSON line.
+only) and hybrid queries, query-embedding latency, recall@10 of the vector index against
+exact float32 search, and a linear projection to 2.7M papers. Prints one JSON line.
 
     PYTHONPATH=src python bench/search_speed.py --n 1000000
 """
