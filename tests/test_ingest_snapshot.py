@@ -145,3 +145,19 @@ def wait_for_checkpoint(db: Path) -> int:
 def test_missing_file(settings: Settings, cli: CliRunner) -> None:
     result = cli.invoke(main, ["import", "arxiv-snapshot", "/nonexistent/snap.json"])
     assert result.exit_code == 1 and "no such file" in result.stderr
+
+
+def test_prepared_rows_equal_the_catalog_columns() -> None:
+    from paperwire.ids import title_key
+    from paperwire.storage.proto_ingest import prepare_paper
+    from paperwire.storage.rows import paper_columns
+
+    rng = random.Random(3)
+    items = [parse_snapshot_line(line(record(i, rng))) for i in range(50)]
+    items.append(IncomingPaper(Paper("2401.00001", "Kw", ai_keywords=("a", "é"),
+                                     authors=(Author("X", True, "u"),), github_stars=3)))
+    for item in items:
+        pid, key, cols, plain = prepare_paper(item)
+        expected = paper_columns(item.paper, title_key(item.paper.title))
+        assert (pid, key, plain) == (item.paper.id, expected["title_key"], True)
+        assert cols == tuple(expected.values())

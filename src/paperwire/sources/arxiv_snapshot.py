@@ -76,11 +76,12 @@ def _authors(obj: dict[str, Any]) -> tuple[Author, ...]:
         for entry in parsed:
             if not isinstance(entry, list) or not entry:
                 raise RecordInvalid("field 'authors_parsed' must be a list of name lists")
-            last, first = str(entry[0]), str(entry[1]) if len(entry) > 1 else ""
-            suffix = str(entry[2]) if len(entry) > 2 else ""
-            name = squeeze(f"{first} {last} {suffix}")
+            # [last, first, suffix, ...] is printed "first last suffix"
+            parts = (entry[1] if len(entry) > 1 else "", entry[0],
+                     entry[2] if len(entry) > 2 else "")
+            name = " ".join(f"{parts[0]} {parts[1]} {parts[2]}".split())
             if name:
-                names.append(Author(name))
+                names.append(Author(name.replace("\x00", "")))
         return tuple(names)
     return split_author_list(_text(obj, "authors"))
 
@@ -90,15 +91,16 @@ def _versions(raw: Any) -> tuple[int | None, datetime | None, datetime | None]:
         return None, None, None
     if not isinstance(raw, list):
         raise RecordInvalid("field 'versions' must be a list")
-    found: list[tuple[int, datetime | None]] = []
+    found: list[tuple[int, Any]] = []
     for entry in raw:
         label = entry.get("version", "") if isinstance(entry, dict) else ""
         if not (isinstance(label, str) and label[:1] == "v" and label[1:].isdigit()):
             raise RecordInvalid(f"version {str(label)[:20]!r} is not vN")
-        created = entry.get("created")
-        found.append((int(label[1:]), _rfc2822(created) if isinstance(created, str) else None))
+        found.append((int(label[1:]), entry.get("created")))
     found.sort(key=lambda pair: pair[0])
-    return found[-1][0], found[0][1], found[-1][1]
+    first, last = found[0][1], found[-1][1]
+    return (found[-1][0], _rfc2822(first) if isinstance(first, str) else None,
+            _rfc2822(last) if isinstance(last, str) else None)
 
 
 def _rfc2822(text: str) -> datetime:
