@@ -42,19 +42,34 @@ class SqliteIngest(SqliteBase):
 
     # -- request gate ----------------------------------------------------------------
     def try_gate(self, name: str, holder: str, now: float, lease_s: float) -> GateTry:
-        """Take the single request slot of ``name`` if it is free and the interval has passed."""
+        """Take the single request slot of ``name`` if it is free and the interval has passed.
+
+        A plain read comes first, so that waiting processes do not queue for the write lock.
+        """
+        row = self.query_one("SELECT holder, lease_until, next_at FROM ingest_gates"
+                             " WHERE name = ?", (name,))
+        busy = None if row is None else self._gate_busy(row, holder, now)
+        if busy is not None:
+            return busy
         with self.transaction() as conn:
             conn.execute("INSERT INTO ingest_gates (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
                          (name,))
             row = conn.execute("SELECT holder, lease_until, next_at FROM ingest_gates"
                                " WHERE name = ?", (name,)).fetchone()
-            if row["holder"] not in (None, holder) and row["lease_until"] > now:
-                return GateTry(False, min(row["lease_until"] - now, 0.05), row["holder"])
-            if row["next_at"] > now:
-                return GateTry(False, row["next_at"] - now, None)
+            busy = self._gate_busy(row, holder, now)
+            if busy is not None:
+                return busy
             conn.execute("UPDATE ingest_gates SET holder = ?, lease_until = ? WHERE name = ?",
                          (holder, now + lease_s, name))
             return GateTry(True)
+
+    @staticmethod
+    def _gate_busy(row: Any, holder: str, now: float) -> GateTry | None:
+        if row["holder"] not in (None, holder) and row["lease_until"] > now:
+            return GateTry(False, min(row["lease_until"] - now, 0.05), row["holder"])
+        if row["next_at"] > now:
+            return GateTry(False, row["next_at"] - now, None)
+        return None
 
     def release_gate(self, name: str, holder: str, next_at: float) -> None:
         """Free the slot and set the earliest start of the next request (never earlier)."""
