@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from paperwire.storage.sqlite_catalog import SqliteCatalog
+from paperwire.storage.sqlite_community import SqliteCommunity
 
 
-class SqliteStore(SqliteCatalog):
+class SqliteStore(SqliteCatalog, SqliteCommunity):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""
