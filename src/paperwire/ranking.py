@@ -30,7 +30,7 @@ def trending_score(upvotes: int, since: datetime | None, now: datetime,
                    gravity: float = DEFAULT_GRAVITY) -> float:
     """The score of one paper with ``upvotes`` votes, listed/published at ``since``."""
     age_hours = 0.0 if since is None else max(0.0, (now - since).total_seconds() / 3600)
-    return (max(upvotes, 0) + 1) / (age_hours + 2) ** gravity
+    return float((max(upvotes, 0) + 1) / (age_hours + 2) ** gravity)
 
 
 
