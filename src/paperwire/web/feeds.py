@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom 1.0 feeds of paper listings (built with feedgen).
 
-Atom summaries are ``type="text"``; RSS descriptions are HTML by convention, so the text is
-HTML-escaped before it goes in. Characters XML 1.0 forbids are dropped.
+Atom titles and summaries are ``type="text"``; RSS titles and descriptions are HTML by
+convention in feed readers, so their text is HTML-escaped before it goes in. Characters XML 1.0 forbids are dropped.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def _add_entry(gen: FeedGenerator, item: FeedItem, base_url: str, fmt: str) -> N
     link = f"{base_url}/papers/{paper.id}"
     entry = gen.add_entry(order="append")
     entry.id(link)
-    entry.title(xml_text(paper.title) or paper.id)
+    title = xml_text(paper.title) or paper.id
+    entry.title(html.escape(title) if fmt == "rss" else title)
     entry.link(href=link)
     entry.published(_when(item))
     entry.updated(_when(item))
