@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import re
-import smtplib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.policy import default as default_policy
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -20,40 +15,6 @@ from paperwire.storage.sqlite import SqliteStore
 
 PASSWORD = "quiet-lantern-42"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class CatalogFetcher:
-    """Stands in for the arXiv API source: knows a fixed set of papers."""
-
-    def __init__(self) -> None:
-        self.papers: dict[str, Paper] = {}
-        self.calls: list[str] = []
-
-    def fetch_paper(self, arxiv_id: str) -> IncomingPaper | None:
-        self.calls.append(arxiv_id)
-        paper = self.papers.get(arxiv_id)
-        return None if paper is None else IncomingPaper(paper)
-
-
-@dataclass
-class Inbox:
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = BytesParser(policy=default_policy).parsebytes(envelope.content)
-        self.messages.append(message)  # type: ignore[arg-type]
-        return "250 OK"
-
-
-class LoopbackMailer:
-    """Sends through a real SMTP conversation with the loopback server."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-
-    def send(self, message: EmailMessage) -> None:
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as smtp:
-            smtp.send_message(message)
 
 
 def csrf(client: TestClient, path: str = "/signup") -> str:

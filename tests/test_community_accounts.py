@@ -23,7 +23,7 @@ from tests.community_helpers import (
     post,
     sign_up,
 )
-from tests.conftest_community import Inbox, LoopbackMailer
+from tests.smtp_sink import SmtpSink
 
 pytest_plugins = ["tests.conftest_community"]
 
@@ -153,8 +153,8 @@ def test_password_change_ends_other_sessions(cc: TestClient) -> None:
     assert log_in(new_client(cc), "gina", "another-fine-pass").status_code == 303
 
 
-def _reset_link(inbox: Inbox) -> str:
-    body = inbox.messages[-1].get_body(("plain",))
+def _reset_link(sink: SmtpSink) -> str:
+    body = sink.received[-1].message.get_body(("plain",))
     assert body is not None
     match = re.search(r"http://testserver(/reset/\S+)", body.get_content())
     assert match
@@ -162,16 +162,16 @@ def _reset_link(inbox: Inbox) -> str:
 
 
 def test_password_reset_link_is_single_use(cc: TestClient, store: SqliteStore,
-                                           smtp_inbox: tuple[Inbox, LoopbackMailer]) -> None:
-    inbox = smtp_inbox[0]
+                                           smtp_sink: SmtpSink) -> None:
     sign_up(cc, "hana")
     other = new_client(cc)
     unknown = post(other, "/reset", {"email": "nobody@example.org"})
     known = post(other, "/reset", {"email": "HANA@example.org"})
     assert unknown.status_code == known.status_code == 200
     assert re.sub(r'value="[^"]*"', "", unknown.text) == re.sub(r'value="[^"]*"', "", known.text)
-    assert len(inbox.messages) == 1 and inbox.messages[0]["To"] == "hana@example.org"
-    link = _reset_link(inbox)
+    assert len(smtp_sink.received) == 1
+    assert smtp_sink.received[0].rcpt == ["hana@example.org"]
+    link = _reset_link(smtp_sink)
     token = link.rsplit("/", 1)[1]
     assert len(token) >= 32
     assert post(other, link, {"new_password": "password"}).status_code == 400  # too common

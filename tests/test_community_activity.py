@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from paperwire.config import Settings
-from paperwire.models import Author, Paper
 from paperwire.services.accounts import make_admin
 from paperwire.storage.sqlite import SqliteStore
-from tests.community_helpers import CatalogFetcher, add_paper, new_client, post, sign_up
+from tests.community_helpers import add_paper, new_client, post, sign_up
+from tests.fake_arxiv import FakeArxiv
 
 pytest_plugins = ["tests.conftest_community"]
 JSON = {"Accept": "application/json"}
@@ -63,17 +63,17 @@ def test_upvote_without_javascript_redirects_back_and_shows_the_state(
 
 
 def test_submit_by_id_or_url_fetches_new_papers_and_shows_the_submitter(
-        cc: TestClient, store: SqliteStore, settings: Settings, fetcher: CatalogFetcher) -> None:
-    fetcher.papers["2502.01234"] = Paper(id="2502.01234", title="Fetched from arXiv",
-                                         summary="Abstract.", authors=(Author("Grace"),))
+        cc: TestClient, store: SqliteStore, settings: Settings, fake_arxiv: FakeArxiv) -> None:
     add_paper(store, settings, "2502.00001", daily=False)
     sign_up(cc, "dave")
     first = post(cc, "/submit", {"paper": "https://arxiv.org/abs/2502.01234v2",
                                  "comment": "Worth it"})
     assert first.status_code == 303 and first.headers["location"] == "/papers/2502.01234"
-    assert fetcher.calls == ["2502.01234"]
+    assert len(fake_arxiv.requests) == 1
+    fetched = store.get_paper("2502.01234")
+    assert fetched is not None and fetched.version == 2 and fetched.authors[0].name == "Grace Hopper"
     assert post(cc, "/submit", {"paper": "2502.00001"}).status_code == 303
-    assert fetcher.calls == ["2502.01234"]  # known papers are not fetched
+    assert len(fake_arxiv.requests) == 1  # papers in the catalog are not fetched
     item = api_item(cc, "2502.01234")
     assert item["submittedBy"] == {"user": "dave"}
     assert "submitted by" in cc.get("/").text and "/users/dave" in cc.get("/").text

@@ -19,7 +19,7 @@ from paperwire.models import Author, Organization
 from paperwire.ranking import rank_trending, trending_score
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
-from tests.community_helpers import PASSWORD, TOKEN, add_paper, post, sign_up
+from tests.community_helpers import PASSWORD, TOKEN, add_paper
 from tests.helpers import free_port
 
 pytest_plugins = ["tests.conftest_community"]

@@ -8,7 +8,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-import pytest
 from defusedxml import ElementTree
 from fastapi.testclient import TestClient
 
@@ -74,9 +73,9 @@ def feed_problems(xml: bytes) -> list[str]:
             text = item.findtext(tag) or ""
             found += find_executable(text)
     for elem in root.iter():
-        if elem.tag in (f"{ATOM}title", f"{ATOM}summary", f"{ATOM}content"):
-            if elem.get("type", "text") != "text":
-                found += find_executable(elem.text or "")
+        text_construct = elem.tag in (f"{ATOM}title", f"{ATOM}summary", f"{ATOM}content")
+        if text_construct and elem.get("type", "text") != "text":
+            found += find_executable(elem.text or "")
     return found
 
 

@@ -8,6 +8,7 @@ reset request always answers the same.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from paperwire.config import Settings
-from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SourceError
 from paperwire.mail import Mailer
 from paperwire.models_community import User
 from paperwire.storage import Store
@@ -32,6 +33,7 @@ THROTTLED = "Too many failed logins for this username; try again in an hour."
 RESET_BAD = "This reset link is invalid, already used or expired."
 
 _hasher = PasswordHasher()
+log = logging.getLogger(__name__)
 
 
 def now_utc() -> datetime:
@@ -171,7 +173,10 @@ def request_password_reset(store: Store, settings: Settings, mailer: Mailer | No
     now = now_utc()
     store.add_password_reset(hash_token(token), user.id, now,
                              now + timedelta(minutes=settings.password_reset_minutes))
-    mailer.send(build_reset_message(settings, user, token))
+    try:
+        mailer.send(build_reset_message(settings, user, token))
+    except SourceError as exc:  # answering differently would tell that the account exists
+        log.warning("password reset mail to user %s not sent: %s", user.id, exc)
 
 
 def reset_password(store: Store, token: str, new_password: str) -> User:

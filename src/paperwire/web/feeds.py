@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom 1.0 feeds of paper listings (built with feedgen).
 
 Atom titles and summaries are ``type="text"``; RSS titles and descriptions are HTML by
-convention in feed readers, so their text is HTML-escaped before it goes in. Characters XML 1.0 forbids are dropped.
+convention in feed readers, so their text is HTML-escaped before it goes in. Characters
+XML 1.0 forbids are dropped.
 """
 
 from __future__ import annotations
