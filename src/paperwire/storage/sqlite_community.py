@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from paperwire.models import DailyEntry, DailySubmission, Organization, Paper
@@ -101,6 +101,8 @@ class SqliteCommunity(SqliteBase):
 
     def record_login_failure(self, username_key: str, now: datetime) -> None:
         with self.transaction() as conn:
+            conn.execute("DELETE FROM login_failures WHERE failed_at < ?",
+                         (ts(now - timedelta(days=1)),))
             conn.execute("INSERT INTO login_failures (username_key, failed_at) VALUES (?, ?)",
                          (username_key, ts(now)))
 
