@@ -64,7 +64,8 @@ def test_trending_formula_is_the_documented_one(store: SqliteStore, settings: Se
     assert trending_score(5, now + timedelta(hours=1), now) == 6 / 2 ** 1.8  # no negative age
     add_paper(store, settings, "2508.00001", upvotes=5, when=now - timedelta(hours=1))
     add_paper(store, settings, "2508.00002", upvotes=5, when=now - timedelta(hours=1))
-    entries = store.list_recent_daily(datetime(2000, 1, 1).date(), 10)
+    entries = store.list_daily(datetime(2000, 1, 1).date(), datetime(2100, 1, 1).date(),
+                               sort="upvotes", offset=0, limit=10)
     ranked = [e.paper.id for e in rank_trending(entries, now)]
     assert ranked == ["2508.00001", "2508.00002"] == [
         e.paper.id for e in rank_trending(list(reversed(entries)), now)]

@@ -20,6 +20,7 @@ MAX_SUBMIT_COMMENT = 1_000
 LIST_SORTS = ("trending", "top", "new", "comments")
 TOP_WINDOWS = {"day": 1, "week": 7, "month": 31, "all": None}
 CANDIDATES = 2_000
+SQL_SORTS = {"top": "upvotes", "new": "publishedAt", "comments": "comments"}
 
 
 class PaperFetcher(Protocol):
@@ -127,14 +128,23 @@ def order_entries(entries: list[DailyEntry], sort: str, settings: Settings,
 
 def community_listing(store: Store, settings: Settings, sort: str = "trending",
                       window: str = "week", page: int = 0, limit: int = 30) -> CommunityListing:
-    """Recent daily-list papers sorted; ``window`` (day/week/month/all) bounds top/new/comments,
-    trending always looks at the last TRENDING_WINDOW_DAYS days."""
+    """Daily-list papers of the last day/week/month (or all) in the order of ``sort``.
+
+    Trending always ranks the papers listed in the last TRENDING_WINDOW_DAYS days (at most
+    CANDIDATES of them, the most upvoted) by the score of ``ranking.py``."""
     check_list_sort(sort, window)
     days = TRENDING_WINDOW_DAYS if sort == "trending" else TOP_WINDOWS[window]
     since = date.min if days is None else today(settings) - timedelta(days=days - 1)
-    entries = order_entries(store.list_recent_daily(since, CANDIDATES), sort, settings)
-    items = tuple(entries[page * limit:(page + 1) * limit])
-    return CommunityListing(sort, window, Page(items, len(entries), page, limit))
+    if sort == "trending":
+        candidates = store.list_daily(since, date.max, sort="upvotes", offset=0,
+                                      limit=CANDIDATES)
+        ranked = order_entries(candidates, sort, settings)
+        items = tuple(ranked[page * limit:(page + 1) * limit])
+        return CommunityListing(sort, window, Page(items, len(ranked), page, limit))
+    entries = store.list_daily(since, date.max, sort=SQL_SORTS[sort], offset=page * limit,
+                               limit=limit)
+    total = store.count_daily(since, date.max)
+    return CommunityListing(sort, window, Page(tuple(entries), total, page, limit))
 
 
 # -- comments --------------------------------------------------------------------------

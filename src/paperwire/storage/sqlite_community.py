@@ -231,11 +231,6 @@ class SqliteCommunity(SqliteBase):
                           " LIMIT ?", (username, limit))
         return [row_to_daily(r) for r in rows]
 
-    def list_recent_daily(self, since: date, limit: int) -> list[DailyEntry]:
-        rows = self.query(DAILY_SELECT + " WHERE d.day >= ? ORDER BY p.upvotes DESC,"
-                          " d.submitted_at DESC LIMIT ?", (since.isoformat(), limit))
-        return [row_to_daily(r) for r in rows]
-
     def match_papers(self, text: str, limit: int) -> list[Paper]:
         """Papers whose title or abstract contains ``text`` (case-insensitive), newest first."""
         pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%")\
