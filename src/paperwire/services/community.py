@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from paperwire.config import Settings
 from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SourceError
@@ -241,19 +241,19 @@ def profile(store: Store, username: str, limit: int = 50) -> Profile:
 
 
 # -- search feed -----------------------------------------------------------------------
-class PaperSearcher(Protocol):
-    """The search capability's entry point for feeds: best matches first."""
+class SearchEngine(Protocol):
+    """The search capability's service: ``search(q, limit=n).hits[i].paper``."""
 
-    def search_papers(self, query: str, limit: int) -> list[Paper]: ...
+    def search(self, q: str, *, limit: int) -> Any: ...
 
 
-def search_papers(store: Store, searcher: PaperSearcher | None, query: str,
+def search_papers(store: Store, engine: SearchEngine | None, query: str,
                   limit: int) -> list[Paper]:
-    """Papers matching ``query``: through the search index when the site has one, else a
-    plain case-insensitive match on titles and abstracts."""
+    """Papers matching ``query``, best first: through the search service when the site has
+    one, else a plain case-insensitive match on titles and abstracts."""
     query = query.replace("\x00", "").strip()[:250]
     if not query:
         return []
-    if searcher is not None:
-        return searcher.search_papers(query, limit)
+    if engine is not None:
+        return [hit.paper for hit in engine.search(query, limit=limit).hits]
     return store.match_papers(query, limit)

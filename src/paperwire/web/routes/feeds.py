@@ -66,7 +66,7 @@ def search_feed(request: Request, ext: str,
                 q: Annotated[str, Query(max_length=250)] = "") -> Response:
     ctx = get_ctx(request)
     _fmt(ext)
-    papers = community.search_papers(ctx.store, ctx.extras.get("paper_searcher"), q, FEED_SIZE)
+    papers = community.search_papers(ctx.store, ctx.extras.get("search"), q, FEED_SIZE)
     items = [FeedItem(p) for p in papers]
     return _feed(request, ext, f"{ctx.settings.site_name}: search {q[:100]!r}",
                  f"/search?q={quote(q)}", items)
