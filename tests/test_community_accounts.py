@@ -182,6 +182,9 @@ def test_password_reset_link_is_single_use(cc: TestClient, store: SqliteStore,
     assert log_in(new_client(cc), "hana", "brand-new-secret").status_code == 303
     stored = store.query("SELECT token_hash FROM password_resets")
     assert stored and all(row[0] != token for row in stored)
+    for _ in range(accounts.RESETS_PER_HOUR + 2):
+        post(other, "/reset", {"email": "hana@example.org"})
+    assert len(smtp_sink.received) == accounts.RESETS_PER_HOUR  # no mail bombing
 
 
 def test_password_reset_link_expires(cc: TestClient, store: SqliteStore) -> None:
@@ -204,6 +207,8 @@ def test_profile_page_and_make_admin_cli(cc: TestClient, cli: CliRunner,
     assert result.exit_code == 0, result.output
     user = store.get_user_by_name("judy")
     assert user is not None and user.is_admin
+    stats = cli.invoke(main, ["stats"])
+    assert stats.exit_code == 0 and '"users": 1' in stats.output
     missing = cli.invoke(main, ["users", "make-admin", "nobody"])
     assert missing.exit_code == 1 and "no user named 'nobody'" in missing.output
     assert cli.invoke(main, ["users", "remove-admin", "judy"]).exit_code == 0

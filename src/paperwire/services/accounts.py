@@ -30,6 +30,7 @@ EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}")
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 LOGIN_FAILED = "Wrong username or password."
 THROTTLED = "Too many failed logins for this username; try again in an hour."
+RESETS_PER_HOUR = 5  # reset mails per account per hour (more requests are silently dropped)
 RESET_BAD = "This reset link is invalid, already used or expired."
 
 _hasher = PasswordHasher()
@@ -165,12 +166,14 @@ def build_reset_message(settings: Settings, user: User, token: str) -> EmailMess
 
 def request_password_reset(store: Store, settings: Settings, mailer: Mailer | None,
                            email: str) -> None:
-    """Email a single-use reset link when the address has an account; silent otherwise."""
+    """Email a single-use reset link when the address has an account (at most RESETS_PER_HOUR
+    an hour); silent otherwise."""
     user = store.get_user_by_email(email.strip()[:254])
-    if user is None or mailer is None:
+    now = now_utc()
+    if user is None or mailer is None or \
+            store.count_password_resets(user.id, now - timedelta(hours=1)) >= RESETS_PER_HOUR:
         return
     token = secrets.token_urlsafe(32)
-    now = now_utc()
     store.add_password_reset(hash_token(token), user.id, now,
                              now + timedelta(minutes=settings.password_reset_minutes))
     try:

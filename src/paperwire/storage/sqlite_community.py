@@ -129,6 +129,10 @@ class SqliteCommunity(SqliteBase):
                          (ts(now), token_hash))
             return int(row[0])
 
+    def count_password_resets(self, user_id: int, since: datetime) -> int:
+        return int(self.scalar("SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND"
+                               " created_at > ?", (user_id, ts(since))))
+
     # -- votes -----------------------------------------------------------------------
     def set_vote(self, user_id: int, paper_id: str, on: bool, now: datetime) -> VoteResult:
         """Put the vote on or off; the cached count moves only when a row was added/removed."""
