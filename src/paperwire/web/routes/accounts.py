@@ -52,6 +52,7 @@ def signup(request: Request, username: Text, email: Text, password: Secret) -> R
         _, token = accounts.log_in(ctx.store, ctx.settings, username, password)
     except PaperwireError as exc:
         return form_error(request, "signup.html", exc, {"username": username, "email": email})
+    accounts.log_out(ctx.store, session_token(request))
     return logged_in(request, token, f"/users/{username}")
 
 
