@@ -1,9 +1,10 @@
 """Search use cases: index the catalog, search (keyword, semantic, hybrid), similar papers.
 
-``SearchService`` owns the indexes of one data dir. Queries call ``refresh()`` first: when
-the catalog moved past the indexes' watermark it indexes the new papers (at most
-``CATCH_UP`` of them on a request's path; the rest is left to the background refresher or
-``paperwire index``), and it reopens the indexes when another process swapped them.
+``SearchService`` owns the indexes of one data dir. ``refresh()`` indexes what changed since
+the watermarks into the live indexes (no compaction) and reopens files another process
+swapped; ``search(refresh=True)`` calls it first (the CLI, digests). Web requests pass
+``refresh=False`` so that a GET never writes: the site's background refresher calls
+``refresh()`` every few seconds instead.
 """
 
 from __future__ import annotations
@@ -191,13 +192,16 @@ class SearchService:
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
-               filters: SearchFilters | None = None) -> SearchResults:
+               filters: SearchFilters | None = None, refresh: bool = True) -> SearchResults:
+        """Ranked, filtered, highlighted results. ``refresh`` first indexes what changed
+        (web requests pass False: a GET never writes; the background refresher indexes)."""
         text = check_query(q)
         check_mode(mode)
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_LIMIT}.", field="limit")
         filters = filters or SearchFilters()
-        self.refresh()
+        if refresh:
+            self.refresh()
         ranked = self.rank(text, mode, FILTERED_DEPTH if filters.active else DEPTH)
         papers = self._papers([pid for pid, _ in ranked], filters, offset + limit + 1)
         scores = dict(ranked)
