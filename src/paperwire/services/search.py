@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -75,6 +76,7 @@ class SearchService:
         self._vectors: VectorIndex | None = None
         self._indexer: Indexer | None = None
         self._model = ""
+        self._executor: ThreadPoolExecutor | None = None
 
     # -- components --------------------------------------------------------------------------
     @property
@@ -216,13 +218,25 @@ class SearchService:
         """Paper ids best first for a checked query (no catalog lookups)."""
         if not WORD.search(text):
             return []
-        keyword = self.keyword_ranking(text, depth) if mode != "semantic" else []
         if mode == "keyword":
-            return keyword
-        semantic = self.semantic_ranking(self.embedder.embed_query(text), depth)
+            return self.keyword_ranking(text, depth)
         if mode == "semantic":
-            return semantic
-        return fuse_rankings(keyword, semantic, self.weights)
+            return self._semantic_for(text, depth)
+        # the embedding and vector search run on a second thread while tantivy searches
+        # (both release the GIL), so hybrid costs about the slower of the two, not the sum
+        future = self._pool().submit(self._semantic_for, text, depth)
+        keyword = self.keyword_ranking(text, depth)
+        return fuse_rankings(keyword, future.result(), self.weights)
+
+    def _semantic_for(self, text: str, depth: int) -> list[tuple[str, float]]:
+        return self.semantic_ranking(self.embedder.embed_query(text), depth)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            with self._lock:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(2, thread_name_prefix="search")
+        return self._executor
 
     def keyword_ranking(self, text: str, depth: int) -> list[tuple[str, float]]:
         with self._lock:
