@@ -21,6 +21,7 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
+from paperwire.storage.proto_digests import DigestStore
 
 
 class Transaction(Protocol):
@@ -74,5 +75,5 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, Protocol):
+class Store(CatalogStore, DigestStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""
