@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_digests import MONDAY, add_confirmed, add_daily, make_paper
+from digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from paperwire.storage.sqlite import SqliteStore
 from smtp_sink import SmtpSink
 

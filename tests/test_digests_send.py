@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from conftest_digests import MONDAY, add_confirmed, add_daily, make_paper
+from digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from paperwire.config import Settings
 from paperwire.digests.models import Preferences
 from paperwire.mail import SmtpMailer

@@ -76,7 +76,7 @@ def form_subscribe(request: Request, email: Annotated[str, Form(max_length=320)]
     return _message(request, "Check your inbox", CHECK_INBOX)
 
 
-@router.get("/subscribe/confirm/{token}", include_in_schema=False)
+@router.api_route("/subscribe/confirm/{token}", methods=["GET", "HEAD"], include_in_schema=False)
 def confirm_page(request: Request, token: str) -> Response:
     subscriber = digests.pending_confirmation(get_ctx(request).store, token)
     return _message(request, "Confirm your subscription",
