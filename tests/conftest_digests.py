@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from paperwire.config import Settings, load_settings
-from smtp_sink import SmtpSink
+from tests.smtp_sink import SmtpSink
 
 
 @pytest.fixture

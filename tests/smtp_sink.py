@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +14,8 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from tests.helpers import free_port
 
 
 @dataclass
@@ -41,12 +42,6 @@ class Received:
             if line.lower().startswith(b"message-id:"):
                 return line.split(b":", 1)[1].strip().decode()
         return ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

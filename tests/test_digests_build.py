@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from digest_helpers import make_paper
 from paperwire.config import Settings
 from paperwire.digests.build import build_candidates, build_digest
 from paperwire.digests.models import (
@@ -20,8 +19,9 @@ from paperwire.digests.sending import RateLimiter, compute_backoff
 from paperwire.errors import InvalidInput
 from paperwire.models import Author, Organization
 from paperwire.services.digests import parse_email, parse_preferences
+from tests.digest_helpers import make_paper
 
-pytest_plugins = ["conftest_digests"]
+pytest_plugins = ["tests.conftest_digests"]
 DAY = build_period("daily", date(2025, 10, 13))
 PAPERS = [
     make_paper("p1", "Large language models", 90, categories=("cs.CL",)),

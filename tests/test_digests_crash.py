@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from paperwire.storage.sqlite import SqliteStore
-from smtp_sink import SmtpSink
+from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
+from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["conftest_digests"]
+pytest_plugins = ["tests.conftest_digests"]
 REPO = Path(__file__).resolve().parent.parent
 KILLS = 20
 SUBSCRIBERS = 1000

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from paperwire.config import Settings
 from paperwire.digests.models import Preferences
 from paperwire.mail import SmtpMailer
 from paperwire.models import Organization
 from paperwire.services.digest_send import DigestRun, send_digests
 from paperwire.storage.sqlite import SqliteStore
-from smtp_sink import SmtpSink
+from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
+from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["conftest_digests"]
+pytest_plugins = ["tests.conftest_digests"]
 
 
 def send(store: SqliteStore, settings: Settings, day: str = "2025-10-13",

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from paperwire.digests.models import OutboxDraft
 from paperwire.storage.sqlite import SqliteStore
+from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 
-pytest_plugins = ["conftest_digests"]
+pytest_plugins = ["tests.conftest_digests"]
 NOW = datetime(2025, 10, 13, 6, tzinfo=UTC)
 
 

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from paperwire.cli import main
 from paperwire.config import Settings
 from paperwire.mail import SmtpMailer
@@ -19,9 +18,10 @@ from paperwire.services import digests
 from paperwire.services.digest_send import send_digests
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
-from smtp_sink import SmtpSink
+from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
+from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["conftest_digests"]
+pytest_plugins = ["tests.conftest_digests"]
 CROSS_SITE = {"Origin": "https://mail.example.com", "Sec-Fetch-Site": "cross-site"}
 
 

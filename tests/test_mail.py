@@ -10,9 +10,9 @@ import pytest
 from paperwire.config import Settings, load_settings
 from paperwire.errors import ConfigError, InvalidInput
 from paperwire.mail import ConsoleMailer, MailError, SmtpMailer, check_header_value, open_mailer
-from smtp_sink import SmtpSink
+from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["conftest_digests"]
+pytest_plugins = ["tests.conftest_digests"]
 
 
 def make_message(to: str = "reader@example.org", subject: str = "Hello") -> EmailMessage:

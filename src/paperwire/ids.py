@@ -14,20 +14,14 @@ from dataclasses import dataclass
 
 from paperwire.errors import InvalidInput
 
-_NEW = re.compile(r"(?P<base>\d{4}\.\d{4,5})(?:v(?P<version>[1-9]\d*))?")
+_NEW = re.compile(r"(?P<base>(?P<yymm>\d{4})\.(?P<num>\d{4,5}))(?:v(?P<version>[1-9]\d*))?")
 _OLD = re.compile(
-    r"(?P<base>(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.(?P<subj>[A-Za-z]{2}))?/\d{7})"
+    r"(?P<base>(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.(?P<subj>[A-Za-z]{2}))?/(?P<yymm>\d{4})\d{3})"
     r"(?:v(?P<version>[1-9]\d*))?"
 )
-_PREFIXES = (
-    "https://arxiv.org/abs/",
-    "http://arxiv.org/abs/",
-    "https://arxiv.org/pdf/",
-    "http://arxiv.org/pdf/",
-    "https://export.arxiv.org/abs/",
-    "http://export.arxiv.org/abs/",
-    "oai:arxiv.org:",
-    "arxiv:",
+_PREFIX = re.compile(
+    r"^(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/|oai:arxiv\.org:|arxiv:)",
+    re.IGNORECASE,
 )
 
 
@@ -45,22 +39,57 @@ class ArxivId:
     def is_old_style(self) -> bool:
         return "/" in self.base
 
+    @property
+    def abs_url(self) -> str:
+        """The arXiv abstract page (old-style ids keep their ``/``: it is part of the path)."""
+        return f"https://arxiv.org/abs/{self}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self}"
+
+    @property
+    def oai_identifier(self) -> str:
+        return f"oai:arXiv.org:{self.base}"
+
+
+def _check_date(match: re.Match[str], raw: str) -> str | None:
+    """Why a syntactically fine id cannot exist (bad month, wrong digit count), or None."""
+    yymm = match.group("yymm")
+    month = int(yymm[2:])
+    if not 1 <= month <= 12:
+        return f"month {yymm[2:]} in {raw!r} is not 01-12"
+    if "num" not in match.groupdict():
+        return None
+    year = int(yymm[:2])
+    digits = len(match.group("num"))
+    if yymm < "0704":
+        return f"{raw!r}: new-style ids start in April 2007 (0704)"
+    if year >= 15 and digits != 5:
+        return f"{raw!r}: ids from 2015 on have 5 digits after the dot"
+    if year < 15 and digits != 4:
+        return f"{raw!r}: ids before 2015 have 4 digits after the dot"
+    return None
+
 
 def parse_arxiv_id(text: str) -> ArxivId:
     """Parse an id or an arXiv URL; raise InvalidInput saying what was wrong."""
-    raw = text.strip()
-    lowered = raw.lower()
-    for prefix in _PREFIXES:
-        if lowered.startswith(prefix):
-            raw = raw[len(prefix) :]
-            break
+    if not isinstance(text, str) or len(text) > 200:
+        raise InvalidInput("an arXiv id must be a short string", field="arxiv_id")
+    raw = _PREFIX.sub("", text.strip())
     raw = raw.removesuffix(".pdf").rstrip("/")
     for pattern in (_NEW, _OLD):
         match = pattern.fullmatch(raw)
         if match:
+            problem = _check_date(match, raw)
+            if problem:
+                raise InvalidInput(problem, field="arxiv_id")
             version = match.group("version")
             return ArxivId(match.group("base"), int(version) if version else None)
-    raise InvalidInput(f"{text!r} is not an arXiv id (expected e.g. 2310.12345v2 or hep-th/9901001)")
+    raise InvalidInput(
+        f"{text[:80]!r} is not an arXiv id (expected e.g. 2310.12345v2 or hep-th/9901001)",
+        field="arxiv_id",
+    )
 
 
 def is_arxiv_id(text: str) -> bool:

@@ -49,7 +49,7 @@ def ingest_records(store: Store, records: Iterable[Parsed], report: ImportReport
                    where: str, batch: int = BATCH) -> ImportReport:
     """Upsert parsed records in batches; bad records are counted with their location."""
     pending: list[IncomingPaper] = []
-    for line, record in records:
+    for _line, record in records:
         report.read += 1
         if isinstance(record, RecordError):
             report.error(f"{where}:{record.location.removeprefix('line ')}", record.reason)

@@ -81,7 +81,7 @@ def parse_hf_item(item: Any, zone: Any = UTC) -> IncomingPaper:
     """One HF item (daily/search item or bare paper) as an IncomingPaper."""
     if not isinstance(item, dict):
         raise RecordInvalid(f"expected an object, got {type(item).__name__}")
-    paper_obj = item.get("paper") if isinstance(item.get("paper"), dict) else item
+    paper_obj: dict[str, Any] = item["paper"] if isinstance(item.get("paper"), dict) else item
     title = _text(paper_obj, "title") or _text(item, "title", required=True)
     if "id" in paper_obj:
         pid, version = _paper_id(paper_obj["id"])

@@ -22,6 +22,7 @@ from paperwire.models import (
     UpsertResult,
 )
 from paperwire.storage.proto_digests import DigestStore
+from paperwire.storage.proto_ingest import IngestStore
 
 
 class Transaction(Protocol):
@@ -75,5 +76,5 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, DigestStore, Protocol):
+class Store(CatalogStore, IngestStore, DigestStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from paperwire.models import Author, DailyEntry, Organization, Paper
+
+
+class RowLike(Protocol):
+    def __getitem__(self, key: str) -> Any: ...
 
 
 def dt_to_text(value: datetime | None) -> str | None:
@@ -32,7 +35,7 @@ def json_to_authors(text: str) -> tuple[Author, ...]:
     )
 
 
-def row_to_paper(row: Mapping[str, Any]) -> Paper:
+def row_to_paper(row: RowLike) -> Paper:
     org = None
     if row["org_name"] is not None:
         org = Organization(row["org_name"], row["org_fullname"], row["org_avatar"])
@@ -60,7 +63,7 @@ def row_to_paper(row: Mapping[str, Any]) -> Paper:
     )
 
 
-def row_to_daily(row: Mapping[str, Any]) -> DailyEntry:
+def row_to_daily(row: RowLike) -> DailyEntry:
     submitted_at = text_to_dt(row["d_submitted_at"])
     assert submitted_at is not None
     return DailyEntry(

@@ -75,6 +75,11 @@ def api_docs(request: Request) -> Response:
     return render(request, "api_docs.html", {"schema": schema})
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/healthz")
 def healthz(request: Request) -> Response:
     ctx = get_ctx(request)

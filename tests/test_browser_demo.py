@@ -1,0 +1,49 @@
+"""End to end: `paperwire demo` as a real process, pages opened in headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, running_paperwire
+from tests.helpers import free_port
+
+pytestmark = pytest.mark.browser
+
+
+def test_demo_daily_list_and_paper_page(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    port = free_port()
+    env = {"PAPERWIRE_DATA_DIR": str(tmp_path / "data")}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with running_paperwire(["demo", "--port", str(port)], env, port, tmp_path / "log") as base, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        errors: list[str] = []
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{base}/papers/month/2025-10")
+            assert page.get_by_role("heading", level=1).inner_text() == "Monthly Papers"
+            cards = page.locator("article.card")
+            assert cards.count() == 2
+            first = cards.first
+            assert first.locator(".card-title").inner_text() == "RL makes MLLMs see better than SFT"
+            assert first.locator(".votes .count").inner_text().isdigit()
+            page.screenshot(path=str(ARTIFACTS / f"demo-month-{width}.png"), full_page=True)
+
+            first.locator(".card-title a").click()
+            page.wait_for_load_state()
+            assert page.locator("h1.paper-title").inner_text() == "RL makes MLLMs see better than SFT"
+            abstract = page.locator("p.abstract").inner_text()
+            assert abstract.startswith("A dominant assumption in Multimodal Language Model")
+            page.screenshot(path=str(ARTIFACTS / f"demo-paper-{width}.png"), full_page=True)
+
+            page.goto(f"{base}/papers?p=2")
+            assert page.locator("article.card").count() == 20  # 80 papers, 30 a page
+            page.close()
+        browser.close()
+    assert errors == []

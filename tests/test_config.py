@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import pytest
+
+from paperwire.config import Settings, load_settings, setting_names
+from paperwire.errors import ConfigError
+
+
+def test_defaults_put_the_database_under_the_data_dir() -> None:
+    settings = load_settings({})
+    assert settings.data_dir == Path("paperwire-data")
+    assert settings.database_path == Path("paperwire-data/paperwire.db")
+
+
+def test_values_are_converted_by_type() -> None:
+    settings = load_settings({
+        "PAPERWIRE_PAGE_SIZE": "12", "PAPERWIRE_ARXIV_MIN_INTERVAL": "0.5",
+        "PAPERWIRE_DAILY_CATEGORIES": "cs.LG, math.GT", "PAPERWIRE_DEBUG": "yes",
+    })
+    assert settings.page_size == 12
+    assert settings.arxiv_min_interval == 0.5
+    assert settings.daily_categories == ("cs.LG", "math.GT")
+    assert settings.debug is True
+
+
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("PAPERWIRE_PAGE_SIZE", "many", "PAPERWIRE_PAGE_SIZE"),
+    ("PAPERWIRE_TIMEZONE", "Mars/Olympus", "time zone"),
+    ("PAPERWIRE_SMTP_TLS", "maybe", "PAPERWIRE_SMTP_TLS"),
+    ("PAPERWIRE_DEBUG", "perhaps", "PAPERWIRE_DEBUG"),
+    ("PAPERWIRE_BASE_URL", "ftp://x", "PAPERWIRE_BASE_URL"),
+])
+def test_bad_values_name_the_variable(name: str, value: str, words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        load_settings({name: value})
+
+
+def test_public_site_refuses_the_default_secret() -> None:
+    with pytest.raises(ConfigError, match="PAPERWIRE_SECRET_KEY"):
+        load_settings({"PAPERWIRE_BASE_URL": "https://papers.example.org"})
+    ok = load_settings({"PAPERWIRE_BASE_URL": "https://papers.example.org",
+                        "PAPERWIRE_SECRET_KEY": "x" * 40})
+    assert ok.secure_cookies
+
+
+def test_every_field_has_an_environment_variable() -> None:
+    names = setting_names()
+    assert "PAPERWIRE_DATABASE_URL" in names and "PAPERWIRE_SECRET_KEY" in names
+    assert len(names) == len(Settings.__dataclass_fields__)

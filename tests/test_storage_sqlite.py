@@ -1,0 +1,102 @@
+import threading
+from datetime import UTC, date, datetime
+
+from paperwire.ids import derived_id
+from paperwire.models import DailySubmission, IncomingPaper, Organization, Paper
+from paperwire.storage.sqlite import SqliteStore
+
+NOW = datetime(2025, 10, 13, 9, 0, tzinfo=UTC)
+
+
+def derived(title: str, **kw: object) -> IncomingPaper:
+    pid = derived_id(title)
+    return IncomingPaper(Paper(id=pid, title=title, **kw),  # type: ignore[arg-type]
+                         daily=DailySubmission(pid, date(2025, 10, 13), NOW),
+                         organization=Organization("lab", "The Lab"), id_is_derived=True)
+
+
+def test_wal_and_migrations_are_applied(store: SqliteStore) -> None:
+    assert store.scalar("PRAGMA journal_mode") == "wal"
+    assert store.schema_version() >= 1
+    assert store.migrate() == []
+
+
+def test_upsert_is_idempotent(store: SqliteStore) -> None:
+    item = IncomingPaper(Paper(id="2401.00001", title="A", summary="S", version=1))
+    assert store.upsert_papers([item]).inserted == 1
+    assert store.upsert_papers([item]).unchanged == 1
+    assert store.count_papers() == 1
+
+
+def test_new_version_updates_the_row_and_old_version_does_not(store: SqliteStore) -> None:
+    store.upsert_papers([IncomingPaper(Paper(id="2401.00001", title="A", version=2))])
+    store.upsert_papers([IncomingPaper(Paper(id="2401.00001", title="A old", version=1))])
+    assert store.get_paper("2401.00001").title == "A"  # type: ignore[union-attr]
+    store.upsert_papers([IncomingPaper(Paper(id="2401.00001", title="A new", version=3))])
+    paper = store.get_paper("2401.00001")
+    assert paper is not None and paper.title == "A new" and paper.version == 3
+    assert store.count_papers() == 1
+
+
+def test_derived_paper_merges_into_arxiv_id_and_keeps_references(store: SqliteStore) -> None:
+    title = "Binary Embedding-based Retrieval at Tencent"
+    store.upsert_papers([derived(title, imported_upvotes=5, author_count=10)])
+    old = derived_id(title)
+    result = store.upsert_papers([IncomingPaper(Paper(id="2302.08714", version=1,
+                                                      title=title.upper(), summary="Real"))])
+    assert result.merged == 1
+    assert store.count_papers() == 1
+    assert store.resolve_alias(old) == "2302.08714"
+    paper = store.get_paper("2302.08714")
+    assert paper is not None and paper.upvotes == 5 and paper.summary == "Real"
+    assert paper.organization is not None and paper.organization.name == "lab"
+    entry = store.get_daily_entry("2302.08714")
+    assert entry is not None and entry.day == date(2025, 10, 13)
+    # the page arriving again afterwards changes nothing and adds no paper
+    store.upsert_papers([derived(title, imported_upvotes=5, author_count=10)])
+    assert store.count_papers() == 1
+
+
+def test_derived_paper_arriving_after_the_real_one_joins_it(store: SqliteStore) -> None:
+    store.upsert_papers([IncomingPaper(Paper(id="2302.08714", title="Same Title", summary="R"))])
+    store.upsert_papers([derived("Same title", summary="page text", imported_upvotes=2)])
+    assert store.count_papers() == 1
+    paper = store.get_paper("2302.08714")
+    assert paper is not None and paper.summary == "R" and paper.imported_upvotes == 2
+    assert store.resolve_alias(derived_id("Same title")) == "2302.08714"
+
+
+def test_concurrent_writers_never_hit_lock_errors(store: SqliteStore) -> None:
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(40):
+                store.upsert_papers([IncomingPaper(Paper(id=f"24{n:02d}.{i:05d}", title=f"{n} {i}"))])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.count_papers() == 160
+
+
+def test_iter_papers_since_follows_changes(store: SqliteStore) -> None:
+    store.upsert_papers([IncomingPaper(Paper(id=f"2401.0000{i}", title=f"T{i}")) for i in range(3)])
+    seqs = [seq for seq, _ in store.iter_papers_since(0)]
+    assert len(seqs) == 3 and seqs == sorted(seqs)
+    store.upsert_papers([IncomingPaper(Paper(id="2401.00001", title="Changed"))])
+    changed = [p.id for _, p in store.iter_papers_since(seqs[-1])]
+    assert changed == ["2401.00001"]
+
+
+def test_backup_copies_a_consistent_database(store: SqliteStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store.upsert_papers([IncomingPaper(Paper(id="2401.00001", title="T"))])
+    store.backup(tmp_path / "copy.db")
+    copy = SqliteStore(tmp_path / "copy.db")
+    assert copy.count_papers() == 1
+    copy.close()
