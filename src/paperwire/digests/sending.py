@@ -102,17 +102,22 @@ class OutboxSender:
         self.report = SendReport()
         self._consecutive_temporary = 0
 
-    def run(self) -> SendReport:
-        while True:
-            batch = self.store.due_outbox(utc_now(), BATCH)
+    def run(self, max_messages: int | None = None) -> SendReport:
+        """Send until nothing is due (or ``max_messages`` were handled); wait for retries."""
+        handled = 0
+        while max_messages is None or handled < max_messages:
+            limit = BATCH if max_messages is None else min(BATCH, max_messages - handled)
+            batch = self.store.due_outbox(utc_now(), limit)
             for entry in batch:
                 self._send_one(entry)
+            handled += len(batch)
             if batch:
                 continue
             next_at = self.store.next_retry_at()
             if next_at is None:
                 return self.report
             self.sleep(max(0.0, min(MAX_WAIT_S, (next_at - utc_now()).total_seconds())))
+        return self.report
 
     def _send_one(self, entry: OutboxEntry) -> None:
         current = self.store.get_subscriber(token=entry.subscriber.token)
