@@ -186,3 +186,13 @@ def test_cli_dry_run_stats_and_failure_exit(mail_env: dict[str, str], store: Sql
     stats = json.loads(runner.invoke(main, ["stats"]).output)
     assert stats["subscribers_confirmed"] == 3
     assert (stats["digests_sent"], stats["digests_pending"]) == (0, 0)
+
+
+def test_daily_command_runs_the_digest_step(mail_env: dict[str, str], store: SqliteStore,
+                                            smtp_server: SmtpSink) -> None:
+    add_daily(store, MONDAY, [make_paper("2510.00001", "A paper", 3)])
+    add_confirmed(store, 2)
+    runner = CliRunner(env={**mail_env, "PAPERWIRE_DAILY_STEPS": "digest"})
+    result = runner.invoke(main, ["daily"])
+    assert result.exit_code == 0, result.output
+    assert "2 sent" in result.output and len(smtp_server.received) == 2
