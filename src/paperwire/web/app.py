@@ -21,6 +21,7 @@ from paperwire.errors import (
     PermissionDenied,
     SourceError,
 )
+from paperwire.services.ingest import arxiv_api_source
 from paperwire.storage import Store
 from paperwire.web.context import AppContext
 from paperwire.web.routes import api, community, digests, pages, search
@@ -40,6 +41,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    extras.setdefault("paper_fetcher", arxiv_api_source(settings, store))
     app.state.ctx = AppContext(settings=settings, store=store, extras=dict(extras))
     static_dir = resources.files("paperwire.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
