@@ -2,7 +2,8 @@
 
 Run from the repository root: ``PYTHONPATH=src python -m bench.digest --subscribers 100000``.
 Prints one JSON line: compose time for all digests (selection + queueing in the outbox) and
-messages per second accepted by a loopback aiosmtpd server over ``--send`` messages.
+messages per second accepted by a loopback aiosmtpd server (its own process) over
+``--send`` messages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bench.loopback_smtp import CountingServer
+from bench.loopback_smtp import CountingServerProcess
 from paperwire.config import load_settings
 from paperwire.digests.models import Preferences, build_period
 from paperwire.digests.sending import OutboxSender, SendPolicy
@@ -72,7 +73,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1_000_000.0, help="PAPERWIRE_MAIL_RATE")
     args = parser.parse_args()
     rng = random.Random(7)
-    with tempfile.TemporaryDirectory() as tmp, CountingServer() as server:
+    with tempfile.TemporaryDirectory() as tmp, CountingServerProcess() as server:
         settings = load_settings({"PAPERWIRE_DATA_DIR": str(Path(tmp)),
                                   "PAPERWIRE_SMTP_PORT": str(server.port),
                                   "PAPERWIRE_MAIL_RATE": str(args.rate)})
@@ -99,7 +100,7 @@ def main() -> None:
             "select_s": round(composed - start, 2), "queue_s": round(done - composed, 2),
             "compose_s": round(done - start, 2),
             "compose_per_s": round(queued / max(done - start, 1e-9)),
-            "sent": report.sent, "accepted_by_server": len(server.handler.times),
+            "sent": report.sent, "accepted_by_server": server.count.value,
             "send_s": round(send_s, 2), "messages_per_s": round(report.sent / send_s, 1),
         }))
 

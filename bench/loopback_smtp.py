@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import socket
 import threading
 import time
@@ -47,3 +48,42 @@ class CountingServer:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+class _Counter:
+    def __init__(self, count: Any) -> None:
+        self.count = count
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.count.get_lock():
+            self.count.value += 1
+        return "250 OK"
+
+
+def _serve_counting(port: int, count: Any, ready: Any, stop: Any) -> None:
+    controller = Controller(_Counter(count), hostname="127.0.0.1", port=port, ready_timeout=30)
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+
+
+class CountingServerProcess:
+    """The same server in its own process, so that it does not slow the sender down."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.count = multiprocessing.Value("i", 0)
+        self._ready = multiprocessing.Event()
+        self._stop = multiprocessing.Event()
+        self._process = multiprocessing.Process(
+            target=_serve_counting, args=(self.port, self.count, self._ready, self._stop))
+
+    def __enter__(self) -> CountingServerProcess:
+        self._process.start()
+        self._ready.wait(30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._process.join(10)
