@@ -106,6 +106,15 @@ def test_rate_limiter_allows_at_most_rate_per_second(rate: float) -> None:
         assert starts[i + limiter.count] - (starts[i] + 0.01) >= span - 1e-9
 
 
+def test_rate_limiter_counts_what_an_earlier_run_sent() -> None:
+    clock = FakeClock()
+    clock.now = 100.0
+    limiter = RateLimiter(3.0, clock=clock, sleep=clock.sleep)
+    limiter.seed([0.2, 0.6, 0.4, 5.0])
+    limiter.wait()
+    assert clock.now == pytest.approx(100.4)  # the oldest of the last three + 1 s
+
+
 def test_addresses_and_preferences_are_validated() -> None:
     assert parse_email("  Ann@Example.ORG ") == "ann@example.org"
     for bad in ("ann", "ann@localhost", "a@b.c\r\nBcc: x@y.org", "a b@example.org", "x" * 300):

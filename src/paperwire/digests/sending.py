@@ -62,6 +62,14 @@ class RateLimiter:
             self.sleep(delay)
         self._last_start = self.clock()
 
+    def seed(self, seconds_ago: list[float]) -> None:
+        """Count messages an earlier run sent ``seconds_ago`` (so a restart keeps the rate)."""
+        now = self.clock()
+        for ago in sorted(seconds_ago, reverse=True)[-self.count:]:
+            self._finished.append(now - max(0.0, ago))
+        if self._finished:
+            self._last_start = self._finished[-1]
+
     def finished(self) -> None:
         """Record that the server answered the message just started."""
         self._finished.append(self.clock())
@@ -99,6 +107,9 @@ class OutboxSender:
         self.policy = policy
         self.sleep = sleep
         self.limiter = RateLimiter(policy.rate, sleep=sleep)
+        now = utc_now()
+        self.limiter.seed([(now - t).total_seconds()
+                           for t in store.recent_send_times(self.limiter.count)])
         self.report = SendReport()
         self._consecutive_temporary = 0
 

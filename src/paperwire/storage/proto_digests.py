@@ -60,6 +60,10 @@ class DigestStore(Protocol):
 
     def next_retry_at(self) -> datetime | None: ...
 
+    def recent_send_times(self, limit: int) -> list[datetime]:
+        """When the last ``limit`` digests were accepted, newest first."""
+        ...
+
     def mark_outbox_sent(self, outbox_id: int, now: datetime) -> None: ...
 
     def mark_outbox_retry(self, outbox_id: int, attempts: int, next_at: datetime,

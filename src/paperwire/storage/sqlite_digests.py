@@ -201,6 +201,11 @@ class SqliteDigests(SqliteBase):
                             " WHERE status = 'pending'")
         return None if value is None else datetime.fromisoformat(value)
 
+    def recent_send_times(self, limit: int) -> list[datetime]:
+        rows = self.query("SELECT sent_at FROM digest_outbox WHERE sent_at IS NOT NULL"
+                          " ORDER BY sent_at DESC LIMIT ?", (limit,))
+        return [datetime.fromisoformat(r[0]) for r in rows]
+
     def _update_outbox(self, conn: sqlite3.Connection, outbox_id: int,
                        sets: dict[str, Any]) -> None:
         assignments = ", ".join(f"{name} = ?" for name in sets)

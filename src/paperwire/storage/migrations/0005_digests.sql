@@ -42,6 +42,7 @@ CREATE TABLE digest_outbox (
     UNIQUE (subscriber_id, period)
 );
 CREATE INDEX digest_outbox_due ON digest_outbox (status, next_attempt_at);
+CREATE INDEX digest_outbox_sent ON digest_outbox (sent_at);
 
 CREATE TABLE digest_items (
     outbox_id INTEGER NOT NULL REFERENCES digest_outbox(id) ON DELETE CASCADE,
