@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -196,3 +197,13 @@ def test_daily_command_runs_the_digest_step(mail_env: dict[str, str], store: Sql
     result = runner.invoke(main, ["daily"])
     assert result.exit_code == 0, result.output
     assert "2 sent" in result.output and len(smtp_server.received) == 2
+
+
+def test_unreachable_mail_server_gives_the_same_answer(settings: Settings,
+                                                       store: SqliteStore) -> None:
+    down = replace(settings, smtp_port=1)
+    with TestClient(create_app(down, store), base_url="http://testserver") as c:
+        answer = c.post("/api/subscriptions", json={"email": "someone@example.org"})
+    assert answer.status_code == 202
+    sub = store.get_subscriber(email="someone@example.org")
+    assert sub is not None and store.last_confirmation_at(sub.id) is None  # may ask again

@@ -10,6 +10,7 @@ an import never touches them, a new subscription request only sends a confirmati
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -25,10 +26,11 @@ from paperwire.digests.models import (
     Subscriber,
 )
 from paperwire.digests.render import base_url, build_confirmation_message
-from paperwire.errors import InvalidInput, NotFound, SourceError
+from paperwire.errors import InvalidInput, NotFound
 from paperwire.mail import Mailer, MailError
 from paperwire.storage import Store
 
+log = logging.getLogger(__name__)
 CONFIRM_TTL = timedelta(days=3)
 RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
 MAX_TERMS = 50
@@ -119,8 +121,9 @@ def subscribe(store: Store, mailer: Mailer, settings: Settings, email: str, freq
     url = f"{base_url(settings)}/subscribe/confirm/{token}"
     try:
         mailer.send(build_confirmation_message(settings, address, frequency, url, now))
-    except MailError as exc:
-        raise SourceError("the confirmation mail could not be sent: try again later") from exc
+    except MailError as exc:  # the same answer either way; the operator sees the log
+        log.warning("confirmation mail to subscriber %s not sent: %s", subscriber.id, exc)
+        return SubscribeResult(mailed=False)
     store.add_confirmation(subscriber.id, hash_token(token), now, now + CONFIRM_TTL)
     return SubscribeResult(mailed=True)
 

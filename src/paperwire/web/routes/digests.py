@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
@@ -53,18 +53,27 @@ class SubscriptionIn(BaseModel):
     frequency: Literal["daily", "weekly"] = "daily"
 
 
+class SubscriptionOut(BaseModel):
+    status: Literal["confirmation_sent"]
+    message: str
+
+
+ERROR_400: dict[int | str, dict[str, Any]] = {400: {
+    "description": "Invalid email address", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"error": {"type": "string"},
+                                         "parameter": {"type": "string"}}}}}}}
 CHECK_INBOX = ("If the address can receive the digest, a confirmation mail is on its way: "
                "open the link in it to start receiving digests.")
 
 
-@router.post("/api/subscriptions", status_code=202, tags=["digests"])
-def api_subscribe(request: Request, body: SubscriptionIn) -> JSONResponse:
-    """Ask for a digest by email (double opt-in: nothing is sent before confirmation)."""
+@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400)
+def api_subscribe(request: Request, body: SubscriptionIn) -> SubscriptionOut:
+    """Ask for a digest by email (double opt-in: nothing is sent before confirmation).
+    The answer is the same whether or not the address is already known."""
     ctx = get_ctx(request)
     digests.subscribe(ctx.store, _mailer(request), ctx.settings, body.email, body.frequency,
                       _username(request))
-    return JSONResponse({"status": "confirmation_sent", "message": CHECK_INBOX},
-                        status_code=202)
+    return SubscriptionOut(status="confirmation_sent", message=CHECK_INBOX)
 
 
 @router.post("/subscribe", include_in_schema=False)
