@@ -151,6 +151,19 @@ def test_retries_give_up_after_max_attempts_and_fail_the_run(
     assert "gave up after 3 tries" in run.sending.errors[0]
 
 
+def test_a_server_that_keeps_failing_stops_the_run_early(
+        store: SqliteStore, mail_env: dict[str, str], smtp_server: SmtpSink) -> None:
+    from paperwire.config import load_settings
+
+    settings = load_settings({**mail_env, "PAPERWIRE_DIGEST_MAX_ATTEMPTS": "4"})
+    monday_papers(store)
+    add_confirmed(store, 50)
+    smtp_server.handler.reply_data = lambda call: "421 Going down"
+    run = send(store, settings)
+    assert not run.ok and "stopped after 4 temporary failures" in run.sending.stopped
+    assert smtp_server.handler.data_calls == 4 and store.stats()["digests_pending"] == 50
+
+
 def test_rate_limit_is_never_exceeded_at_the_server(
         store: SqliteStore, mail_env: dict[str, str], smtp_server: SmtpSink) -> None:
     from paperwire.config import load_settings

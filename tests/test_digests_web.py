@@ -183,10 +183,13 @@ def test_cli_dry_run_stats_and_failure_exit(mail_env: dict[str, str], store: Sql
     smtp_server.handler.reply_data = lambda call: "451 Not now"
     failing = CliRunner(env={**mail_env, "PAPERWIRE_DIGEST_MAX_ATTEMPTS": "1"})
     result = failing.invoke(main, ["digest", "send", "--date", "2025-10-13"])
-    assert result.exit_code == 1 and "3 digests failed" in result.output
+    assert result.exit_code == 1 and "stopped after 1 temporary failures" in result.output
     stats = json.loads(runner.invoke(main, ["stats"]).output)
     assert stats["subscribers_confirmed"] == 3
-    assert (stats["digests_sent"], stats["digests_pending"]) == (0, 0)
+    assert (stats["digests_sent"], stats["digests_pending"]) == (0, 2)
+    smtp_server.handler.reply_data = lambda call: None
+    resumed = runner.invoke(main, ["digest", "send", "--date", "2025-10-13"])
+    assert resumed.exit_code == 0 and "2 sent" in resumed.output
 
 
 def test_daily_command_runs_the_digest_step(mail_env: dict[str, str], store: SqliteStore,

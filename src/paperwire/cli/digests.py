@@ -40,6 +40,8 @@ def send(cli: CliContext, period: str, day: str | None, dry_run: bool) -> None:
                f"{run.queued} queued, {r.sent} sent, {r.retried} retried, {r.bounced} bounced, "
                f"{r.skipped} skipped, {r.failed} failed{' (dry run)' if dry_run else ''}"
                f"{'; ' + run.note if run.note else ''}")
+    if r.stopped:
+        raise click.ClickException(r.stopped)
     if not run.ok:
         raise click.ClickException(f"{r.failed} digests failed: " + "; ".join(r.errors[:3]))
 

@@ -3,7 +3,8 @@
 Each queued digest is marked sent only after the mail server accepted it, in its own
 transaction, so a crash between the two sends that one message again on the next run (at most
 one duplicate per crash) and never loses one. 4xx answers put the row back with a growing wait
-(``compute_backoff``) and pause the whole sender a little; a 5xx answer bounces the address.
+(``compute_backoff``) and pause the whole sender a little; after ``max_attempts`` temporary
+failures in a row the run stops, leaving the rest queued. A 5xx answer bounces the address.
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ class SendReport:
     failed: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    stopped: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.stopped
 
 
 def utc_now() -> datetime:
@@ -116,10 +122,12 @@ class OutboxSender:
     def run(self, max_messages: int | None = None) -> SendReport:
         """Send until nothing is due (or ``max_messages`` were handled); wait for retries."""
         handled = 0
-        while max_messages is None or handled < max_messages:
+        while (max_messages is None or handled < max_messages) and not self.report.stopped:
             limit = BATCH if max_messages is None else min(BATCH, max_messages - handled)
             batch = self.store.due_outbox(utc_now(), limit)
             for entry in batch:
+                if self.report.stopped:
+                    break
                 self._send_one(entry)
             handled += len(batch)
             if batch:
@@ -178,5 +186,9 @@ class OutboxSender:
                                          utc_now() + timedelta(seconds=wait), str(exc))
             self.report.retried += 1
         self._consecutive_temporary += 1
+        if self._consecutive_temporary >= self.policy.max_attempts:
+            self.report.stopped = (f"stopped after {self._consecutive_temporary} temporary "
+                                   f"failures in a row (last: {exc}); the rest stays queued")
+            return
         self.sleep(compute_backoff(self._consecutive_temporary, self.policy.retry_base,
                                    cap=MAX_PAUSE_S))

@@ -61,7 +61,7 @@ class DigestRun:
 
     @property
     def ok(self) -> bool:
-        return self.sending.failed == 0
+        return self.sending.ok
 
 
 def resolve_period(store: Store, settings: Settings, frequency: str,
