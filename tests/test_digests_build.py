@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from html.parser import HTMLParser
 
 import pytest
 
@@ -138,3 +139,38 @@ def test_header_injection_in_a_digest_is_rejected(settings: Settings) -> None:
     with pytest.raises(InvalidInput):
         build_digest_message(settings, ok, digest, "<x@testserver>\nBcc: v@example.org",
                              datetime.now(UTC))
+
+
+XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(1)>",
+       "javascript:alert(1)", "</title><script>alert(1)</script>", "$<script>x</script>$",
+       "' onmouseover='alert(1)", "<a href=\"javascript:alert(1)\">x</a>", "&lt;script&gt;"]
+SAFE_TAGS = {"html", "head", "meta", "title", "body", "h1", "h2", "p", "ol", "li", "a",
+             "strong", "br", "hr"}
+
+
+class TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_xss_payloads_are_inert_in_digest_mail(payload: str, settings: Settings) -> None:
+    paper = make_paper("2510.00001", f"Title {payload}", 5, summary=f"Abstract {payload}",
+                       authors=(Author(f"Eve {payload}"),),
+                       organization=Organization("evil", f"Org {payload}"))
+    digest = build_digest(build_candidates([paper]), Preferences(keywords=(payload,)), DAY)
+    subscriber = Subscriber(1, "a@example.org", "confirmed", "t" * 32)
+    message = build_digest_message(settings, subscriber, digest, "<x@testserver>",
+                                   datetime.now(UTC))
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    parser = TagCollector()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert tag in SAFE_TAGS, (tag, payload)
+        for name, value in attrs:
+            assert not name.startswith("on"), (name, payload)
+            assert not (value or "").lower().startswith("javascript:"), (value, payload)

@@ -30,8 +30,12 @@ def test_outbox_rows_are_unique_and_creation_is_idempotent(store: SqliteStore) -
     assert store.sent_paper_ids(["2510.00001", "2510.00002"], "daily:2025-10-14") == {
         ids[0]: {"2510.00001"}, ids[1]: {"2510.00001"}}
     assert store.sent_paper_ids(["2510.00001"], "daily:2025-10-13") == {}
+    [first, *_] = store.due_outbox(NOW, 10)
+    store.mark_outbox_done(first.id, "skipped", "unsubscribed")
+    assert set(store.sent_paper_ids(["2510.00001"], "daily:2025-10-14")) == (
+        set(ids) - {first.subscriber.id})
     assert store.stats_digests() == {"subscribers_confirmed": 2, "digests_sent": 0,
-                                     "digests_pending": 2}
+                                     "digests_pending": 1}
 
 
 def test_due_rows_wait_for_their_retry_time(store: SqliteStore) -> None:

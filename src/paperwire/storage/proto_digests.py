@@ -45,7 +45,8 @@ class DigestStore(Protocol):
         ...
 
     def sent_paper_ids(self, paper_ids: Sequence[str], period: str) -> dict[int, set[str]]:
-        """Per subscriber: which of these papers were in a digest of another period."""
+        """Per subscriber: which of these papers a digest of another period sent or will
+        send (skipped, failed and bounced digests do not count)."""
         ...
 
     def create_outbox(self, period: str, drafts: Sequence[OutboxDraft], now: datetime) -> int:

@@ -143,7 +143,8 @@ class SqliteDigests(SqliteBase):
             marks = ", ".join("?" for _ in chunk)
             rows = self.conn.execute(
                 "SELECT i.subscriber_id, i.paper_id FROM digest_items i JOIN digest_outbox o"
-                f" ON o.id = i.outbox_id WHERE i.paper_id IN ({marks}) AND o.period != ?",
+                f" ON o.id = i.outbox_id WHERE i.paper_id IN ({marks}) AND o.period != ?"
+                " AND o.status IN ('pending', 'sent')",
                 [*chunk, period])
             for subscriber_id, paper_id in rows:
                 found[subscriber_id].add(paper_id)
