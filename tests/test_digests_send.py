@@ -16,6 +16,7 @@ from paperwire.services.digest_send import (
     compose_drafts,
     send_digests,
 )
+from paperwire.services.digests import subscribe
 from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from tests.smtp_sink import SmtpSink
@@ -30,6 +31,12 @@ def send(store: SqliteStore, settings: Settings, day: str = "2025-10-13",
         return send_digests(store, mailer, settings, frequency, day)
     finally:
         mailer.close()
+
+
+def status_of(store: SqliteStore, email: str) -> str:
+    found = store.get_subscriber(email=email)
+    assert found is not None
+    return found.status
 
 
 def monday_papers(store: SqliteStore) -> None:
@@ -128,14 +135,16 @@ def test_permanent_refusal_bounces_the_address_for_good(
     smtp_server.handler.reply_rcpt = lambda a: "550 No such user" if a == gone else None
     run = send(store, mail_settings)
     assert (run.sending.sent, run.sending.bounced) == (4, 1) and run.ok
-    bounced = store.get_subscriber(email=gone)
-    assert bounced is not None and bounced.status == "bounced"
+    assert status_of(store, gone) == "bounced"
     tries = smtp_server.handler.rcpt_seen.count(gone)
     add_daily(store, MONDAY + timedelta(days=1), [make_paper("2510.00010", "Next day")])
     send(store, mail_settings, day="2025-10-14")
     assert smtp_server.handler.rcpt_seen.count(gone) == tries == 1
     assert gone not in [r.rcpt[0] for r in smtp_server.received]
     assert len(smtp_server.received) == 8
+    again = subscribe(store, SmtpMailer(mail_settings), mail_settings, gone, "daily")
+    assert not again.mailed and smtp_server.handler.rcpt_seen.count(gone) == 1
+    assert status_of(store, gone) == "bounced"
 
 
 def test_retries_give_up_after_max_attempts_and_fail_the_run(
