@@ -19,7 +19,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -111,6 +111,7 @@ class FakeState:
     in_flight: int = 0
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_request: Callable[[Request], bool] | None = None  # True: drop without answering
 
 
 class FakeArxiv:
@@ -143,6 +144,11 @@ class FakeArxiv:
     @property
     def max_in_flight(self) -> int:
         return self.state.max_in_flight
+
+    def on_request(self, hook: Callable[[Request], bool] | None) -> None:
+        """Call ``hook`` on each request as it arrives; when it returns True the connection
+        is closed without an answer (e.g. after the hook killed the client)."""
+        self.state.on_request = hook
 
     def fail(self, path: str, *faults: Fault) -> None:
         """Answer the next requests to ``path`` with these faults, in order."""
@@ -188,7 +194,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.state.max_in_flight = max(self.state.max_in_flight, self.state.in_flight)
             queue = self.state.faults.get(parts.path)
             fault = queue.popleft() if queue else None
+        hook = self.state.on_request
         try:
+            if hook is not None and hook(record):
+                self.close_connection = True
+                return
             record.status = self._answer(parts.path, query, fault)
         finally:
             with self.state.lock:

@@ -58,9 +58,13 @@ def ingest_arxiv(cli: CliContext, categories: str, days: float) -> None:
               help="Show a progress bar with rate and ETA (default: on a terminal).")
 @click.option("--batch", default=BATCH, show_default=True, type=click.IntRange(1, 100_000),
               help="Records per transaction.")
+@click.option("--workers", default=None, type=click.IntRange(0, 64),
+              help="Extra processes parsing lines while this one writes (default 0: parse "
+              "here; more helps on idle cores, at about 70 MB each).")
 @pass_cli
 @cli_errors
-def import_arxiv_snapshot(cli: CliContext, file: Path, progress: bool | None, batch: int) -> None:
+def import_arxiv_snapshot(cli: CliContext, file: Path, progress: bool | None, batch: int,
+                          workers: int | None) -> None:
     """The arXiv metadata snapshot (JSON lines, plain or gzip); resumes after a kill."""
     from tqdm import tqdm
 
@@ -71,7 +75,7 @@ def import_arxiv_snapshot(cli: CliContext, file: Path, progress: bool | None, ba
             bar.update(done - bar.n)
             bar.set_postfix(records=records, refresh=False)
 
-        report = import_snapshot(cli.store, file, show, batch)
+        report = import_snapshot(cli.store, file, show, batch, workers)
     finish_import(report)
 
 

@@ -13,6 +13,7 @@ from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.ids import is_arxiv_id, parse_arxiv_id
 from paperwire.models import DailyEntry, ImportReport, IncomingPaper, Page, Paper, RecordError
+from paperwire.services.ingest import store_records
 from paperwire.services.periods import Period, day_period, parse_period
 from paperwire.sources.hf import RecordInvalid, parse_hf_item
 from paperwire.sources.hf_page import parse_page
@@ -47,20 +48,15 @@ def parse_hf_file(stream: IO[str], settings: Settings) -> Iterator[Parsed]:
 
 def ingest_records(store: Store, records: Iterable[Parsed], report: ImportReport,
                    where: str, batch: int = BATCH) -> ImportReport:
-    """Upsert parsed records in batches; bad records are counted with their location."""
-    pending: list[IncomingPaper] = []
-    for _line, record in records:
-        report.read += 1
-        if isinstance(record, RecordError):
-            report.error(f"{where}:{record.location.removeprefix('line ')}", record.reason)
-            continue
-        pending.append(record)
-        if len(pending) >= batch:
-            report.add(store.upsert_papers(pending))
-            pending.clear()
-    if pending:
-        report.add(store.upsert_papers(pending))
+    """Upsert parsed records in batches; bad records are counted as ``file:line``."""
+    store_records(store, (_located(record, where) for _, record in records), report, batch)
     return report
+
+
+def _located(record: IncomingPaper | RecordError, where: str) -> IncomingPaper | RecordError:
+    if isinstance(record, RecordError):
+        return RecordError(f"{where}:{record.location.removeprefix('line ')}", record.reason)
+    return record
 
 
 Parser = Callable[[IO[str], Settings, int], Iterator[Parsed]]

@@ -8,15 +8,19 @@ modification time: a different file under the same name starts from the beginnin
 from __future__ import annotations
 
 import gzip
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any, cast
 
 from paperwire.errors import InvalidInput
-from paperwire.models import ImportReport, IncomingPaper
+from paperwire.models import ImportReport
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
 from paperwire.sources.hf import RecordInvalid
 from paperwire.storage import Store
+from paperwire.storage.proto_ingest import PreparedPaper, prepare_paper
 
 BATCH = 5000
 SKIP_CHUNK = 1 << 20
@@ -52,18 +56,47 @@ def skip_to(raw: IO[bytes], stream: IO[bytes], offset: int) -> None:
         left -= len(chunk)
 
 
-def iter_lines(stream: IO[bytes], offset: int, line: int) -> Iterator[tuple[int, int, bytes]]:
-    """(line number, offset after the line, line) for each non-blank line."""
+Line = tuple[int, int, bytes]  # (line number, offset after the line, the line)
+Prepared = PreparedPaper | str  # a line's row, or why it is bad
+
+
+def iter_chunks(stream: IO[bytes], offset: int, line: int, size: int) -> Iterator[list[Line]]:
+    """The non-blank lines, ``size`` at a time, with their numbers and end offsets."""
+    chunk: list[Line] = []
     for text in stream:
         offset += len(text)
         line += 1
         if text.strip():
-            yield line, offset, text
+            chunk.append((line, offset, text))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def prepare_chunk(chunk: list[Line]) -> list[Prepared]:
+    """Parse and prepare a chunk of lines (pure; runs in a worker process)."""
+    out: list[Prepared] = []
+    for _line, _offset, text in chunk:
+        try:
+            out.append(prepare_paper(parse_snapshot_line(text)))
+        except RecordInvalid as exc:
+            out.append(str(exc))
+    return out
+
+
+def default_workers() -> int:
+    """Parsing processes used when none are asked for: none (one process, least memory)."""
+    return 0
 
 
 def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
-                    batch: int = BATCH) -> ImportReport:
-    """Import (or resume importing) a snapshot file; bad lines are reported, not fatal."""
+                    batch: int = BATCH, workers: int | None = None) -> ImportReport:
+    """Import (or resume importing) a snapshot file; bad lines are reported, not fatal.
+
+    Lines are parsed by ``workers`` processes (0: in this one) while this one writes.
+    """
     name = f"snapshot:{path.resolve()}"
     identity = file_identity(path) if path.is_file() else ""
     saved = store.get_checkpoint(name) or {}
@@ -72,9 +105,16 @@ def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
                              else 0, "line": saved.get("line", 0) if resume else 0}
     report = ImportReport(source="arxiv-snapshot")
     raw, stream = open_snapshot(path)
+    count = default_workers() if workers is None else workers
     try:
         skip_to(raw, stream, state["offset"])
-        _import(store, name, (raw, stream, path), state, report, progress, batch)
+        chunks = iter_chunks(stream, state["offset"], state["line"], batch)
+        writer = _Writer(store, name, path, state, report)
+        for prepared in _prepared(chunks, count):
+            writer.write(prepared)
+            if progress is not None:
+                progress(raw.tell(), report.read)
+        writer.finish()
     finally:
         stream.close()
         raw.close()
@@ -82,34 +122,53 @@ def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
     return report
 
 
-def _import(store: Store, name: str, files: tuple[IO[bytes], IO[bytes], Path],
-            state: dict[str, Any], report: ImportReport, progress: Progress | None,
-            batch: int) -> None:
-    raw, stream, path = files
-    pending: list[IncomingPaper] = []
-    for line, offset, text in iter_lines(stream, state["offset"], state["line"]):
-        report.read += 1
-        try:
-            pending.append(parse_snapshot_line(text))
-        except RecordInvalid as exc:
-            report.error(f"{path} line {line} (byte {offset - len(text)})", str(exc))
-        state.update(offset=offset, line=line)
-        if len(pending) >= batch:
-            store_batch(store, name, pending, state, report)
-            pending = []
-            if progress is not None:
-                progress(raw.tell(), report.read)
-    store_batch(store, name, pending, {**state, "finished": True}, report)
-    if progress is not None:
-        progress(raw.tell(), report.read)
+Done = tuple[list[Line], list[Prepared]]
 
 
-def store_batch(store: Store, name: str, papers: list[IncomingPaper], state: dict[str, Any],
-                report: ImportReport) -> None:
-    """New papers go in by the bulk path, known ones are merged; the checkpoint joins them."""
-    with store.transaction():
-        rest = store.insert_new_papers(papers)
-        report.inserted += len(papers) - len(rest)
-        if rest:
-            report.add(store.upsert_papers(rest))
-        store.put_checkpoint(name, state)
+def _prepared(chunks: Iterator[list[Line]], workers: int) -> Iterator[Done]:
+    """(chunk, its prepared rows) in file order; at most ``2 * workers`` chunks in flight."""
+    if workers <= 0:
+        for chunk in chunks:
+            yield chunk, prepare_chunk(chunk)
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        pending: deque[tuple[list[Line], Future[list[Prepared]]]] = deque()
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(prepare_chunk, chunk)))
+            if len(pending) >= 2 * workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+
+class _Writer:
+    """Stores prepared chunks, each with its checkpoint in one transaction."""
+
+    def __init__(self, store: Store, name: str, path: Path, state: dict[str, Any],
+                 report: ImportReport) -> None:
+        self.store, self.name, self.path = store, name, path
+        self.state, self.report = state, report
+
+    def write(self, done: Done) -> None:
+        rows: list[PreparedPaper] = []
+        lines: list[bytes] = []
+        for (line, offset, text), result in zip(*done, strict=True):
+            self.report.read += 1
+            if isinstance(result, str):
+                self.report.error(f"{self.path} line {line} (byte {offset - len(text)})", result)
+            else:
+                rows.append(result)
+                lines.append(text)
+            self.state.update(offset=offset, line=line)
+        with self.store.transaction():
+            rest = self.store.insert_new_rows(rows)
+            self.report.inserted += len(rows) - len(rest)
+            if rest:  # known papers: merged the regular way
+                self.report.add(self.store.upsert_papers(
+                    [parse_snapshot_line(lines[i]) for i in rest]))
+            self.store.put_checkpoint(self.name, self.state)
+
+    def finish(self) -> None:
+        self.store.put_checkpoint(self.name, {**self.state, "finished": True})

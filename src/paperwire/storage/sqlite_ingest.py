@@ -6,13 +6,17 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from paperwire.ids import title_key
 from paperwire.models import IncomingPaper
-from paperwire.storage.proto_ingest import GateTry
-from paperwire.storage.rows import paper_columns
+from paperwire.storage.proto_ingest import (
+    GateTry,
+    PreparedPaper,
+    paper_column_names,
+    prepare_paper,
+)
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
 CHUNK = 500
+PAPER_COLUMNS = paper_column_names()
 
 
 class SqliteIngest(SqliteBase):
@@ -38,19 +42,34 @@ class SqliteIngest(SqliteBase):
 
     # -- request gate ----------------------------------------------------------------
     def try_gate(self, name: str, holder: str, now: float, lease_s: float) -> GateTry:
-        """Take the single request slot of ``name`` if it is free and the interval has passed."""
+        """Take the single request slot of ``name`` if it is free and the interval has passed.
+
+        A plain read comes first, so that waiting processes do not queue for the write lock.
+        """
+        row = self.query_one("SELECT holder, lease_until, next_at FROM ingest_gates"
+                             " WHERE name = ?", (name,))
+        busy = None if row is None else self._gate_busy(row, holder, now)
+        if busy is not None:
+            return busy
         with self.transaction() as conn:
             conn.execute("INSERT INTO ingest_gates (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
                          (name,))
             row = conn.execute("SELECT holder, lease_until, next_at FROM ingest_gates"
                                " WHERE name = ?", (name,)).fetchone()
-            if row["holder"] not in (None, holder) and row["lease_until"] > now:
-                return GateTry(False, min(row["lease_until"] - now, 0.05), row["holder"])
-            if row["next_at"] > now:
-                return GateTry(False, row["next_at"] - now, None)
+            busy = self._gate_busy(row, holder, now)
+            if busy is not None:
+                return busy
             conn.execute("UPDATE ingest_gates SET holder = ?, lease_until = ? WHERE name = ?",
                          (holder, now + lease_s, name))
             return GateTry(True)
+
+    @staticmethod
+    def _gate_busy(row: Any, holder: str, now: float) -> GateTry | None:
+        if row["holder"] not in (None, holder) and row["lease_until"] > now:
+            return GateTry(False, min(row["lease_until"] - now, 0.05), row["holder"])
+        if row["next_at"] > now:
+            return GateTry(False, row["next_at"] - now, None)
+        return None
 
     def release_gate(self, name: str, holder: str, next_at: float) -> None:
         """Free the slot and set the earliest start of the next request (never earlier)."""
@@ -69,28 +88,31 @@ class SqliteIngest(SqliteBase):
 
     # -- bulk insert -----------------------------------------------------------------
     def insert_new_papers(self, incoming: Sequence[IncomingPaper]) -> list[IncomingPaper]:
-        """Insert, in one statement, the records that match nothing stored; return the rest.
-
-        A record is new when neither its id nor an alias of it is stored, no derived-id paper
-        has its title, it has no extras and its id comes first in this batch. The rest must
-        go through ``upsert_papers`` (in the same transaction) to be merged.
+        """Insert the records that match nothing stored; return the rest (see insert_new_rows).
         """
-        keys = [title_key(item.paper.title) for item in incoming]
-        ids = [item.paper.id for item in incoming]
+        rest = self.insert_new_rows([prepare_paper(item) for item in incoming])
+        return [incoming[i] for i in rest]
+
+    def insert_new_rows(self, rows: Sequence[PreparedPaper]) -> list[int]:
+        """Insert, with one statement, the rows that match nothing stored; return the positions
+        of the others, which must go through ``upsert_papers`` (same transaction) to be merged.
+
+        A row is new when it is plain, neither its id nor an alias of it is stored, no
+        derived-id paper has its title, and its id comes first in this batch.
+        """
+        ids = [row[0] for row in rows]
         taken = self._present("SELECT id FROM papers WHERE id IN ({})", ids)
         taken |= self._present("SELECT old_id FROM paper_aliases WHERE old_id IN ({})", ids)
         derived = self._present("SELECT title_key FROM papers WHERE id_is_derived = 1"
-                                " AND title_key IN ({})", keys)
-        fresh: list[dict[str, Any]] = []
-        rest: list[IncomingPaper] = []
-        for item, key in zip(incoming, keys, strict=True):
-            pid = item.paper.id
-            if (pid in taken or key in derived or item.id_is_derived or item.daily
-                    or item.organization):
-                rest.append(item)
+                                " AND title_key IN ({})", [row[1] for row in rows])
+        fresh: list[tuple[Any, ...]] = []
+        rest: list[int] = []
+        for index, (pid, key, cols, plain) in enumerate(rows):
+            if pid in taken or key in derived or not plain:
+                rest.append(index)
                 continue
             taken.add(pid)
-            fresh.append(paper_columns(item.paper, key))
+            fresh.append(cols)
         self._insert_rows(fresh)
         return rest
 
@@ -103,7 +125,7 @@ class SqliteIngest(SqliteBase):
             found.update(row[0] for row in self.query(sql.format(marks), chunk))
         return found
 
-    def _insert_rows(self, rows: list[dict[str, Any]]) -> None:
+    def _insert_rows(self, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
         with self.transaction() as conn:
@@ -113,13 +135,12 @@ class SqliteIngest(SqliteBase):
                        .fetchone()[0])
             now = utc_now()
             first = last - len(rows) + 1
-            for offset, cols in enumerate(rows):
-                cols.update(id_is_derived=0, upvotes=cols["imported_upvotes"], changed_at=now,
-                            row_seq=first + offset)
-            names = list(rows[0])
+            upvotes = PAPER_COLUMNS.index("imported_upvotes")
+            names = [*PAPER_COLUMNS, "id_is_derived", "upvotes", "changed_at", "row_seq"]
             sql = (f"INSERT INTO papers ({', '.join(names)}) "
                    f"VALUES ({', '.join('?' for _ in names)})")
-            conn.executemany(sql, [[cols[n] for n in names] for cols in rows])
+            conn.executemany(sql, [(*cols, 0, cols[upvotes], now, first + offset)
+                                   for offset, cols in enumerate(rows)])
 
     def stats_ingest(self) -> dict[str, int]:
         return {"ingest_checkpoints": int(self.scalar("SELECT COUNT(*) FROM ingest_checkpoints"))}

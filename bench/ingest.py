@@ -1,0 +1,126 @@
+"""Snapshot import speed: generate N synthetic arXiv snapshot records, import them with
+``paperwire import arxiv-snapshot`` in a child process, print one JSON line with records/s,
+the child's peak RSS and the database size.
+
+    python bench/ingest.py --n 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORDS = ("learning", "deep", "sparse", "graph", "neural", "attention", "model", "robust",
+         "optimal", "quantum", "field", "theory", "bounds", "transformer", "diffusion",
+         "language", "vision", "scaling", "laws", "efficient", "inference", "stochastic",
+         "gradient", "descent", "convex", "manifold", "kernel", "bayesian")
+ARCHIVES = ("hep-th", "hep-ph", "astro-ph", "cond-mat", "math", "quant-ph", "gr-qc",
+            "math-ph", "nucl-th", "physics")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
+
+
+def record_id(i: int) -> str:
+    """Unique ids of every shape: 1 in 100 old-style, the rest new-style with 5 digits."""
+    if i % 100 == 0:
+        j = i // 100
+        serial, archive = divmod(j, len(ARCHIVES))
+        month, number = divmod(serial, 999)
+        year, mon = divmod(month, 12)
+        return f"{ARCHIVES[archive]}/{(91 + year) % 100:02d}{mon + 1:02d}{number + 1:03d}"
+    month, number = divmod(i, 99999)
+    year, mon = divmod(month, 12)
+    return f"{15 + year:02d}{mon + 1:02d}.{number + 1:05d}"
+
+
+def record(i: int, rng: random.Random) -> dict[str, object]:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(5, 12))]
+    authors = [[f"Author{rng.randint(1, 50000)}", rng.choice("ABCDEFGH") + ".", ""]
+               for _ in range(rng.randint(1, 8))]
+    versions = [{"version": f"v{v}", "created": f"{DAYS[v % 5]}, {1 + v} Apr 2023 "
+                 f"1{v}:18:42 GMT"} for v in range(1, rng.randint(2, 4))]
+    return {
+        "id": record_id(i), "submitter": "A. Submitter",
+        "authors": ", ".join(f"{a[1]} {a[0]}" for a in authors),
+        "title": " ".join(words).capitalize() + f" {i}",
+        "comments": "12 pages, 3 figures", "journal-ref": None, "doi": None,
+        "report-no": None, "categories": rng.choice(["cs.LG stat.ML", "hep-th", "cs.CL"]),
+        "license": "http://creativecommons.org/licenses/by/4.0/",
+        "abstract": "  " + " ".join(rng.choice(WORDS) for _ in range(120)) + " $x<y$.\n",
+        "versions": versions, "update_date": "2023-04-05", "authors_parsed": authors,
+    }
+
+
+def write_snapshot(path: Path, n: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(json.dumps(record(i, rng)) + "\n")
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc), in KiB."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run_import(snapshot: Path, data: Path, extra: list[str]) -> tuple[float, int, int]:
+    """Seconds, return code and peak RSS (KiB, the child and its workers together)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "PAPERWIRE_DATA_DIR": str(data)}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "paperwire", "import", "arxiv-snapshot",
+                             str(snapshot), "--no-progress", *extra], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_kb(proc.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        sys.stderr.write(err[-2000:])
+    return elapsed, proc.returncode, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000, help="records to generate")
+    parser.add_argument("--workers", type=int, default=None, help="parsing processes")
+    args = parser.parse_args()
+    extra = [] if args.workers is None else ["--workers", str(args.workers)]
+    with tempfile.TemporaryDirectory() as tmp:
+        snapshot = Path(tmp) / "arxiv-metadata.json"
+        write_snapshot(snapshot, args.n)
+        elapsed, code, tree_kb = run_import(snapshot, Path(tmp) / "data", extra)
+        rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        db_bytes = sum(p.stat().st_size for p in (Path(tmp) / "data").glob("paperwire.db*"))
+        print(json.dumps({
+            "bench": "ingest_snapshot", "records": args.n, "ok": code == 0,
+            "seconds": round(elapsed, 2), "records_per_s": round(args.n / elapsed),
+            "peak_rss_mb": round(tree_kb / 1024, 1),
+            "peak_rss_largest_process_mb": round(rss_kb / 1024, 1),
+            "workers": "auto" if args.workers is None else args.workers,
+            "cpus": os.cpu_count(), "db_mb": round(db_bytes / 2**20, 1),
+            "snapshot_mb": round(snapshot.stat().st_size / 2**20, 1)}))
+        sys.exit(0 if code == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
