@@ -10,13 +10,14 @@ from paperwire.digests.models import Preferences, build_period
 from paperwire.digests.sending import OutboxSender, SendPolicy
 from paperwire.mail import SmtpMailer
 from paperwire.models import Organization
+from paperwire.services.digest_interests import UpvoteInterests
 from paperwire.services.digest_send import (
     DigestRun,
     build_composer,
     compose_drafts,
     send_digests,
 )
-from paperwire.services.digests import subscribe
+from paperwire.services.digests import hash_token, subscribe
 from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from tests.smtp_sink import SmtpSink
@@ -28,7 +29,8 @@ def send(store: SqliteStore, settings: Settings, day: str = "2025-10-13",
          frequency: str = "daily") -> DigestRun:
     mailer = SmtpMailer(settings)
     try:
-        return send_digests(store, mailer, settings, frequency, day)
+        return send_digests(store, mailer, settings, frequency, day, False,
+                            UpvoteInterests(store))
     finally:
         mailer.close()
 
@@ -100,6 +102,31 @@ def test_personal_sections_mute_terms_and_no_repeats(store: SqliteStore, mail_se
     send(store, mail_settings, frequency="weekly")
     weekly = smtp_server.received[1].message.get_body(("plain",)).get_content()
     assert "Tuesday paper" in weekly and "Attention" not in weekly and "Diffusion" not in weekly
+
+
+def test_account_digest_adds_papers_like_the_upvoted_ones(
+        store: SqliteStore, mail_settings: Settings, smtp_server: SmtpSink) -> None:
+    now = datetime.now(UTC)
+    add_daily(store, MONDAY - timedelta(days=7),
+              [make_paper("2510.00900", "Quantum error correction with surface codes", 1)])
+    add_daily(store, MONDAY, [
+        make_paper("2510.00001", "Popular vision model", 90),
+        make_paper("2510.00002", "Language model scaling", 50),
+        make_paper("2510.00003", "Decoding surface codes for quantum error correction", 0)])
+    user = store.create_user("ada", "ada@example.org", "not-a-real-hash", now)
+    assert user is not None
+    store.set_vote(user.id, "2510.00900", True, now)
+    sub = store.add_subscriber("ada@example.org", Preferences(size=1), "t" * 32, "ada", now)
+    store.add_confirmation(sub.id, hash_token("confirm"), now, now + timedelta(days=1))
+    store.use_confirmation(hash_token("confirm"), now)
+    [anonymous] = add_confirmed(store, 1)
+    send(store, mail_settings)
+    by_rcpt = {r.rcpt[0]: r.message.get_body(("plain",)).get_content()
+               for r in smtp_server.received}
+    mine = by_rcpt["ada@example.org"]
+    assert "Similar to papers you upvoted" in mine and "Decoding surface codes" in mine
+    assert "Language model" not in mine and "Popular vision model" in mine
+    assert "Similar to papers you upvoted" not in by_rcpt[anonymous]
 
 
 def test_re_run_sends_nothing_twice_and_weekend_sends_nothing(

@@ -9,6 +9,7 @@ import click
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
 from paperwire.mail import open_mailer
 from paperwire.services import digest_send, digests
+from paperwire.services.digest_interests import UpvoteInterests
 
 
 @click.group("digest")
@@ -28,8 +29,9 @@ def send(cli: CliContext, period: str, day: str | None, dry_run: bool) -> None:
     """Queue this period's digests and send every queued digest (safe to re-run)."""
     mailer = open_mailer(cli.settings)
     try:
+        interests = cli.extras.get("interests") or UpvoteInterests(cli.store)
         run = digest_send.send_digests(cli.store, mailer, cli.settings, period, day, dry_run,
-                                       cli.extras.get("interests"))
+                                       interests)
     finally:
         close = getattr(mailer, "close", None)
         if close is not None:

@@ -135,3 +135,21 @@ def build_digest(cands: Candidates, prefs: Preferences, period: DigestPeriod,
         if chosen:
             sections.append(DigestSection(key, tuple(chosen)))
     return Digest(period, tuple(sections))
+
+
+def rank_similar(cands: Candidates, liked: Sequence[Paper], limit: int) -> list[str]:
+    """Ids of the period's papers sharing the most (rare) words with ``liked``, best first.
+
+    Each word shared with a liked paper adds 1/(number of period papers containing it), so
+    common words count for little. Liked papers themselves are left out.
+    """
+    liked_ids = {p.id for p in liked}
+    words = {w for p in liked for w in parse_words(_paper_text(p))}
+    scores: dict[str, float] = defaultdict(float)
+    for word in words:
+        holders = cands.words.get(word, frozenset())
+        for paper_id in holders:
+            scores[paper_id] += 1.0 / len(holders)
+    ranked = sorted((pid for pid in scores if pid not in liked_ids),
+                    key=lambda pid: (-scores[pid], cands.rank[pid]))
+    return ranked[:limit]

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -34,20 +34,19 @@ from paperwire.digests.sending import OutboxSender, SendPolicy, SendReport, utc_
 from paperwire.errors import Conflict, InvalidInput
 from paperwire.mail import Mailer
 from paperwire.models import DailyEntry, Paper
+from paperwire.ranking import rank_trending
 from paperwire.services.catalog import latest_day
 from paperwire.services.digests import parse_frequency, subscriber_for
 from paperwire.storage import Store
 
 POOL_PAGE = 1000
 POOL_MAX = 5000
-TRENDING_SORT = "trending"
 
 
 class InterestSource(Protocol):
     """Papers similar to what an account upvoted (the search capability provides one)."""
 
-    def similar_to_upvoted(self, username: str, candidate_ids: Sequence[str],
-                           limit: int) -> list[str]: ...
+    def similar_to_upvoted(self, username: str, cands: Candidates, limit: int) -> list[str]: ...
 
 
 @dataclass
@@ -84,24 +83,18 @@ def resolve_period(store: Store, settings: Settings, frequency: str,
     return build_period(frequency, chosen)
 
 
-def load_candidates(store: Store, period: DigestPeriod) -> Candidates:
-    """The papers of the period's daily lists, trending first (upvotes where no trending)."""
-    papers: list[Paper] = []
-    while len(papers) < POOL_MAX:
-        page = _daily_page(store, period, len(papers))
-        papers.extend(e.paper for e in page)
+def load_candidates(store: Store, settings: Settings, period: DigestPeriod) -> Candidates:
+    """The papers of the period's daily lists, in trending order as of the period's end."""
+    entries: list[DailyEntry] = []
+    while len(entries) < POOL_MAX:
+        page = store.list_daily(period.start, period.end, sort="upvotes", offset=len(entries),
+                                limit=POOL_PAGE)
+        entries.extend(page)
         if len(page) < POOL_PAGE:
             break
-    return build_candidates(papers)
-
-
-def _daily_page(store: Store, period: DigestPeriod, offset: int) -> list[DailyEntry]:
-    try:
-        return store.list_daily(period.start, period.end, sort=TRENDING_SORT, offset=offset,
-                                limit=POOL_PAGE)
-    except (InvalidInput, KeyError, ValueError):
-        return store.list_daily(period.start, period.end, sort="upvotes", offset=offset,
-                                limit=POOL_PAGE)
+    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=settings.zone)
+    ranked = rank_trending(entries, min(end, utc_now()), settings.trending_gravity)
+    return build_candidates([e.paper for e in ranked])
 
 
 def compose_digest(cands: Candidates, subscriber: Subscriber, period: DigestPeriod,
@@ -109,8 +102,7 @@ def compose_digest(cands: Candidates, subscriber: Subscriber, period: DigestPeri
     prefs = subscriber.preferences
     similar: list[str] = []
     if interests is not None and subscriber.username and "interests" in prefs.sections:
-        similar = interests.similar_to_upvoted(subscriber.username,
-                                               [p.id for p in cands.papers], prefs.size * 3)
+        similar = interests.similar_to_upvoted(subscriber.username, cands, prefs.size * 3)
     return build_digest(cands, prefs, period, already_sent, similar)
 
 
@@ -120,7 +112,7 @@ def compose_drafts(store: Store, settings: Settings, period: DigestPeriod,
     subscribers = store.list_subscribers(period.frequency)
     done = store.outbox_subscriber_ids(period.key)
     todo = [s for s in subscribers if s.id not in done]
-    cands = load_candidates(store, period)
+    cands = load_candidates(store, settings, period)
     if not todo or not cands.papers:
         return len(subscribers), []
     sent = store.sent_paper_ids([p.id for p in cands.papers], period.key)
@@ -203,7 +195,7 @@ def preview_digest(store: Store, settings: Settings, frequency: str = "daily",
     if period is None:
         raise InvalidInput("daily digests are sent on weekdays only: pick a weekday",
                            field="date")
-    cands = load_candidates(store, period)
+    cands = load_candidates(store, settings, period)
     sent: dict[int, set[str]] = {}
     if token:
         subscriber = subscriber_for(store, token)

@@ -21,6 +21,7 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
+from paperwire.storage.proto_community import CommunityStore
 from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
 
@@ -76,5 +77,5 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, IngestStore, DigestStore, Protocol):
+class Store(CatalogStore, IngestStore, CommunityStore, DigestStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
 from paperwire.mail import Mailer, open_mailer
 from paperwire.services import digest_send, digests
+from paperwire.services.digest_interests import UpvoteInterests
 from paperwire.web.context import get_ctx
 from paperwire.web.templating import render
 
@@ -25,10 +26,11 @@ TermsField = Annotated[str, Form(max_length=10_000)]
 
 
 def setup(app: FastAPI) -> None:
-    """Build the mailer once (unless the caller passed one in ``extras``)."""
+    """Build the mailer and the upvote interests once (unless given in ``extras``)."""
     ctx = app.state.ctx
     if "mailer" not in ctx.extras:
         ctx.extras["mailer"] = open_mailer(ctx.settings)
+    ctx.extras.setdefault("interests", UpvoteInterests(ctx.store))
 
 
 def _mailer(request: Request) -> Mailer:
