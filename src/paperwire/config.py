@@ -45,6 +45,9 @@ class Settings:
     # community
     submissions_per_day: int = 5
     login_failures_per_hour: int = 100
+    session_days: int = 30
+    password_reset_minutes: int = 60
+    trending_gravity: float = 1.8
     # email
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

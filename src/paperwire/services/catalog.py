@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
 
@@ -13,6 +13,8 @@ from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.ids import is_arxiv_id, parse_arxiv_id
 from paperwire.models import DailyEntry, ImportReport, IncomingPaper, Page, Paper, RecordError
+from paperwire.ranking import DEFAULT_GRAVITY, rank_trending
+from paperwire.services.ingest import store_records
 from paperwire.services.periods import Period, day_period, parse_period
 from paperwire.sources.hf import RecordInvalid, parse_hf_item
 from paperwire.sources.hf_page import parse_page
@@ -20,7 +22,7 @@ from paperwire.sources.jsonstream import JsonStreamError, iter_json_items
 from paperwire.storage import Store
 
 BATCH = 500
-SORTS = ("upvotes", "publishedAt", "comments")
+SORTS = ("upvotes", "publishedAt", "comments", "trending")
 Parsed = tuple[int, IncomingPaper | RecordError]
 
 
@@ -47,20 +49,15 @@ def parse_hf_file(stream: IO[str], settings: Settings) -> Iterator[Parsed]:
 
 def ingest_records(store: Store, records: Iterable[Parsed], report: ImportReport,
                    where: str, batch: int = BATCH) -> ImportReport:
-    """Upsert parsed records in batches; bad records are counted with their location."""
-    pending: list[IncomingPaper] = []
-    for _line, record in records:
-        report.read += 1
-        if isinstance(record, RecordError):
-            report.error(f"{where}:{record.location.removeprefix('line ')}", record.reason)
-            continue
-        pending.append(record)
-        if len(pending) >= batch:
-            report.add(store.upsert_papers(pending))
-            pending.clear()
-    if pending:
-        report.add(store.upsert_papers(pending))
+    """Upsert parsed records in batches; bad records are counted as ``file:line``."""
+    store_records(store, (_located(record, where) for _, record in records), report, batch)
     return report
+
+
+def _located(record: IncomingPaper | RecordError, where: str) -> IncomingPaper | RecordError:
+    if isinstance(record, RecordError):
+        return RecordError(f"{where}:{record.location.removeprefix('line ')}", record.reason)
+    return record
 
 
 Parser = Callable[[IO[str], Settings, int], Iterator[Parsed]]
@@ -128,12 +125,19 @@ def resolve_period(store: Store, settings: Settings, date_: str | None = None,
 
 
 def daily_listing(store: Store, period: Period, sort: str = "upvotes", page: int = 0,
-                  limit: int = 30, submitter: str | None = None) -> DailyListing:
+                  limit: int = 30, submitter: str | None = None,
+                  gravity: float = DEFAULT_GRAVITY) -> DailyListing:
     check_sort(sort)
     check_paging(page, limit)
-    entries = store.list_daily(period.start, period.end, sort=sort, offset=page * limit,
-                               limit=limit, submitter=submitter)
     total = store.count_daily(period.start, period.end, submitter)
+    if sort == "trending":  # the score is computed in ranking.py, over the whole period
+        everything = store.list_daily(period.start, period.end, sort="upvotes", offset=0,
+                                      limit=total, submitter=submitter)
+        ranked = rank_trending(everything, datetime.now(UTC), gravity)
+        entries = ranked[page * limit:(page + 1) * limit]
+    else:
+        entries = store.list_daily(period.start, period.end, sort=sort, offset=page * limit,
+                                   limit=limit, submitter=submitter)
     return DailyListing(period, sort, Page(tuple(entries), total, page, limit),
                         _neighbour(store, period, -1), _neighbour(store, period, 1))
 

@@ -21,6 +21,7 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
+from paperwire.storage.proto_community import CommunityStore
 from paperwire.storage.proto_ingest import IngestStore
 
 
@@ -75,5 +76,5 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, IngestStore, Protocol):
+class Store(CatalogStore, IngestStore, CommunityStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

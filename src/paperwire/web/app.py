@@ -24,7 +24,16 @@ from paperwire.errors import (
 from paperwire.services.ingest import arxiv_api_source
 from paperwire.storage import Store
 from paperwire.web.context import AppContext
-from paperwire.web.routes import api, community, digests, pages, search
+from paperwire.web.routes import (
+    accounts,
+    api,
+    community,
+    digests,
+    feeds,
+    organizations,
+    pages,
+    search,
+)
 from paperwire.web.security import security_middleware
 from paperwire.web.templating import render
 
@@ -47,7 +56,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     app.middleware("http")(security_middleware)
     _add_error_handlers(app)
-    for module in (search, community, digests, api, pages):
+    for module in (search, feeds, accounts, community, organizations, digests, api, pages):
         app.include_router(module.router)
     for module in (search, community, digests):
         setup = getattr(module, "setup", None)

@@ -26,13 +26,16 @@ def daily_papers(
     month: Annotated[str | None, Query(max_length=40, description="YYYY-MM")] = None,
     p: Annotated[int, Query(ge=0, le=100_000, description="page, from 0")] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    sort: Annotated[str, Query(max_length=40, description="publishedAt or upvotes")] = "publishedAt",
+    sort: Annotated[str, Query(max_length=40,
+                               description="publishedAt, upvotes, comments or trending")
+                    ] = "publishedAt",
     submitter: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[dict[str, Any]]:
     """Papers on the daily list of a date, an ISO week or a month (default: the latest day)."""
     ctx = get_ctx(request)
     period = catalog.resolve_period(ctx.store, ctx.settings, date, week, month)
-    listing = catalog.daily_listing(ctx.store, period, sort, p, limit, submitter or None)
+    listing = catalog.daily_listing(ctx.store, period, sort, p, limit, submitter or None,
+                                   ctx.settings.trending_gravity)
     return [build_daily_item(entry) for entry in listing.page.items]
 
 

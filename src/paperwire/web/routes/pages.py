@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from paperwire.services import catalog
 from paperwire.services.periods import Period
 from paperwire.web.context import get_ctx
+from paperwire.web.routes import community
 from paperwire.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +20,8 @@ PageNo = Annotated[int, Query(ge=0, le=100_000)]
 
 def _list_page(request: Request, period: Period, sort: str, p: int) -> Response:
     ctx = get_ctx(request)
-    listing = catalog.daily_listing(ctx.store, period, sort, p, ctx.settings.page_size)
+    listing = catalog.daily_listing(ctx.store, period, sort, p, ctx.settings.page_size,
+                                   gravity=ctx.settings.trending_gravity)
     return render(request, "daily.html", {"listing": listing, "period": period})
 
 
@@ -65,7 +67,8 @@ def paper(request: Request, paper_id: str) -> Response:
         return RedirectResponse(f"/papers/{found.redirect_to}", status_code=301)
     assert found.paper is not None
     daily = catalog.daily_entry_of(ctx.store, found.paper.id)
-    return render(request, "paper.html", {"paper": found.paper, "daily": daily})
+    return render(request, "paper.html", {"paper": found.paper, "daily": daily,
+                                          **community.paper_extras(request, found.paper)})
 
 
 @router.get("/docs")

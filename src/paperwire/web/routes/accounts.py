@@ -1,0 +1,138 @@
+"""Account pages: sign up, log in/out, change password, password reset, profiles."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from paperwire.errors import Conflict, InvalidInput, PaperwireError, PermissionDenied
+from paperwire.services import accounts, community
+from paperwire.web.context import get_ctx
+from paperwire.web.sessions import (
+    end_session,
+    require_csrf,
+    require_user,
+    safe_next,
+    session_token,
+    start_session,
+)
+from paperwire.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+Text = Annotated[str, Form(max_length=300)]
+Secret = Annotated[str, Form(max_length=accounts.MAX_PASSWORD)]
+NextPath = Annotated[str, Form(max_length=500)]
+STATUS = {InvalidInput: 400, Conflict: 409, PermissionDenied: 429}
+
+
+def form_error(request: Request, template: str, exc: PaperwireError,
+               context: dict[str, Any] | None = None) -> Response:
+    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+    return render(request, template, {"error": str(exc), **(context or {})}, status=status)
+
+
+def logged_in(request: Request, token: str, target: str) -> Response:
+    response = RedirectResponse(safe_next(target), status_code=303)
+    start_session(response, get_ctx(request).settings, token)
+    return response
+
+
+@router.get("/signup")
+def signup_form(request: Request) -> Response:
+    return render(request, "signup.html", {})
+
+
+@router.post("/signup")
+def signup(request: Request, username: Text, email: Text, password: Secret) -> Response:
+    ctx = get_ctx(request)
+    try:
+        accounts.sign_up(ctx.store, username, email, password)
+        _, token = accounts.log_in(ctx.store, ctx.settings, username, password)
+    except PaperwireError as exc:
+        return form_error(request, "signup.html", exc, {"username": username, "email": email})
+    accounts.log_out(ctx.store, session_token(request))
+    return logged_in(request, token, f"/users/{username}")
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", {"next": safe_next(next[:500])})
+
+
+@router.post("/login")
+def login(request: Request, username: Text, password: Secret, next: NextPath = "/") -> Response:
+    ctx = get_ctx(request)
+    try:
+        _, token = accounts.log_in(ctx.store, ctx.settings, username, password)
+    except PaperwireError as exc:
+        return form_error(request, "login.html", exc, {"username": username, "next": next})
+    accounts.log_out(ctx.store, session_token(request))
+    return logged_in(request, token, next)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    ctx = get_ctx(request)
+    accounts.log_out(ctx.store, session_token(request))
+    response = RedirectResponse("/", status_code=303)
+    end_session(response, ctx.settings)
+    return response
+
+
+@router.get("/settings/password")
+def password_form(request: Request) -> Response:
+    require_user(request)
+    return render(request, "password.html", {})
+
+
+@router.post("/settings/password")
+def password_change(request: Request, old_password: Secret, new_password: Secret) -> Response:
+    ctx = get_ctx(request)
+    user = require_user(request)
+    try:
+        token = accounts.change_password(ctx.store, ctx.settings, user, old_password,
+                                         new_password)
+    except PaperwireError as exc:
+        return form_error(request, "password.html", exc)
+    return logged_in(request, token, f"/users/{user.username}")
+
+
+@router.get("/reset")
+def reset_request_form(request: Request) -> Response:
+    return render(request, "reset_request.html", {})
+
+
+@router.post("/reset")
+def reset_request(request: Request, email: Text) -> Response:
+    ctx = get_ctx(request)
+    accounts.request_password_reset(ctx.store, ctx.settings, ctx.extras.get("mailer"), email)
+    return render(request, "message.html", {
+        "title": "Check your email",
+        "message": "If an account uses this address, a link to choose a new password is on "
+                   "its way. It works once and expires soon."})
+
+
+@router.get("/reset/{token}")
+def reset_form(request: Request, token: str) -> Response:
+    return render(request, "reset.html", {"token": token[:200]})
+
+
+@router.post("/reset/{token}")
+def reset(request: Request, token: str, new_password: Secret) -> Response:
+    ctx = get_ctx(request)
+    try:
+        accounts.reset_password(ctx.store, token[:200], new_password)
+    except PaperwireError as exc:
+        return form_error(request, "reset.html", exc, {"token": token[:200]})
+    return render(request, "message.html", {
+        "title": "Password changed",
+        "message": "Your password is changed and every session of your account has ended. "
+                   "Log in with the new password."})
+
+
+@router.get("/users/{username}")
+def user_page(request: Request, username: str) -> Response:
+    found = community.profile(get_ctx(request).store, username)
+    return render(request, "user.html", {"profile": found})

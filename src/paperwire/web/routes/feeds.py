@@ -1,0 +1,72 @@
+"""RSS and Atom feeds: the daily list, trending, each organization, each search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from paperwire.errors import NotFound
+from paperwire.services import catalog, community, organizations
+from paperwire.web.context import get_ctx
+from paperwire.web.feeds import FORMATS, FeedItem, render_feed
+
+router = APIRouter(include_in_schema=False)
+FEED_SIZE = 50
+
+
+def _fmt(ext: str) -> str:
+    if ext not in FORMATS:
+        raise NotFound(f"no feed format {ext[:10]!r} (use .rss or .atom)")
+    return ext
+
+
+def _feed(request: Request, ext: str, title: str, page_path: str,
+          items: Sequence[FeedItem]) -> Response:
+    base = get_ctx(request).settings.base_url.rstrip("/")
+    fmt = _fmt(ext)
+    self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    body = render_feed(fmt, title, base + page_path, self_url, items, base)
+    return Response(body, media_type=FORMATS[fmt])
+
+
+@router.get("/daily.{ext}")
+def daily_feed(request: Request, ext: str) -> Response:
+    ctx = get_ctx(request)
+    period = catalog.resolve_period(ctx.store, ctx.settings)
+    listing = catalog.daily_listing(ctx.store, period, "upvotes", 0, FEED_SIZE)
+    items = [FeedItem(e.paper, e.submitted_at) for e in listing.page.items]
+    return _feed(request, ext, f"{ctx.settings.site_name}: daily papers {period.key}", "/", items)
+
+
+@router.get("/trending.{ext}")
+def trending_feed(request: Request, ext: str) -> Response:
+    ctx = get_ctx(request)
+    listing = community.community_listing(ctx.store, ctx.settings, "trending", "week", 0,
+                                          FEED_SIZE)
+    items = [FeedItem(e.paper, e.submitted_at) for e in listing.page.items]
+    return _feed(request, ext, f"{ctx.settings.site_name}: trending papers", "/trending", items)
+
+
+@router.get("/organizations/{name}.{ext}")
+def organization_feed(request: Request, name: str, ext: str) -> Response:
+    ctx = get_ctx(request)
+    found = organizations.organization_page(ctx.store, name, 0, FEED_SIZE)
+    org = found.organization
+    items = [FeedItem(p) for p in found.papers.items]
+    return _feed(request, ext, f"{ctx.settings.site_name}: papers of {org.fullname}",
+                 f"/organizations/{quote(org.name)}", items)
+
+
+@router.get("/search.{ext}")
+def search_feed(request: Request, ext: str,
+                q: Annotated[str, Query(max_length=250)] = "") -> Response:
+    ctx = get_ctx(request)
+    _fmt(ext)
+    papers = community.search_papers(ctx.store, ctx.extras.get("search"), q, FEED_SIZE)
+    items = [FeedItem(p) for p in papers]
+    return _feed(request, ext, f"{ctx.settings.site_name}: search {q[:100]!r}",
+                 f"/search?q={quote(q)}", items)

@@ -1,0 +1,56 @@
+"""Organization pages: list, one organization (papers, members), and the admin/member forms."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from paperwire.services import organizations
+from paperwire.web.context import get_ctx
+from paperwire.web.sessions import require_csrf, require_user
+from paperwire.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+Field = Annotated[str, Form(max_length=200)]
+
+
+def _to_org(name: str) -> Response:
+    return RedirectResponse(f"/organizations/{quote(name)}", status_code=303)
+
+
+@router.get("/organizations")
+def organization_list(request: Request) -> Response:
+    orgs = get_ctx(request).store.list_organizations()
+    return render(request, "organizations.html", {"organizations": orgs})
+
+
+@router.post("/organizations")
+def organization_create(request: Request, name: Field, fullname: Field = "") -> Response:
+    user = require_user(request)
+    org = organizations.create_org(get_ctx(request).store, user, name, fullname)
+    return _to_org(org.name)
+
+
+@router.get("/organizations/{name}")
+def organization(request: Request, name: str,
+                 p: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
+    ctx = get_ctx(request)
+    found = organizations.organization_page(ctx.store, name, p, ctx.settings.page_size)
+    return render(request, "organization.html", {"org": found})
+
+
+@router.post("/organizations/{name}/members")
+def organization_add_member(request: Request, name: str, username: Field) -> Response:
+    user = require_user(request)
+    organizations.add_member(get_ctx(request).store, user, name, username)
+    return _to_org(name)
+
+
+@router.post("/organizations/{name}/papers")
+def organization_attach(request: Request, name: str, paper: Field) -> Response:
+    user = require_user(request)
+    organizations.attach_paper(get_ctx(request).store, user, name, paper)
+    return _to_org(name)

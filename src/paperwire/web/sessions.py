@@ -1,0 +1,127 @@
+"""Who is asking: the session cookie, ``request.state.user``, and the CSRF token.
+
+Every request gets ``request.state.user`` (a User or None), ``request.state.csrf_token`` and
+``request.state.voted`` (membership test: has this user upvoted a paper id). The CSRF token is
+an HMAC of a random per-browser cookie (double submit, bound to the secret key); every
+state-changing route of the community checks it with ``require_csrf`` on top of the
+cross-site check of ``security.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from paperwire.config import Settings
+from paperwire.models_community import User
+from paperwire.services import accounts
+from paperwire.storage import Store
+from paperwire.web.security import SAFE_METHODS, Handler
+
+SESSION_COOKIE = "pw_session"
+CSRF_COOKIE = "pw_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class VotedLookup:
+    """``paper_id in request.state.voted``: one indexed lookup per asked id, cached."""
+
+    def __init__(self, store: Store, user: User | None) -> None:
+        self._store, self._user = store, user
+        self._seen: dict[str, bool] = {}
+
+    def __contains__(self, paper_id: object) -> bool:
+        if self._user is None or not isinstance(paper_id, str):
+            return False
+        if paper_id not in self._seen:
+            found = self._store.voted_papers(self._user.id, [paper_id])
+            self._seen[paper_id] = paper_id in found
+        return self._seen[paper_id]
+
+
+def build_csrf_token(settings: Settings, seed: str) -> str:
+    return hmac.new(settings.secret_key.encode(), seed.encode(), hashlib.sha256).hexdigest()
+
+
+def set_cookie(response: Response, settings: Settings, name: str, value: str,
+               max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies, path="/")
+
+
+def start_session(response: Response, settings: Settings, token: str) -> None:
+    """Send a new session id, and a new CSRF seed with it (nothing survives a login)."""
+    set_cookie(response, settings, SESSION_COOKIE, token, settings.session_days * 86400)
+    set_cookie(response, settings, CSRF_COOKIE, secrets.token_urlsafe(32))
+
+
+def end_session(response: Response, settings: Settings) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=settings.secure_cookies)
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE)
+
+
+async def session_middleware(request: Request, call_next: Handler) -> Response:
+    ctx = request.app.state.ctx
+    token = session_token(request)
+    user = await run_in_threadpool(accounts.session_user, ctx.store, token) if token else None
+    seed = request.cookies.get(CSRF_COOKIE) or ""
+    fresh_seed = not (16 <= len(seed) <= 100)
+    if fresh_seed:
+        seed = secrets.token_urlsafe(32)
+    request.state.user = user
+    request.state.csrf_token = build_csrf_token(ctx.settings, seed)
+    request.state.voted = VotedLookup(ctx.store, user)
+    response = await call_next(request)
+    sent = response.headers.getlist("set-cookie")
+    if fresh_seed and not any(h.startswith(CSRF_COOKIE + "=") for h in sent):
+        set_cookie(response, ctx.settings, CSRF_COOKIE, seed)
+    return response
+
+
+async def require_csrf(request: Request) -> None:
+    """403 unless a state-changing request carries this browser's CSRF token."""
+    if request.method in SAFE_METHODS:
+        return
+    given: Any = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        given = (await request.form()).get(CSRF_FIELD)
+    expected = getattr(request.state, "csrf_token", "")
+    if not isinstance(given, str) or not expected or not hmac.compare_digest(given, expected):
+        raise HTTPException(403, "The form has expired or came from another site; reload the "
+                                 "page and try again.")
+
+
+def current_user(request: Request) -> User | None:
+    user: User | None = getattr(request.state, "user", None)
+    return user
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go back to (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target[:500]
+
+
+def require_user(request: Request) -> User:
+    """The logged-in user; otherwise 401 under /api/, a redirect to the login page elsewhere."""
+    user = current_user(request)
+    if user is None:
+        if request.url.path.startswith("/api/"):
+            raise HTTPException(401, "Log in first.")
+        back = request.url.path if request.method == "GET" else request.headers.get("referer")
+        path = safe_next(urlsplit(back or "/").path)
+        raise HTTPException(303, "Log in first.", headers={"Location": f"/login?{urlencode({'next': path})}"})
+    return user
