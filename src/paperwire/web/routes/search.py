@@ -24,6 +24,7 @@ from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.services.search import MAX_LIMIT, SearchService
 from paperwire.web.context import get_ctx
 from paperwire.web.hf_shapes import build_organization, build_paper, iso
+from paperwire.web.routes.api import RESPONSES
 from paperwire.web.templating import environment, render
 
 router = APIRouter()
@@ -66,7 +67,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-@router.get("/api/papers/search", tags=["search"])
+@router.get("/api/papers/search", tags=["search"], responses=RESPONSES)
 def search_api(
     request: Request, q: Q = "", mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
@@ -80,14 +81,14 @@ def search_api(
     return [build_search_item(hit) for hit in results.hits]
 
 
-@router.get("/api/papers/{paper_id:path}/similar", tags=["search"])
+@router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES)
 def similar_api(request: Request, paper_id: str,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
     """Papers nearest to this one by meaning."""
     return [build_paper(paper) for paper in service_of(request).similar(paper_id, limit)]
 
 
-@router.get("/search")
+@router.get("/search", include_in_schema=False)
 def search_page(
     request: Request, q: Annotated[str, Query()] = "", mode: Mode = "hybrid",
     p: Annotated[int, Query(ge=0, le=1000)] = 0, date_from: Day = None, date_to: Day = None,
