@@ -42,6 +42,7 @@ class Settings:
     # search
     embedder: str = "package"
     model_dir: Path | None = None
+    search_refresh: float = 5.0
     # community
     submissions_per_day: int = 5
     login_failures_per_hour: int = 100

@@ -1,0 +1,154 @@
+"""Query parsing and highlighting (pure): the words a query asks for and where they occur.
+
+User text never reaches a query parser: ``parse_query`` turns any string into plain terms,
+quoted phrases and ``author:`` terms, and the keyword index builds its queries from those.
+Words are compared after the same analysis the keyword index applies (lowercase + English
+stemming), so highlights match what BM25 matched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tantivy
+
+MAX_QUERY_CHARS = 250
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+AUTHOR_PREFIX = re.compile(r"(?i)\bauthors?:\s*(\"[^\"]*\"?|\S+)")
+PHRASE = re.compile(r"\"([^\"]*)\"?")
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "in",
+    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "these",
+    "this", "to", "was", "we", "were", "what", "when", "which", "with", "via", "using",
+    "based",
+})
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a query string asks for: loose words, quoted phrases, author words, a prefix."""
+
+    terms: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    authors: tuple[str, ...] = ()
+    prefix: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.terms or self.phrases or self.authors or self.prefix)
+
+
+@lru_cache(maxsize=1)
+def _stem_analyzer() -> tantivy.TextAnalyzer:
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.stemmer("english"))
+            .build())
+
+
+@lru_cache(maxsize=1)
+def _name_analyzer() -> tantivy.TextAnalyzer:
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.lowercase())
+            .build())
+
+
+def stem_analyzer() -> tantivy.TextAnalyzer:
+    """The analyzer of titles and abstracts (also registered on the keyword index)."""
+    return _stem_analyzer()
+
+
+def name_analyzer() -> tantivy.TextAnalyzer:
+    """The analyzer of author names: lowercase words, no stemming."""
+    return _name_analyzer()
+
+
+def analyze(text: str) -> list[str]:
+    """Stemmed, lowercased terms of ``text``, as the index stores them."""
+    return list(_stem_analyzer().analyze(text))
+
+
+def analyze_names(text: str) -> list[str]:
+    return list(_name_analyzer().analyze(text))
+
+
+def clean_query(raw: str) -> str:
+    """The query with control characters turned into spaces (NUL included)."""
+    return "".join(" " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else ch for ch in raw)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Split any string into terms, phrases, author words and a trailing prefix."""
+    text = clean_query(raw)
+    authors: list[str] = []
+    for match in AUTHOR_PREFIX.finditer(text):
+        authors.extend(analyze_names(match.group(1)))
+    text = AUTHOR_PREFIX.sub(" ", text)
+    phrases = []
+    for match in PHRASE.finditer(text):
+        words = tuple(analyze(match.group(1)))
+        if len(words) > 1:
+            phrases.append(words)
+        elif words:
+            text += " " + words[0]
+    loose = PHRASE.sub(" ", text)
+    terms = [t for t in analyze(loose) if t not in STOP_WORDS]
+    prefix = _trailing_prefix(loose)
+    return ParsedQuery(tuple(dict.fromkeys(terms)), tuple(phrases), tuple(authors), prefix)
+
+
+def _trailing_prefix(text: str) -> str | None:
+    """The last word as typed when the query does not end with a space (3+ letters)."""
+    if not text or not text[-1].isalnum():
+        return None
+    words = WORD.findall(text)
+    if not words or len(words[-1]) < 3:
+        return None
+    last: str = words[-1]
+    return last.lower()[:40]
+
+
+def query_words(parsed: ParsedQuery) -> frozenset[str]:
+    """Every stemmed word a highlight should mark."""
+    words = set(parsed.terms)
+    for phrase in parsed.phrases:
+        words.update(phrase)
+    return frozenset(words)
+
+
+def build_highlights(text: str, parsed: ParsedQuery) -> list[dict[str, str]]:
+    """``text`` split into ``{"type": "text"|"highlight", "text": ...}`` parts (HF shape)."""
+    words = query_words(parsed)
+    parts: list[dict[str, str]] = []
+    position = 0
+    for match in WORD.finditer(text):
+        if not _is_hit(match.group(0), words, parsed.prefix):
+            continue
+        _append(parts, "text", text[position : match.start()])
+        _append(parts, "highlight", match.group(0))
+        position = match.end()
+    _append(parts, "text", text[position:])
+    return parts
+
+
+def _is_hit(word: str, words: frozenset[str], prefix: str | None) -> bool:
+    lowered = word.lower()
+    if prefix and lowered.startswith(prefix):
+        return True
+    if not words:
+        return False
+    stems = analyze(word)
+    return bool(stems) and stems[0] in words
+
+
+def _append(parts: list[dict[str, str]], kind: str, text: str) -> None:
+    if not text:
+        return
+    if parts and parts[-1]["type"] == kind:
+        parts[-1]["text"] += text
+    elif kind == "text" or text:
+        parts.append({"type": kind, "text": text})

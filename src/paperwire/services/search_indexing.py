@@ -1,0 +1,161 @@
+"""Bringing the keyword and vector indexes up to date with the catalog (incrementally).
+
+One pass reads the papers changed since the watermarks (``store.iter_papers_since``), in
+chunks: the keyword index gets each chunk in one atomic commit, and papers whose text or
+model changed are embedded and stored with their vectors and the new catalog watermark in one
+transaction. Then stored vectors newer than the live vector segment go into the in-memory
+delta; ``compact`` writes a new segment and swaps it in. Every step is safe to re-run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from paperwire.models import Paper
+from paperwire.search.embedder import Embedder
+from paperwire.search.engine import SearchFiles
+from paperwire.search.keyword import KeywordDoc, KeywordIndex
+from paperwire.search.records import StoredEmbedding
+from paperwire.search.vectors import Segment, VectorIndex
+from paperwire.storage import Store
+
+CHUNK = 64
+EMBED_BATCH = 16
+VECTOR_PAGE = 5000
+
+
+@dataclass
+class IndexReport:
+    papers: int = 0
+    embedded: int = 0
+    keyword_docs: int = 0
+    vectors: int = 0
+    rebuilt: bool = False
+
+
+def build_embedding_text(paper: Paper) -> str:
+    return f"{paper.title}. {paper.summary}".strip()
+
+
+def build_text_hash(paper: Paper) -> str:
+    return hashlib.sha256(build_embedding_text(paper).encode("utf-8")).hexdigest()[:32]
+
+
+def build_keyword_doc(paper: Paper) -> KeywordDoc:
+    names = " ".join(a.name for a in paper.authors if not a.hidden)
+    return KeywordDoc(paper.id, paper.title, paper.summary, names)
+
+
+def model_key(embedder: Embedder) -> str:
+    return f"{embedder.name}@{embedder.version}"
+
+
+def _chunks(items: Iterator[tuple[int, Paper]], size: int) -> Iterator[list[tuple[int, Paper]]]:
+    chunk: list[tuple[int, Paper]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="paper", desc="indexing", disable=not enabled or total == 0,
+                file=sys.stderr, smoothing=0.1)
+
+
+class Indexer:
+    """Writes the indexes of one data dir; one writer at a time within a process."""
+
+    def __init__(self, store: Store, files: SearchFiles, embedder: Embedder) -> None:
+        self.store = store
+        self.files = files
+        self.embedder = embedder
+        self.model = model_key(embedder)
+        self.lock = threading.RLock()
+
+    # -- catalog -> keyword index + stored embeddings ----------------------------------------
+    def catalog_pass(self, keyword: KeywordIndex, keyword_seq: int, progress: bool,
+                     report: IndexReport, on_commit: Callable[[int], object]) -> None:
+        """Papers changed after the watermarks into ``keyword`` and the stored vectors;
+        ``on_commit(seq)`` records the keyword watermark after each keyword commit."""
+        embed_mark = self.store.search_watermark("catalog_seq")
+        start = min(embed_mark, keyword_seq)
+        bar = _progress(self.store.count_papers_since(start), progress)
+        try:
+            for chunk in _chunks(self.store.iter_papers_since(start, batch=1000), CHUNK):
+                last = chunk[-1][0]
+                docs = [build_keyword_doc(p) for seq, p in chunk if seq > keyword_seq]
+                if docs:
+                    report.keyword_docs += keyword.write(docs)
+                    on_commit(last)
+                fresh = [p for seq, p in chunk if seq > embed_mark]
+                report.embedded += self.embed_papers(fresh, catalog_seq=last)
+                report.papers += len(chunk)
+                bar.update(len(chunk))
+        finally:
+            bar.close()
+
+    def embed_papers(self, papers: list[Paper], catalog_seq: int | None) -> int:
+        """Embed the papers whose text or model changed; store vectors (+ watermark)."""
+        known = self.store.embedding_hashes([p.id for p in papers])
+        todo = [p for p in papers if known.get(p.id) != (self.model, build_text_hash(p))]
+        todo.sort(key=lambda p: len(build_embedding_text(p)))
+        items: list[StoredEmbedding] = []
+        for start in range(0, len(todo), EMBED_BATCH):
+            batch = todo[start : start + EMBED_BATCH]
+            vectors = self.embedder.embed([build_embedding_text(p) for p in batch])
+            items.extend(
+                StoredEmbedding(p.id, self.model, build_text_hash(p), int(v.shape[0]),
+                                v.astype("<f2").tobytes())
+                for p, v in zip(batch, vectors, strict=True))
+        if items or catalog_seq is not None:
+            self.store.save_embeddings(items, catalog_seq)
+        return len(items)
+
+    def model_pass(self, report: IndexReport) -> None:
+        """Re-embed papers whose stored vector came from another model."""
+        while True:
+            ids = self.store.papers_with_other_model(self.model, CHUNK)
+            if not ids:
+                return
+            papers = self.store.get_papers(ids)
+            report.embedded += self.embed_papers(papers, catalog_seq=None)
+            if len(papers) < len(ids):
+                return
+
+    # -- stored embeddings -> vector index ---------------------------------------------------
+    def load_delta(self, vectors: VectorIndex) -> int:
+        return load_delta(self.store, self.model, vectors)
+
+    def build_segment(self) -> tuple[Segment, int]:
+        """A segment of every stored vector of the current model (for rebuilds)."""
+        fresh = VectorIndex(None, self.embedder.dim)
+        newest = self.load_delta(fresh)
+        return fresh.compacted(rescale=True), newest
+
+
+def load_delta(store: Store, model: str, vectors: VectorIndex) -> int:
+    """Add stored vectors newer than ``vectors.seq`` to its delta; return the newest seq."""
+    while True:
+        rows = store.embeddings_since(vectors.seq, model, VECTOR_PAGE)
+        if not rows:
+            return vectors.seq
+        vectors.add([r.paper_id for r in rows], decode_vectors(rows))
+        vectors.seq = rows[-1].seq
+
+
+def decode_vectors(rows: list[StoredEmbedding]) -> np.ndarray[Any, np.dtype[np.float32]]:
+    raw = b"".join(r.vector for r in rows)
+    return np.frombuffer(raw, dtype="<f2").astype(np.float32).reshape(len(rows), -1)
