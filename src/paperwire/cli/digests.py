@@ -9,7 +9,8 @@ import click
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
 from paperwire.mail import open_mailer
 from paperwire.services import digest_send, digests
-from paperwire.services.digest_interests import UpvoteInterests
+from paperwire.services.digest_interests import UpvoteInterests, search_similar
+from paperwire.services.search import SearchService
 
 
 @click.group("digest")
@@ -29,7 +30,8 @@ def send(cli: CliContext, period: str, day: str | None, dry_run: bool) -> None:
     """Queue this period's digests and send every queued digest (safe to re-run)."""
     mailer = open_mailer(cli.settings)
     try:
-        interests = cli.extras.get("interests") or UpvoteInterests(cli.store)
+        interests = cli.extras.get("interests") or UpvoteInterests(cli.store, search_similar(
+            SearchService(cli.settings, cli.store, cli.extras.get("embedder"))))
         run = digest_send.send_digests(cli.store, mailer, cli.settings, period, day, dry_run,
                                        interests)
     finally:

@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
 from paperwire.mail import Mailer, open_mailer
 from paperwire.services import digest_send, digests
-from paperwire.services.digest_interests import UpvoteInterests
+from paperwire.services.digest_interests import UpvoteInterests, search_similar
+from paperwire.services.search import SearchService
 from paperwire.web.context import get_ctx
 from paperwire.web.templating import render
 
@@ -30,7 +31,9 @@ def setup(app: FastAPI) -> None:
     ctx = app.state.ctx
     if "mailer" not in ctx.extras:
         ctx.extras["mailer"] = open_mailer(ctx.settings)
-    ctx.extras.setdefault("interests", UpvoteInterests(ctx.store))
+    search = ctx.extras.get("search")
+    similar = search_similar(search) if isinstance(search, SearchService) else None
+    ctx.extras.setdefault("interests", UpvoteInterests(ctx.store, similar))
 
 
 def _mailer(request: Request) -> Mailer:
