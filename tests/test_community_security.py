@@ -19,7 +19,6 @@ from paperwire.web.security import CROSS_SITE_ALLOWED_PREFIXES
 from tests.community_helpers import add_paper, csrf, new_client, post, sign_up
 from tests.community_xss import PAYLOADS, find_executable
 
-pytest_plugins = ["tests.conftest_community"]
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -22,7 +22,6 @@ from paperwire.models import Author, Organization
 from paperwire.services.digests import parse_email, parse_preferences
 from tests.digest_helpers import make_paper
 
-pytest_plugins = ["tests.conftest_digests"]
 DAY = build_period("daily", date(2025, 10, 13))
 PAPERS = [
     make_paper("p1", "Large language models", 90, categories=("cs.CL",)),

@@ -22,7 +22,6 @@ from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["tests.conftest_digests"]
 REPO = Path(__file__).resolve().parent.parent
 KILLS = 20
 SUBSCRIBERS = 1000

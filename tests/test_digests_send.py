@@ -22,8 +22,6 @@ from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["tests.conftest_digests"]
-
 
 def send(store: SqliteStore, settings: Settings, day: str = "2025-10-13",
          frequency: str = "daily") -> DigestRun:

@@ -11,7 +11,6 @@ from paperwire.digests.models import OutboxDraft
 from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 
-pytest_plugins = ["tests.conftest_digests"]
 NOW = datetime(2025, 10, 13, 6, tzinfo=UTC)
 
 

@@ -22,7 +22,6 @@ from paperwire.web.app import create_app
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["tests.conftest_digests"]
 CROSS_SITE = {"Origin": "https://mail.example.com", "Sec-Fetch-Site": "cross-site"}
 
 

@@ -12,8 +12,6 @@ from paperwire.cli import main
 from paperwire.cli.context import CliContext
 from tests.fake_arxiv import FakeArxiv, Fault
 
-pytest_plugins = ["tests.conftest_ingest"]
-
 
 def group_with_steps(calls: list[str]) -> click.Group:
     """A paperwire-like root with stand-in ``index`` and ``digest send`` commands."""

@@ -19,8 +19,6 @@ from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from tests.search_helpers import search_env
 
-pytest_plugins = ["tests.conftest_search"]
-
 PAPERS = [
     Paper("2401.00001", "Sparse attention for long documents",
           "We make transformer attention sparse so that documents of a million tokens fit."),
