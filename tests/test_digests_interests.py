@@ -13,7 +13,6 @@ from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_daily, make_paper
 
-pytest_plugins = ["tests.conftest_digests", "tests.conftest_search"]
 NOW = datetime.now(UTC)
 
 
