@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from paperwire.cli import main
 from paperwire.config import load_settings
@@ -17,6 +19,7 @@ from paperwire.search.records import StoredEmbedding
 from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
+from paperwire.web.app import create_app
 from tests.search_helpers import search_env
 
 PAPERS = [
@@ -158,3 +161,27 @@ def test_similar_to_papers_for_digests(small: tuple[SqliteStore, SearchService])
     assert found[0] == "2401.00004" and "2401.00001" not in found
     rest = service.similar_to_papers(["2401.00001"], 3, exclude=["2401.00004"])
     assert "2401.00004" not in [p.id for p in rest]
+
+
+def test_the_running_site_indexes_new_papers_in_the_background(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    env = {**search_env(tmp_path / "data"), "PAPERWIRE_SEARCH_REFRESH": "0.1"}
+    settings = load_settings(env)
+    store = SqliteStore(settings.database_path)
+    store.upsert_papers([IncomingPaper(p) for p in PAPERS])
+    app = create_app(settings, store, embedder=embedder)
+    with TestClient(app, base_url="http://testserver") as client:
+        assert found_by_api(client, "protein structures", "2401.00002")
+        store.upsert_papers([IncomingPaper(LATE)])
+        assert found_by_api(client, "surface codes", "2401.00009")
+    store.close()
+
+
+def found_by_api(client: TestClient, q: str, paper_id: str) -> bool:
+    """Poll the API until the paper shows up (the refresher runs every 0.1 s)."""
+    for _ in range(300):
+        items = client.get("/api/papers/search", params={"q": q, "mode": "keyword"}).json()
+        if items and items[0]["paper"]["id"] == paper_id:
+            return True
+        time.sleep(0.1)
+    return False

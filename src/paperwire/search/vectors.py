@@ -115,6 +115,7 @@ class Segment:
         if len(self) == 0 or k <= 0:
             return []
         depth = min(len(self), max(shortlist, k))
+        faiss.omp_set_num_threads(1)  # per thread: one core a query, queries in parallel
         _dist, rows = self.binary.search(self.book.codes(query[None, :]), depth)
         found = np.sort(rows[0][rows[0] >= 0])
         weights = query * (self.book.scale / 127.0)

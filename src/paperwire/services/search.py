@@ -1,9 +1,10 @@
 """Search use cases: index the catalog, search (keyword, semantic, hybrid), similar papers.
 
-``SearchService`` owns the indexes of one data dir. Queries call ``refresh()`` first: when
-the catalog moved past the indexes' watermark it indexes the new papers (at most
-``CATCH_UP`` of them on a request's path; the rest is left to the background refresher or
-``paperwire index``), and it reopens the indexes when another process swapped them.
+``SearchService`` owns the indexes of one data dir. ``refresh()`` indexes what changed since
+the watermarks into the live indexes (no compaction) and reopens files another process
+swapped; ``search(refresh=True)`` calls it first (the CLI, digests). Web requests pass
+``refresh=False`` so that a GET never writes: the site's background refresher calls
+``refresh()`` every few seconds instead.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -74,6 +76,7 @@ class SearchService:
         self._vectors: VectorIndex | None = None
         self._indexer: Indexer | None = None
         self._model = ""
+        self._executor: ThreadPoolExecutor | None = None
 
     # -- components --------------------------------------------------------------------------
     @property
@@ -191,13 +194,16 @@ class SearchService:
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
-               filters: SearchFilters | None = None) -> SearchResults:
+               filters: SearchFilters | None = None, refresh: bool = True) -> SearchResults:
+        """Ranked, filtered, highlighted results. ``refresh`` first indexes what changed
+        (web requests pass False: a GET never writes; the background refresher indexes)."""
         text = check_query(q)
         check_mode(mode)
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_LIMIT}.", field="limit")
         filters = filters or SearchFilters()
-        self.refresh()
+        if refresh:
+            self.refresh()
         ranked = self.rank(text, mode, FILTERED_DEPTH if filters.active else DEPTH)
         papers = self._papers([pid for pid, _ in ranked], filters, offset + limit + 1)
         scores = dict(ranked)
@@ -212,13 +218,25 @@ class SearchService:
         """Paper ids best first for a checked query (no catalog lookups)."""
         if not WORD.search(text):
             return []
-        keyword = self.keyword_ranking(text, depth) if mode != "semantic" else []
         if mode == "keyword":
-            return keyword
-        semantic = self.semantic_ranking(self.embedder.embed_query(text), depth)
+            return self.keyword_ranking(text, depth)
         if mode == "semantic":
-            return semantic
-        return fuse_rankings(keyword, semantic, self.weights)
+            return self._semantic_for(text, depth)
+        # the embedding and vector search run on a second thread while tantivy searches
+        # (both release the GIL), so hybrid costs about the slower of the two, not the sum
+        future = self._pool().submit(self._semantic_for, text, depth)
+        keyword = self.keyword_ranking(text, depth)
+        return fuse_rankings(keyword, future.result(), self.weights)
+
+    def _semantic_for(self, text: str, depth: int) -> list[tuple[str, float]]:
+        return self.semantic_ranking(self.embedder.embed_query(text), depth)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            with self._lock:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(2, thread_name_prefix="search")
+        return self._executor
 
     def keyword_ranking(self, text: str, depth: int) -> list[tuple[str, float]]:
         with self._lock:

@@ -2,9 +2,10 @@
 
 ``setup(app)`` builds the app's ``SearchService`` (``extras["search"]``; an ``embedder``
 extra is used when given), puts these routes ahead of ``/api/papers/{id}`` and registers the
-``similar_papers`` template helper. Indexes stay current while the site runs: every query
-first indexes what changed (``SearchService.refresh``), and the first query starts a
-background thread that does the same every ``PAPERWIRE_SEARCH_REFRESH`` seconds.
+``similar_papers`` template helper. Requests only read the indexes (a GET never writes).
+While the app runs (its lifespan), a background thread indexes what changed
+(``SearchService.refresh``) every ``PAPERWIRE_SEARCH_REFRESH`` seconds, so papers imported
+while ``serve`` or ``demo`` runs become searchable within seconds.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ Text = Annotated[str | None, Query(max_length=100)]
 def service_of(request: Request) -> SearchService:
     ctx = get_ctx(request)
     svc: SearchService = ctx.extras["search"]
-    _start_refresher(request.app, svc)
     return svc
 
 
@@ -77,7 +77,7 @@ def search_api(
 ) -> list[dict[str, Any]]:
     """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
-    results = service_of(request).search(q, mode, limit, p * limit, filters)
+    results = service_of(request).search(q, mode, limit, p * limit, filters, refresh=False)
     return [build_search_item(hit) for hit in results.hits]
 
 
@@ -85,7 +85,8 @@ def search_api(
 def similar_api(request: Request, paper_id: str,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
     """Papers nearest to this one by meaning."""
-    return [build_paper(paper) for paper in service_of(request).similar(paper_id, limit)]
+    papers = service_of(request).similar(paper_id, limit, refresh=False)
+    return [build_paper(paper) for paper in papers]
 
 
 @router.get("/search", include_in_schema=False)
@@ -100,7 +101,8 @@ def search_page(
                                "category": category or "", "page_no": p}
     if q.strip():
         size = get_ctx(request).settings.page_size
-        context["results"] = service_of(request).search(q, mode, size, p * size, filters)
+        context["results"] = service_of(request).search(q, mode, size, p * size, filters,
+                                                        refresh=False)
     return render(request, "search.html", context)
 
 
@@ -123,32 +125,38 @@ def setup(app: FastAPI) -> None:
     mine = {search_api, similar_api, search_page}
     app.router.routes.sort(key=lambda route: getattr(route, "endpoint", None) not in mine)
     environment().globals["similar_papers"] = similar_papers
-    app.state.search_stop = threading.Event()
-    app.state.search_thread = None
     original = app.router.lifespan_context
+    service: SearchService = ctx.extras["search"]
 
     @asynccontextmanager
     async def lifespan(inner: Any) -> AsyncIterator[Any]:
-        async with original(inner) as state:
-            yield state
-        app.state.search_stop.set()
+        stop = threading.Event()
+        thread = _start_refresher(service, stop)
+        try:
+            async with original(inner) as state:
+                yield state
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join(timeout=5)
 
     app.router.lifespan_context = lifespan
 
 
-def _start_refresher(app: FastAPI, svc: SearchService) -> None:
+def _start_refresher(svc: SearchService, stop: threading.Event) -> threading.Thread | None:
     every = svc.settings.search_refresh
-    if every <= 0 or app.state.search_thread is not None:
-        return
-    thread = threading.Thread(target=_refresh_loop, args=(svc, app.state.search_stop, every),
+    if every <= 0:
+        return None
+    thread = threading.Thread(target=_refresh_loop, args=(svc, stop, every),
                               name="search-refresh", daemon=True)
-    app.state.search_thread = thread
     thread.start()
+    return thread
 
 
 def _refresh_loop(svc: SearchService, stop: threading.Event, every: float) -> None:
     while not stop.wait(every):
         try:
-            svc.refresh()
+            if svc.stale():
+                svc.refresh()
         except Exception:  # keep serving; the next round retries
             log.exception("search index refresh failed")
