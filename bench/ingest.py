@@ -109,11 +109,13 @@ def main() -> None:
         snapshot = Path(tmp) / "arxiv-metadata.json"
         write_snapshot(snapshot, args.n)
         elapsed, code, tree_kb = run_import(snapshot, Path(tmp) / "data", extra)
-        rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss_kb, cpu_s = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         db_bytes = sum(p.stat().st_size for p in (Path(tmp) / "data").glob("paperwire.db*"))
         print(json.dumps({
             "bench": "ingest_snapshot", "records": args.n, "ok": code == 0,
             "seconds": round(elapsed, 2), "records_per_s": round(args.n / elapsed),
+            "cpu_seconds": round(cpu_s, 2), "records_per_cpu_s": round(args.n / cpu_s),
             "peak_rss_mb": round(tree_kb / 1024, 1),
             "peak_rss_largest_process_mb": round(rss_kb / 1024, 1),
             "workers": "auto" if args.workers is None else args.workers,

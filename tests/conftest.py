@@ -13,6 +13,9 @@ from paperwire.config import Settings, load_settings
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 
+pytest_plugins = ["tests.conftest_ingest", "tests.conftest_search", "tests.conftest_community",
+                  "tests.conftest_digests"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 

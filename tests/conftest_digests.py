@@ -28,3 +28,4 @@ def mail_env(env: dict[str, str], smtp_server: SmtpSink) -> dict[str, str]:
 @pytest.fixture
 def mail_settings(mail_env: dict[str, str]) -> Settings:
     return load_settings(mail_env)
+

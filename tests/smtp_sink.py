@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -16,30 +15,47 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.helpers import free_port
+
 
 @dataclass
 class Received:
-    message: EmailMessage
+    raw: bytes
     rcpt: list[str]
     at: float
+    _parsed: EmailMessage | None = None
 
+    @property
+    def message(self) -> EmailMessage:
+        """The message, parsed on first use (keeps the server thread light)."""
+        if self._parsed is None:
+            parsed = message_from_bytes(self.raw, policy=policy.default)
+            assert isinstance(parsed, EmailMessage)
+            self._parsed = parsed
+        return self._parsed
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    @property
+    def message_id(self) -> str:
+        """The Message-ID header, read without parsing the whole message."""
+        head = self.raw.split(b"\r\n\r\n", 1)[0]
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"message-id:"):
+                return line.split(b":", 1)[1].strip().decode()
+        return ""
 
 
 @dataclass
 class SinkHandler:
     received: list[Received] = field(default_factory=list)
     data_calls: int = 0
+    rcpt_seen: list[str] = field(default_factory=list)
     reply_rcpt: Callable[[str], str | None] = lambda address: None
     reply_data: Callable[[int], str | None] = lambda call: None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
+        self.rcpt_seen.append(address)
         reply = self.reply_rcpt(address)
         if reply is not None:
             return reply
@@ -52,9 +68,8 @@ class SinkHandler:
             reply = self.reply_data(self.data_calls)
             if reply is not None:
                 return reply
-            message = message_from_bytes(envelope.content, policy=policy.default)
-            assert isinstance(message, EmailMessage)
-            self.received.append(Received(message, list(envelope.rcpt_tos), time.monotonic()))
+            self.received.append(Received(envelope.content, list(envelope.rcpt_tos),
+                                          time.monotonic()))
         return "250 Message accepted for delivery"
 
 

@@ -25,8 +25,6 @@ from tests.community_helpers import (
 )
 from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["tests.conftest_community"]
-
 
 def who(client: TestClient) -> str | None:
     match = re.search(r'<li><a href="/users/([^"]+)">', client.get("/").text)

@@ -12,7 +12,6 @@ from paperwire.storage.sqlite import SqliteStore
 from tests.community_helpers import add_paper, new_client, post, sign_up
 from tests.fake_arxiv import FakeArxiv
 
-pytest_plugins = ["tests.conftest_community"]
 JSON = {"Accept": "application/json"}
 
 

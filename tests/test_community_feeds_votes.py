@@ -22,8 +22,6 @@ from paperwire.web.app import create_app
 from tests.community_helpers import PASSWORD, TOKEN, add_paper
 from tests.helpers import free_port
 
-pytest_plugins = ["tests.conftest_community"]
-
 
 def as_text(detail: dict[str, str]) -> str:
     """What a reader shows: RSS text is HTML (escaped by us), Atom text is plain."""

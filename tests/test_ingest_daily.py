@@ -12,8 +12,6 @@ from paperwire.cli import main
 from paperwire.cli.context import CliContext
 from tests.fake_arxiv import FakeArxiv, Fault
 
-pytest_plugins = ["tests.conftest_ingest"]
-
 
 def group_with_steps(calls: list[str]) -> click.Group:
     """A paperwire-like root with stand-in ``index`` and ``digest send`` commands."""
@@ -42,12 +40,13 @@ def group_with_steps(calls: list[str]) -> click.Group:
 
 def test_daily_arxiv_and_oai(ingest_env: dict[str, str], fake: FakeArxiv) -> None:
     env = {**ingest_env, "PAPERWIRE_DAILY_STEPS": "arxiv,oai",
-           "PAPERWIRE_DAILY_CATEGORIES": "cs.LG,cs.AI,math.GT"}
+           "PAPERWIRE_DAILY_CATEGORIES": "cs.LG,cs.AI,math.GT,hep-th"}
     result = CliRunner(env=env).invoke(main, ["daily"])
     assert result.exit_code == 0, result.output
     paths = [(r.path, r.query.get("set")) for r in fake.requests]
     assert paths[0][0] == "/api/query"
-    assert ("/oai", "cs") in paths and ("/oai", "math") in paths
+    sets = [s for p, s in paths if p == "/oai" and s]
+    assert sets == ["cs", "math", "physics:hep-th"]
     assert "daily: all steps done" in result.stderr
 
 

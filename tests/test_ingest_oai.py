@@ -17,7 +17,6 @@ from paperwire.services.ingest_oai import checkpoint_name, harvest_oai
 from paperwire.storage.sqlite import SqliteStore
 from tests.fake_arxiv import FakeArxiv, FakePaper, Fault
 
-pytest_plugins = ["tests.conftest_ingest"]
 ALL_LIVE = {"2401.00001", "2401.00002", "2401.00003", "0704.0001", "hep-th/9901001",
             "math.GT/0309136", "2401.00004", "2401.00005", "2401.00006"}
 

@@ -19,7 +19,6 @@ from paperwire.sources.arxiv_http import PoliteClient, parse_retry_after
 from paperwire.storage.sqlite import SqliteStore
 from tests.fake_arxiv import FakeArxiv, Fault
 
-pytest_plugins = ["tests.conftest_ingest"]
 INTERVAL = 0.2  # PAPERWIRE_ARXIV_MIN_INTERVAL in conftest_ingest
 SLACK = 0.01  # clocks of client and server are the same; allow rounding only
 

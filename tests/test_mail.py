@@ -12,8 +12,6 @@ from paperwire.errors import ConfigError, InvalidInput
 from paperwire.mail import ConsoleMailer, MailError, SmtpMailer, check_header_value, open_mailer
 from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["tests.conftest_digests"]
-
 
 def make_message(to: str = "reader@example.org", subject: str = "Hello") -> EmailMessage:
     message = EmailMessage()

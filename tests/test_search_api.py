@@ -7,8 +7,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-pytest_plugins = ["tests.conftest_search"]
-
 RELEVANCE = [
     ("nested representations that work at any embedding size", "Matryoshka Representation"),
     ("sign bits embeddings for web scale retrieval", "Binary Embedding-based Retrieval"),

@@ -22,8 +22,6 @@ from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.search_helpers import search_env
 
-pytest_plugins = ["tests.conftest_search"]
-
 PAPERS = [
     Paper("2401.00001", "Sparse attention for long documents",
           "We make transformer attention sparse so that documents of a million tokens fit."),

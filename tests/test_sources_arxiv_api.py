@@ -15,8 +15,6 @@ from paperwire.sources.arxiv_api import ArxivApiSource, parse_api_feed
 from paperwire.storage.sqlite import SqliteStore
 from tests.fake_arxiv import NOW, FakeArxiv, Fault
 
-pytest_plugins = ["tests.conftest_ingest"]
-
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">

@@ -12,6 +12,7 @@ from paperwire.models import IncomingPaper, RecordError
 from paperwire.sources.arxiv_oai import (
     BadResumptionToken,
     Deleted,
+    oai_set_for,
     parse_oai_page,
     split_author_list,
 )
@@ -95,6 +96,12 @@ def test_entity_documents_are_refused_fast(name: str) -> None:
     with pytest.raises(SourceError, match="unsafe XML"):
         parse_oai_page(body.encode())
     assert time.monotonic() - started < 1.0
+
+
+def test_sets_of_categories() -> None:
+    assert [oai_set_for(c) for c in ("cs.LG", "math.GT", "hep-th", "physics.optics",
+                                     "stat.ML", "q-bio.NC")] == [
+        "cs", "math", "physics:hep-th", "physics:physics", "stat", "q-bio"]
 
 
 def test_author_lists() -> None:

@@ -58,6 +58,9 @@ class Settings:
     mail_from: str = "paperwire <digest@localhost>"
     mail_rate: float = 10.0
     mailer: str = "smtp"
+    digest_size: int = 10
+    digest_retry_base: float = 30.0
+    digest_max_attempts: int = 8
     debug: bool = False
 
     @property
@@ -130,6 +133,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("Setting PAPERWIRE_DAILY_POLICY must be 'submitted' or 'categories'.")
     if settings.smtp_tls not in {"none", "starttls", "tls"}:
         raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
+    if settings.mail_rate <= 0:
+        raise ConfigError("Setting PAPERWIRE_MAIL_RATE must be messages per second, above 0.")
     if not settings.base_url.startswith(("http://", "https://")):
         raise ConfigError("Setting PAPERWIRE_BASE_URL must start with http:// or https://.")
     if settings.secret_key == DEV_SECRET and not settings.debug and _is_public(settings.base_url):

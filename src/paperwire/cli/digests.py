@@ -1,9 +1,72 @@
-"""CLI commands of the digests capability."""
+"""CLI commands of the digests capability: ``paperwire digest send`` and ``digest import``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from paperwire.cli.context import CliContext, cli_errors, pass_cli
+from paperwire.mail import open_mailer
+from paperwire.services import digest_send, digests
+from paperwire.services.digest_interests import UpvoteInterests, search_similar
+from paperwire.services.search import SearchService
+
+
+@click.group("digest")
+def digest_group() -> None:
+    """Email digests."""
+
+
+@digest_group.command("send")
+@click.option("--period", type=click.Choice(["daily", "weekly"]), default="daily",
+              show_default=True, help="Which subscribers and which days.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", default=None,
+              help="A day of the period (default: the latest daily list / last full week).")
+@click.option("--dry-run", is_flag=True, help="Compose and count; queue and send nothing.")
+@pass_cli
+@cli_errors
+def send(cli: CliContext, period: str, day: str | None, dry_run: bool) -> None:
+    """Queue this period's digests and send every queued digest (safe to re-run)."""
+    mailer = open_mailer(cli.settings)
+    try:
+        interests = cli.extras.get("interests") or UpvoteInterests(cli.store, search_similar(
+            SearchService(cli.settings, cli.store, cli.extras.get("embedder"))))
+        run = digest_send.send_digests(cli.store, mailer, cli.settings, period, day, dry_run,
+                                       interests)
+    finally:
+        close = getattr(mailer, "close", None)
+        if close is not None:
+            close()
+    key = run.period.key if run.period else f"{period}:{day or 'latest'}"
+    r = run.sending
+    click.echo(f"digest {key}: {run.subscribers} subscribers, {run.composed} composed, "
+               f"{run.queued} queued, {r.sent} sent, {r.retried} retried, {r.bounced} bounced, "
+               f"{r.skipped} skipped, {r.failed} failed{' (dry run)' if dry_run else ''}"
+               f"{'; ' + run.note if run.note else ''}")
+    if r.stopped:
+        raise click.ClickException(r.stopped)
+    if not run.ok:
+        raise click.ClickException(f"{r.failed} digests failed: " + "; ".join(r.errors[:3]))
+
+
+@digest_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--frequency", type=click.Choice(["daily", "weekly"]), default="daily",
+              show_default=True)
+@pass_cli
+@cli_errors
+def import_(cli: CliContext, file: Path, frequency: str) -> None:
+    """Add addresses (one per line) that already agreed to receive the digest elsewhere.
+    Unsubscribed, bounced and existing addresses are left as they are."""
+    with file.open(encoding="utf-8") as lines:
+        result = digests.import_subscribers(cli.store, cli.settings, lines, frequency)
+    click.echo(f"subscribers: {result.added} added, {result.kept} already known (unchanged), "
+               f"{result.invalid} invalid lines")
+    if result.invalid:
+        raise click.ClickException(f"{result.invalid} lines are not valid addresses")
 
 
 def register(main: click.Group) -> None:
     """Add this capability's commands to the main group."""
+    main.add_command(digest_group)

@@ -13,7 +13,7 @@ from paperwire.cli.context import CliContext, cli_errors, pass_cli
 from paperwire.services import ingest as ingest_service
 from paperwire.services.ingest_oai import harvest_oai
 from paperwire.services.ingest_snapshot import BATCH, import_snapshot
-from paperwire.sources.arxiv_oai import FORMATS
+from paperwire.sources.arxiv_oai import FORMATS, oai_set_for
 
 
 @click.group("ingest")
@@ -73,7 +73,7 @@ def import_arxiv_snapshot(cli: CliContext, file: Path, progress: bool | None, ba
               else not progress, desc=file.name, smoothing=0.1) as bar:
         def show(done: int, records: int) -> None:
             bar.update(done - bar.n)
-            bar.set_postfix(records=records, refresh=False)
+            bar.set_postfix_str(f"{records} records", refresh=False)
 
         report = import_snapshot(cli.store, file, show, batch, workers)
     finish_import(report)
@@ -106,7 +106,7 @@ def run_step(ctx: click.Context, main: Any, cli: CliContext, step: str) -> None:
     if step == "arxiv":
         ctx.invoke(ingest_arxiv)
     elif step == "oai":
-        for set_spec in dict.fromkeys(c.split(".")[0] for c in cli.settings.daily_categories):
+        for set_spec in dict.fromkeys(oai_set_for(c) for c in cli.settings.daily_categories):
             ctx.invoke(ingest_oai, set_spec=set_spec)
     elif step == "index" and "index" in commands:
         ctx.invoke(commands["index"])

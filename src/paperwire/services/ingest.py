@@ -23,7 +23,9 @@ LEASE_MARGIN_S = 30.0
 
 
 def store_gate(store: Store, settings: Settings, name: str) -> StoreGate:
-    return StoreGate(store, name, settings.arxiv_timeout + LEASE_MARGIN_S)
+    """The database gate; its lease outlasts the longest request (connect + answer, each
+    bounded by the timeout) so that a live holder never loses the slot."""
+    return StoreGate(store, name, 2 * settings.arxiv_timeout + LEASE_MARGIN_S)
 
 
 def arxiv_api_source(settings: Settings, store: Store) -> ArxivApiSource:

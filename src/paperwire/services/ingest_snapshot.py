@@ -66,7 +66,7 @@ def iter_chunks(stream: IO[bytes], offset: int, line: int, size: int) -> Iterato
     for text in stream:
         offset += len(text)
         line += 1
-        if text.strip():
+        if not text.isspace():
             chunk.append((line, offset, text))
             if len(chunk) >= size:
                 yield chunk

@@ -18,6 +18,16 @@ OAI = "{http://www.openarchives.org/OAI/2.0/}"
 FORMATS = {"arXiv": "{http://arxiv.org/OAI/arXiv/}", "arXivRaw": "{http://arxiv.org/OAI/arXivRaw/}"}
 
 
+TOP_LEVEL_SETS = {"cs", "econ", "eess", "math", "q-bio", "q-fin", "stat"}
+
+
+def oai_set_for(category: str) -> str:
+    """The OAI-PMH set holding an arXiv category: ``cs.LG`` -> ``cs``,
+    ``hep-th`` -> ``physics:hep-th``, ``physics.optics`` -> ``physics:physics``."""
+    archive = category.split(".")[0]
+    return archive if archive in TOP_LEVEL_SETS else f"physics:{archive}"
+
+
 class BadResumptionToken(SourceError):
     """The server no longer knows the resumption token (it expired)."""
 

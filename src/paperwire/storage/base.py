@@ -22,6 +22,7 @@ from paperwire.models import (
     UpsertResult,
 )
 from paperwire.storage.proto_community import CommunityStore
+from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
 from paperwire.storage.proto_search import SearchStore
 
@@ -77,5 +78,5 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, Protocol):
+class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

@@ -16,6 +16,7 @@ from paperwire.storage.proto_ingest import (
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
 CHUNK = 500
+BULK_CACHE_KIB = 65536  # page cache of a connection doing bulk inserts (index upkeep)
 PAPER_COLUMNS = paper_column_names()
 
 
@@ -100,6 +101,7 @@ class SqliteIngest(SqliteBase):
         A row is new when it is plain, neither its id nor an alias of it is stored, no
         derived-id paper has its title, and its id comes first in this batch.
         """
+        self.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         ids = [row[0] for row in rows]
         taken = self._present("SELECT id FROM papers WHERE id IN ({})", ids)
         taken |= self._present("SELECT old_id FROM paper_aliases WHERE old_id IN ({})", ids)

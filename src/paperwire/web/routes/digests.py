@@ -1,7 +1,168 @@
-"""Routes of the digests capability."""
+"""Routes of the digests capability: subscribe, confirm, preferences, unsubscribe, preview.
+
+Confirmation and unsubscribe links open a page whose button POSTs, so mail scanners that
+prefetch links change nothing. ``POST /unsubscribe/{token}`` is RFC 8058 one-click: it works
+from any origin and without cookies (the token protects it).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
+from paperwire.mail import Mailer, open_mailer
+from paperwire.services import digest_send, digests
+from paperwire.services.digest_interests import UpvoteInterests, search_similar
+from paperwire.services.search import SearchService
+from paperwire.web.context import get_ctx
+from paperwire.web.templating import render
 
 router = APIRouter()
+Token = Annotated[str, Query(max_length=100)]
+TermsField = Annotated[str, Form(max_length=10_000)]
+
+
+def setup(app: FastAPI) -> None:
+    """Build the mailer and the upvote interests once (unless given in ``extras``)."""
+    ctx = app.state.ctx
+    if "mailer" not in ctx.extras:
+        ctx.extras["mailer"] = open_mailer(ctx.settings)
+    search = ctx.extras.get("search")
+    similar = search_similar(search) if isinstance(search, SearchService) else None
+    ctx.extras.setdefault("interests", UpvoteInterests(ctx.store, similar))
+
+
+def _mailer(request: Request) -> Mailer:
+    mailer: Mailer = get_ctx(request).extras["mailer"]
+    return mailer
+
+
+def _username(request: Request) -> str | None:
+    user = getattr(request.state, "user", None)
+    name = getattr(user, "username", None)
+    return name if isinstance(name, str) else None
+
+
+def _message(request: Request, heading: str, *lines: str, status: int = 200,
+             **extra: Any) -> HTMLResponse:
+    return render(request, "digest_message.html",
+                  {"heading": heading, "lines": lines, **extra}, status=status)
+
+
+class SubscriptionIn(BaseModel):
+    email: str = Field(max_length=320, examples=["reader@example.org"])
+    frequency: Literal["daily", "weekly"] = "daily"
+
+
+class SubscriptionOut(BaseModel):
+    status: Literal["confirmation_sent"]
+    message: str
+
+
+ERROR_400: dict[int | str, dict[str, Any]] = {400: {
+    "description": "Invalid email address", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"error": {"type": "string"},
+                                         "parameter": {"type": "string"}}}}}}}
+CHECK_INBOX = ("If the address can receive the digest, a confirmation mail is on its way: "
+               "open the link in it to start receiving digests.")
+
+
+@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400)
+def api_subscribe(request: Request, body: SubscriptionIn) -> SubscriptionOut:
+    """Ask for a digest by email (double opt-in: nothing is sent before confirmation).
+    The answer is the same whether or not the address is already known."""
+    ctx = get_ctx(request)
+    digests.subscribe(ctx.store, _mailer(request), ctx.settings, body.email, body.frequency,
+                      _username(request))
+    return SubscriptionOut(status="confirmation_sent", message=CHECK_INBOX)
+
+
+@router.post("/subscribe", include_in_schema=False)
+def form_subscribe(request: Request, email: Annotated[str, Form(max_length=320)],
+                   frequency: Annotated[str, Form(max_length=20)] = "daily") -> Response:
+    ctx = get_ctx(request)
+    digests.subscribe(ctx.store, _mailer(request), ctx.settings, email, frequency,
+                      _username(request))
+    return _message(request, "Check your inbox", CHECK_INBOX)
+
+
+@router.api_route("/subscribe/confirm/{token}", methods=["GET", "HEAD"], include_in_schema=False)
+def confirm_page(request: Request, token: str) -> Response:
+    subscriber = digests.pending_confirmation(get_ctx(request).store, token)
+    return _message(request, "Confirm your subscription",
+                    f"Press the button to receive the {subscriber.preferences.frequency} digest "
+                    f"at {subscriber.email}.",
+                    form_action=f"/subscribe/confirm/{token}", button="Confirm subscription")
+
+
+@router.post("/subscribe/confirm/{token}", include_in_schema=False)
+def confirm(request: Request, token: str) -> Response:
+    subscriber = digests.confirm(get_ctx(request).store, token)
+    return _message(request, "You are subscribed",
+                    f"{subscriber.email} will receive the {subscriber.preferences.frequency} "
+                    "digest. Every digest has a link to change these preferences or unsubscribe.",
+                    link={"href": f"/subscriptions/{subscriber.token}",
+                          "text": "Choose sections, keywords and categories"})
+
+
+def _preferences_page(request: Request, token: str, saved: bool = False) -> Response:
+    subscriber = digests.subscriber_for(get_ctx(request).store, token)
+    p = subscriber.preferences
+    fields = [("keywords", "Saved keyword searches", p.keywords),
+              ("categories", "arXiv categories, e.g. cs.CL", p.categories),
+              ("organizations", "Organizations you follow", p.organizations),
+              ("authors", "Authors you follow", p.authors),
+              ("mute_terms", "Mute papers mentioning", p.mute_terms)]
+    return render(request, "subscription.html",
+                  {"subscriber": subscriber, "saved": saved, "fields": fields,
+                   "section_titles": SECTION_TITLES, "max_size": MAX_SIZE})
+
+
+@router.get("/subscriptions/{token}", include_in_schema=False)
+def preferences_page(request: Request, token: str, saved: bool = False) -> Response:
+    return _preferences_page(request, token, saved)
+
+
+@router.post("/subscriptions/{token}", include_in_schema=False)
+def save_preferences(request: Request, token: str,
+                     frequency: Annotated[str, Form(max_length=20)] = "daily",
+                     size: Annotated[str, Form(max_length=10)] = "10",
+                     sections: Annotated[list[str] | None, Form()] = None,
+                     keywords: TermsField = "", categories: TermsField = "",
+                     organizations: TermsField = "", authors: TermsField = "",
+                     mute_terms: TermsField = "") -> Response:
+    form = {"frequency": frequency, "size": size, "keywords": keywords,
+            "categories": categories, "organizations": organizations, "authors": authors,
+            "mute_terms": mute_terms}
+    digests.update_preferences(get_ctx(request).store, token, form, sections or [])
+    return RedirectResponse(f"/subscriptions/{token}?saved=true", status_code=303)
+
+
+@router.api_route("/unsubscribe/{token}", methods=["GET", "HEAD"], include_in_schema=False)
+def unsubscribe_page(request: Request, token: str) -> Response:
+    subscriber = digests.subscriber_for(get_ctx(request).store, token)
+    return _message(request, "Unsubscribe", f"Stop all digests to {subscriber.email}?",
+                    form_action=f"/unsubscribe/{token}", button="Unsubscribe", one_click=True)
+
+
+@router.post("/unsubscribe/{token}", include_in_schema=False)
+def unsubscribe(request: Request, token: str) -> Response:
+    """RFC 8058 one-click unsubscribe (any origin, no cookies needed)."""
+    subscriber = digests.unsubscribe(get_ctx(request).store, token)
+    return _message(request, "You are unsubscribed",
+                    f"No more digests will be sent to {subscriber.email}.")
+
+
+@router.get("/digest/preview", include_in_schema=False)
+def preview(request: Request, period: Annotated[Literal["daily", "weekly"], Query()] = "daily",
+            date: Annotated[str | None, Query(max_length=10)] = None,
+            token: Token | None = None) -> Response:
+    """The digest as it would be sent now (default preferences, or the token's)."""
+    ctx = get_ctx(request)
+    _, html = digest_send.preview_digest(ctx.store, ctx.settings, period, token, date,
+                                         ctx.extras.get("interests"))
+    return HTMLResponse(html)

@@ -1,0 +1,134 @@
+"""Domain objects of the digests capability (frozen dataclasses, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from paperwire.models import Paper
+
+FREQUENCIES = ("daily", "weekly")
+SECTIONS = ("trending", "keywords", "categories", "follows", "interests")
+SECTION_TITLES = {
+    "trending": "Trending",
+    "keywords": "Matching your saved searches",
+    "categories": "In your arXiv categories",
+    "follows": "From organizations and authors you follow",
+    "interests": "Similar to papers you upvoted",
+}
+STATUSES = ("pending", "confirmed", "unsubscribed", "bounced")
+MAX_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What a subscriber wants: how often, how many papers per section, which sections."""
+
+    frequency: str = "daily"
+    size: int = 10
+    sections: tuple[str, ...] = SECTIONS
+    keywords: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    mute_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    id: int
+    email: str
+    status: str
+    token: str
+    preferences: Preferences = field(default_factory=Preferences)
+    username: str | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+
+@dataclass(frozen=True)
+class DigestPeriod:
+    """The days one digest covers: one weekday (daily) or one ISO week (weekly)."""
+
+    frequency: str
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        if self.frequency == "weekly":
+            year, week, _ = self.start.isocalendar()
+            return f"weekly:{year}-W{week:02d}"
+        return f"daily:{self.start.isoformat()}"
+
+    @property
+    def label(self) -> str:
+        if self.frequency == "weekly":
+            return f"week {self.key.split(':')[1]}"
+        return self.start.strftime("%A %d %B %Y")
+
+
+def build_period(frequency: str, day: date) -> DigestPeriod:
+    """The daily period of ``day`` or the ISO week containing it."""
+    if frequency == "weekly":
+        start = day - timedelta(days=day.weekday())
+        return DigestPeriod("weekly", start, start + timedelta(days=6))
+    return DigestPeriod("daily", day, day)
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    papers: tuple[Paper, ...]
+
+    @property
+    def title(self) -> str:
+        return SECTION_TITLES.get(self.key, self.key)
+
+
+@dataclass(frozen=True)
+class Digest:
+    period: DigestPeriod
+    sections: tuple[DigestSection, ...]
+
+    @property
+    def papers(self) -> tuple[Paper, ...]:
+        return tuple(p for section in self.sections for p in section.papers)
+
+    @property
+    def items(self) -> tuple[tuple[str, str], ...]:
+        """(paper id, section) in order: what the outbox stores."""
+        return tuple((p.id, s.key) for s in self.sections for p in s.papers)
+
+
+@dataclass(frozen=True)
+class OutboxDraft:
+    """A digest about to be queued: created together with its items in one transaction."""
+
+    subscriber_id: int
+    message_id: str
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A queued digest, with the subscriber as it is now."""
+
+    id: int
+    period: str
+    status: str
+    attempts: int
+    message_id: str
+    subscriber: Subscriber
+    items: tuple[tuple[str, str], ...]
+
+
+def parse_period_key(key: str) -> DigestPeriod:
+    """The period an outbox key (``daily:2025-10-13``, ``weekly:2025-W42``) names."""
+    frequency, _, value = key.partition(":")
+    if frequency == "weekly":
+        year, week = value.split("-W")
+        return build_period("weekly", date.fromisocalendar(int(year), int(week), 1))
+    return build_period("daily", date.fromisoformat(value))

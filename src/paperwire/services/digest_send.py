@@ -1,0 +1,208 @@
+"""Composing and sending the digests of a period, and previewing one.
+
+``send_digests`` is safe to re-run: the outbox holds one row per (subscriber, period), created
+in one transaction, and rows already sent are never sent again. Only one sender runs at a time
+(a lock file beside the database; the kernel releases it when a sender dies).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from paperwire.config import Settings
+from paperwire.digests.build import Candidates, build_candidates, build_digest
+from paperwire.digests.models import (
+    Digest,
+    DigestPeriod,
+    DigestSection,
+    OutboxDraft,
+    OutboxEntry,
+    Preferences,
+    Subscriber,
+    build_period,
+    parse_period_key,
+)
+from paperwire.digests.render import build_digest_message, build_message_id, render_digest
+from paperwire.digests.sending import OutboxSender, SendPolicy, SendReport, utc_now
+from paperwire.errors import Conflict, InvalidInput
+from paperwire.mail import Mailer
+from paperwire.models import DailyEntry, Paper
+from paperwire.ranking import rank_trending
+from paperwire.services.catalog import latest_day
+from paperwire.services.digests import parse_frequency, subscriber_for
+from paperwire.storage import Store
+
+POOL_PAGE = 1000
+POOL_MAX = 5000
+
+
+class InterestSource(Protocol):
+    """Papers similar to what an account upvoted (the search capability provides one)."""
+
+    def similar_to_upvoted(self, username: str, cands: Candidates, limit: int) -> list[str]: ...
+
+
+@dataclass
+class DigestRun:
+    period: DigestPeriod | None
+    subscribers: int = 0
+    composed: int = 0
+    queued: int = 0
+    sending: SendReport = field(default_factory=SendReport)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.sending.ok
+
+
+def resolve_period(store: Store, settings: Settings, frequency: str,
+                   day: str | None) -> DigestPeriod | None:
+    """The period to send: the given day, else the latest daily list (daily) or the last
+    complete week (weekly). None for a daily digest on a Saturday or Sunday."""
+    parse_frequency(frequency)
+    if day:
+        try:
+            chosen = date.fromisoformat(day)
+        except ValueError as exc:
+            raise InvalidInput(f"date {day[:30]!r} is not YYYY-MM-DD", field="date") from exc
+    elif frequency == "weekly":
+        today = datetime.now(settings.zone).date()
+        chosen = today - timedelta(days=today.isoweekday())
+    else:
+        chosen = latest_day(store, settings)
+    if frequency == "daily" and chosen.weekday() >= 5:
+        return None
+    return build_period(frequency, chosen)
+
+
+def load_candidates(store: Store, settings: Settings, period: DigestPeriod) -> Candidates:
+    """The papers of the period's daily lists, in trending order as of the period's end."""
+    entries: list[DailyEntry] = []
+    while len(entries) < POOL_MAX:
+        page = store.list_daily(period.start, period.end, sort="upvotes", offset=len(entries),
+                                limit=POOL_PAGE)
+        entries.extend(page)
+        if len(page) < POOL_PAGE:
+            break
+    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=settings.zone)
+    ranked = rank_trending(entries, min(end, utc_now()), settings.trending_gravity)
+    return build_candidates([e.paper for e in ranked])
+
+
+def compose_digest(cands: Candidates, subscriber: Subscriber, period: DigestPeriod,
+                   already_sent: set[str], interests: InterestSource | None) -> Digest:
+    prefs = subscriber.preferences
+    similar: list[str] = []
+    if interests is not None and subscriber.username and "interests" in prefs.sections:
+        similar = interests.similar_to_upvoted(subscriber.username, cands, prefs.size * 3)
+    return build_digest(cands, prefs, period, already_sent, similar)
+
+
+def compose_drafts(store: Store, settings: Settings, period: DigestPeriod,
+                   interests: InterestSource | None = None) -> tuple[int, list[OutboxDraft]]:
+    """(subscribers due, drafts for those without a digest of this period yet)."""
+    subscribers = store.list_subscribers(period.frequency)
+    done = store.outbox_subscriber_ids(period.key)
+    todo = [s for s in subscribers if s.id not in done]
+    cands = load_candidates(store, settings, period)
+    if not todo or not cands.papers:
+        return len(subscribers), []
+    sent = store.sent_paper_ids([p.id for p in cands.papers], period.key)
+    drafts = []
+    for subscriber in todo:
+        digest = compose_digest(cands, subscriber, period, sent.get(subscriber.id, set()),
+                                interests)
+        if digest.papers:
+            drafts.append(OutboxDraft(subscriber.id, build_message_id(settings), digest.items))
+    return len(subscribers), drafts
+
+
+def build_composer(store: Store, settings: Settings) -> Callable[[OutboxEntry],
+                                                                 EmailMessage | None]:
+    """Turns a queued row back into its message (same papers, same Message-ID)."""
+
+    def compose(entry: OutboxEntry) -> EmailMessage | None:
+        papers = {p.id: p for p in store.get_papers([pid for pid, _ in entry.items])}
+        digest = _digest_of(parse_period_key(entry.period), entry.items, papers)
+        if not digest.papers:
+            return None
+        return build_digest_message(settings, entry.subscriber, digest, entry.message_id,
+                                    utc_now())
+
+    return compose
+
+
+def _digest_of(period: DigestPeriod, items: Sequence[tuple[str, str]],
+               papers: dict[str, Paper]) -> Digest:
+    sections: dict[str, list[Paper]] = {}
+    for paper_id, section in items:
+        if paper_id in papers:
+            sections.setdefault(section, []).append(papers[paper_id])
+    return Digest(period, tuple(DigestSection(k, tuple(v)) for k, v in sections.items()))
+
+
+@contextmanager
+def sender_lock(settings: Settings) -> Iterator[None]:
+    """Hold the digest sender lock, or raise Conflict when another sender runs."""
+    path = settings.database_path.with_name(settings.database_path.name + ".digest-lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise Conflict("another 'paperwire digest send' is running") from exc
+        yield
+    finally:
+        os.close(fd)
+
+
+def send_digests(store: Store, mailer: Mailer, settings: Settings, frequency: str = "daily",
+                 day: str | None = None, dry_run: bool = False,
+                 interests: InterestSource | None = None) -> DigestRun:
+    """Queue the period's digests (one transaction) and send everything due."""
+    period = resolve_period(store, settings, frequency, day)
+    run = DigestRun(period)
+    if period is None:
+        run.note = "no daily digest on Saturdays and Sundays"
+    with sender_lock(settings):
+        if period is not None:
+            run.subscribers, drafts = compose_drafts(store, settings, period, interests)
+            run.composed = len(drafts)
+            if not dry_run:
+                run.queued = store.create_outbox(period.key, drafts, utc_now())
+        if not dry_run:
+            policy = SendPolicy(settings.mail_rate, settings.digest_retry_base,
+                                settings.digest_max_attempts)
+            run.sending = OutboxSender(store, mailer, build_composer(store, settings),
+                                       policy).run()
+    return run
+
+
+def preview_digest(store: Store, settings: Settings, frequency: str = "daily",
+                   token: str | None = None, day: str | None = None,
+                   interests: InterestSource | None = None) -> tuple[Digest, str]:
+    """The digest as it would be sent now, and its HTML (default preferences without token)."""
+    period = resolve_period(store, settings, parse_frequency(frequency), day)
+    if period is None:
+        raise InvalidInput("daily digests are sent on weekdays only: pick a weekday",
+                           field="date")
+    cands = load_candidates(store, settings, period)
+    sent: dict[int, set[str]] = {}
+    if token:
+        subscriber = subscriber_for(store, token)
+        sent = store.sent_paper_ids([p.id for p in cands.papers], period.key)
+    else:
+        subscriber = Subscriber(0, "you@example.org", "confirmed", "preview",
+                                Preferences(frequency=frequency, size=settings.digest_size))
+    digest = compose_digest(cands, subscriber, period, sent.get(subscriber.id, set()),
+                            interests)
+    return digest, render_digest(settings, subscriber, digest)[1]
