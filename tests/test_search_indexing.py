@@ -43,7 +43,7 @@ def small(tmp_path: Path, embedder: OnnxEmbedder) -> tuple[SqliteStore, SearchSe
 
 
 def ids(service: SearchService, q: str, mode: str = "hybrid") -> list[str]:
-    return [hit.paper.id for hit in service.search(q, mode, 5).hits]
+    return [hit.paper.id for hit in service.search(q, mode, 5, refresh=True).hits]
 
 
 def test_a_paper_imported_after_indexing_is_found_next(

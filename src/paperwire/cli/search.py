@@ -37,7 +37,7 @@ def index(cli: CliContext, rebuild: bool, quiet: bool) -> None:
 @cli_errors
 def search(cli: CliContext, query: str, mode: str, limit: int) -> None:
     """Search the catalog from the terminal (matches in bold)."""
-    results = _service(cli).search(query, mode, limit)
+    results = _service(cli).search(query, mode, limit, refresh=True)
     if not results.hits:
         click.echo("no papers match")
     for rank, hit in enumerate(results.hits, start=1):

@@ -2,9 +2,9 @@
 
 ``SearchService`` owns the indexes of one data dir. ``refresh()`` indexes what changed since
 the watermarks into the live indexes (no compaction) and reopens files another process
-swapped; ``search(refresh=True)`` calls it first (the CLI, digests). Web requests pass
-``refresh=False`` so that a GET never writes: the site's background refresher calls
-``refresh()`` every few seconds instead.
+swapped; ``search(refresh=True)`` calls it first (the CLI). By default queries only read,
+so a web request never writes: the site's background refresher calls ``refresh()`` every
+few seconds instead.
 """
 
 from __future__ import annotations
@@ -194,9 +194,9 @@ class SearchService:
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
-               filters: SearchFilters | None = None, refresh: bool = True) -> SearchResults:
-        """Ranked, filtered, highlighted results. ``refresh`` first indexes what changed
-        (web requests pass False: a GET never writes; the background refresher indexes)."""
+               filters: SearchFilters | None = None, refresh: bool = False) -> SearchResults:
+        """Ranked, filtered, highlighted results from the indexes as they are; ``refresh``
+        first indexes what changed (the CLI does; web requests never write)."""
         text = check_query(q)
         check_mode(mode)
         if not 1 <= limit <= MAX_LIMIT:
