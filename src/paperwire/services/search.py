@@ -2,9 +2,9 @@
 
 ``SearchService`` owns the indexes of one data dir. ``refresh()`` indexes what changed since
 the watermarks into the live indexes (no compaction) and reopens files another process
-swapped; ``search(refresh=True)`` calls it first (the CLI). By default queries only read,
-so a web request never writes: the site's background refresher calls ``refresh()`` every
-few seconds instead.
+swapped; ``search()`` calls it first unless told not to. The search API and page pass
+``refresh=False`` (their GETs only read): the site's background refresher calls
+``refresh()`` every few seconds instead.
 """
 
 from __future__ import annotations
@@ -194,9 +194,9 @@ class SearchService:
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
-               filters: SearchFilters | None = None, refresh: bool = False) -> SearchResults:
-        """Ranked, filtered, highlighted results from the indexes as they are; ``refresh``
-        first indexes what changed (the CLI does; web requests never write)."""
+               filters: SearchFilters | None = None, refresh: bool = True) -> SearchResults:
+        """Ranked, filtered, highlighted results; ``refresh`` (the default) first indexes
+        what changed. The search API and page pass False and rely on the refresher."""
         text = check_query(q)
         check_mode(mode)
         if not 1 <= limit <= MAX_LIMIT:
