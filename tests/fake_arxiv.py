@@ -199,13 +199,14 @@ class _Handler(BaseHTTPRequestHandler):
             if hook is not None and hook(record):
                 self.close_connection = True
                 return
-            record.status = self._answer(parts.path, query, fault)
+            self._answer(record, parts.path, query, fault)
         finally:
             with self.state.lock:
                 self.state.in_flight -= 1
                 record.end = time.time()
 
-    def _answer(self, path: str, query: dict[str, str], fault: Fault | None) -> int:
+    def _answer(self, record: Request, path: str, query: dict[str, str],
+                fault: Fault | None) -> None:
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         if fault is not None and fault.body is not None:
@@ -218,6 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
             body, status = render_api(self.state, query).encode(), 200
         else:
             body, status = b"not found", 404
+        record.status = status  # before the answer leaves: the client may look at once
         self.send_response(status)
         self.send_header("Content-Type", "text/xml; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -228,9 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body[: fault.drop_after])
             self.wfile.flush()
             self.close_connection = True
-            return status
+            return
         self.wfile.write(body)
-        return status
 
 
 # -- OAI-PMH ---------------------------------------------------------------------------
