@@ -33,3 +33,10 @@ def add_confirmed(store: SqliteStore, count: int, frequency: str = "daily",
 
 
 MONDAY = date(2025, 10, 13)
+
+
+def status_of(store: SqliteStore, email: str) -> str:
+    """The stored status of a subscriber (pending, confirmed, unsubscribed, bounced)."""
+    found = store.get_subscriber(email=email)
+    assert found is not None
+    return found.status

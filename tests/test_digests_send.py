@@ -19,7 +19,7 @@ from paperwire.services.digest_send import (
 )
 from paperwire.services.digests import hash_token, subscribe
 from paperwire.storage.sqlite import SqliteStore
-from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
+from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper, status_of
 from tests.smtp_sink import SmtpSink
 
 
@@ -31,12 +31,6 @@ def send(store: SqliteStore, settings: Settings, day: str = "2025-10-13",
                             UpvoteInterests(store))
     finally:
         mailer.close()
-
-
-def status_of(store: SqliteStore, email: str) -> str:
-    found = store.get_subscriber(email=email)
-    assert found is not None
-    return found.status
 
 
 def monday_papers(store: SqliteStore) -> None:

@@ -19,7 +19,7 @@ from paperwire.services import digests
 from paperwire.services.digest_send import send_digests
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
-from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
+from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper, status_of
 from tests.smtp_sink import SmtpSink
 
 CROSS_SITE = {"Origin": "https://mail.example.com", "Sec-Fetch-Site": "cross-site"}
@@ -44,12 +44,6 @@ def send_all(store: SqliteStore, settings: Settings, frequency: str = "daily") -
         return send_digests(store, mailer, settings, frequency, MONDAY.isoformat()).sending.sent
     finally:
         mailer.close()
-
-
-def status_of(store: SqliteStore, email: str) -> str:
-    found = store.get_subscriber(email=email)
-    assert found is not None
-    return found.status
 
 
 def test_list_pages_carry_the_subscription_form(web: TestClient) -> None:
