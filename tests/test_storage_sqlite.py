@@ -100,3 +100,25 @@ def test_backup_copies_a_consistent_database(store: SqliteStore, tmp_path) -> No
     copy = SqliteStore(tmp_path / "copy.db")
     assert copy.count_papers() == 1
     copy.close()
+
+
+def test_title_hashes_of_an_older_database_are_filled_in(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from paperwire.ids import title_hash, title_key
+    from paperwire.storage import sqlite_base
+
+    older = [m for m in sqlite_base.list_migrations() if m[0] <= 5]
+    conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                 " applied_at TEXT NOT NULL)")
+    for version, name, sql in older:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 'then')", (version, name))
+    conn.execute("INSERT INTO papers (id, title, title_key, id_is_derived, changed_at) VALUES"
+                 " ('x-1', 'Same Title', 'same title', 1, 'then')")
+    conn.close()
+    store = SqliteStore(tmp_path / "old.db")
+    assert store.scalar("SELECT title_hash FROM papers") == title_hash(title_key("Same Title"))
+    store.upsert_papers([IncomingPaper(Paper(id="2302.08714", title="SAME title"))])
+    assert store.count_papers() == 1 and store.resolve_alias("x-1") == "2302.08714"

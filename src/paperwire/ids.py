@@ -112,6 +112,12 @@ def title_key(title: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", folded))
 
 
+def title_hash(key: str) -> int:
+    """A signed 64-bit hash of a normalized title: a small index key for title matching."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def derived_id(title: str) -> str:
     """A stable id for a paper that arrives without one, derived from its normalized title."""
     key = title_key(title)

@@ -17,10 +17,11 @@ from typing import IO, Any, cast
 
 from paperwire.errors import InvalidInput
 from paperwire.models import ImportReport
+from paperwire.services.snapshot_rows import parse_snapshot_row
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
 from paperwire.sources.hf import RecordInvalid
 from paperwire.storage import Store
-from paperwire.storage.proto_ingest import PreparedPaper, prepare_paper
+from paperwire.storage.proto_ingest import PreparedPaper
 
 BATCH = 5000
 SKIP_CHUNK = 1 << 20
@@ -80,7 +81,7 @@ def prepare_chunk(chunk: list[Line]) -> list[Prepared]:
     out: list[Prepared] = []
     for _line, _offset, text in chunk:
         try:
-            out.append(prepare_paper(parse_snapshot_line(text)))
+            out.append(parse_snapshot_row(text))
         except RecordInvalid as exc:
             out.append(str(exc))
     return out

@@ -48,7 +48,7 @@ def parse_snapshot_record(obj: Any) -> IncomingPaper:
         id=aid.base, version=version or aid.version, title=title,
         summary=_text(obj, "abstract"), authors=_authors(obj),
         categories=tuple(_text(obj, "categories").split()),
-        published_at=published, updated_at=_update_date(obj.get("update_date")) or updated,
+        published_at=published, updated_at=parse_update_date(obj.get("update_date")) or updated,
         pdf_url=f"https://arxiv.org/pdf/{aid.base}", source="arxiv-snapshot")
     return IncomingPaper(paper)
 
@@ -99,11 +99,11 @@ def _versions(raw: Any) -> tuple[int | None, datetime | None, datetime | None]:
         found.append((int(label[1:]), entry.get("created")))
     found.sort(key=lambda pair: pair[0])
     first, last = found[0][1], found[-1][1]
-    return (found[-1][0], _rfc2822(first) if isinstance(first, str) else None,
-            _rfc2822(last) if isinstance(last, str) else None)
+    return (found[-1][0], parse_version_date(first) if isinstance(first, str) else None,
+            parse_version_date(last) if isinstance(last, str) else None)
 
 
-def _rfc2822(text: str) -> datetime:
+def parse_version_date(text: str) -> datetime:
     """``Mon, 2 Apr 2007 19:18:42 GMT`` (a fast path for the snapshot's own form)."""
     parts = text.split()
     if len(parts) == 6 and parts[5] == "GMT" and parts[2] in MONTHS:
@@ -119,7 +119,7 @@ def _rfc2822(text: str) -> datetime:
         raise RecordInvalid(f"version date {text[:40]!r} is not an RFC 2822 date") from exc
 
 
-def _update_date(value: Any) -> datetime | None:
+def parse_update_date(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:

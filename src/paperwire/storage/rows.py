@@ -6,6 +6,9 @@ import json
 from datetime import date, datetime
 from typing import Any, Protocol
 
+import msgspec
+
+from paperwire.ids import title_hash
 from paperwire.models import Author, DailyEntry, Organization, Paper
 
 
@@ -21,11 +24,13 @@ def text_to_dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+def dump_json(value: Any) -> str:
+    """Compact JSON text (UTF-8, nothing escaped that need not be) for stored columns."""
+    return msgspec.json.encode(value).decode()
+
+
 def authors_to_json(authors: tuple[Author, ...]) -> str:
-    return json.dumps(
-        [{"name": a.name, "hidden": a.hidden, "user": a.user} for a in authors],
-        ensure_ascii=False,
-    )
+    return dump_json([{"name": a.name, "hidden": a.hidden, "user": a.user} for a in authors])
 
 
 def json_to_authors(text: str) -> tuple[Author, ...]:
@@ -91,8 +96,9 @@ def paper_columns(paper: Paper, title_key: str) -> dict[str, Any]:
         "github_repo": paper.github_repo,
         "github_stars": paper.github_stars,
         "project_page": paper.project_page,
-        "ai_keywords_json": json.dumps(list(paper.ai_keywords), ensure_ascii=False),
+        "ai_keywords_json": dump_json(list(paper.ai_keywords)),
         "imported_upvotes": paper.imported_upvotes,
         "withdrawn_at": dt_to_text(paper.withdrawn_at),
         "source": paper.source,
+        "title_hash": title_hash(title_key),
     }

@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from paperwire.ids import title_hash
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -57,6 +59,7 @@ class SqliteBase:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.create_function("paperwire_title_hash", 1, title_hash, deterministic=True)
         with self._lock:
             self._all.append(conn)
         return conn

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from paperwire.ids import title_key
+from paperwire.ids import title_hash, title_key
 from paperwire.models import (
     DailyEntry,
     DailySubmission,
@@ -104,8 +104,8 @@ class SqliteCatalog(SqliteBase):
             return row, False
         derived_only = "" if item.id_is_derived else "AND id_is_derived = 1"
         row = conn.execute(
-            f"SELECT * FROM papers WHERE title_key = ? {derived_only} "
-            "ORDER BY id_is_derived, id LIMIT 1", (key,)).fetchone()
+            f"SELECT * FROM papers WHERE title_hash = ? AND title_key = ? {derived_only} "
+            "ORDER BY id_is_derived, id LIMIT 1", (title_hash(key), key)).fetchone()
         return row, row is not None
 
     def _upsert_one(self, conn: sqlite3.Connection, item: IncomingPaper) -> tuple[str, str]:

@@ -106,7 +106,7 @@ class SqliteIngest(SqliteBase):
         taken = self._present("SELECT id FROM papers WHERE id IN ({})", ids)
         taken |= self._present("SELECT old_id FROM paper_aliases WHERE old_id IN ({})", ids)
         derived = self._present("SELECT title_key FROM papers WHERE id_is_derived = 1"
-                                " AND title_key IN ({})", [row[1] for row in rows])
+                                " AND title_hash IN ({})", [row[2][-1] for row in rows])
         fresh: list[tuple[Any, ...]] = []
         rest: list[int] = []
         for index, (pid, key, cols, plain) in enumerate(rows):
@@ -118,7 +118,7 @@ class SqliteIngest(SqliteBase):
         self._insert_rows(fresh)
         return rest
 
-    def _present(self, sql: str, values: list[str]) -> set[str]:
+    def _present(self, sql: str, values: list[Any]) -> set[str]:
         found: set[str] = set()
         unique = list(dict.fromkeys(values))
         for start in range(0, len(unique), CHUNK):
