@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -118,13 +120,18 @@ def quantized_copy(files: ModelFiles, cache_dir: Path) -> ModelFiles:
 
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        # quantize_dynamic writes scratch files beside its input: work on a private copy, so
+        # that concurrent first starts never share them and the package folder stays as is
+        work = Path(tempfile.mkdtemp(prefix="quantize-", dir=cache_dir))
         root = logging.getLogger()
         level = root.level
         root.setLevel(logging.ERROR)  # quantize_dynamic warns about optional pre-processing
         try:
-            quantize_dynamic(str(files.model), str(partial), weight_type=QuantType.QInt8)
+            source = shutil.copy(files.model, work / "model.onnx")
+            quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8)
         finally:
             root.setLevel(level)
+            shutil.rmtree(work, ignore_errors=True)
         stamp.write_text(sha256_of(partial), encoding="utf-8")
         os.replace(partial, target)
     return ModelFiles(target, files.tokenizer, files.name, files.version + "+q8")

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import tantivy
 
-from paperwire.search.text import ParsedQuery, name_analyzer, stem_analyzer
+from paperwire.search.text import ParsedQuery, analyze, name_analyzer, stem_analyzer
 
 TITLE_REPEAT = 3
 PHRASE_BOOST = 2.0
 PREFIX_BOOST = 0.5
-WRITER_HEAP = 64_000_000
+PREFIX_TERMS = 8  # completions of a word being typed, the most frequent first
+WRITER_HEAP = 1_000_000_000  # a ceiling, taken as used: 1M papers fit in two segments
 
 
 @dataclass(frozen=True)
@@ -90,20 +91,22 @@ class KeywordIndex:
 
     def search(self, parsed: ParsedQuery, limit: int) -> list[tuple[str, float]]:
         """(paper id, BM25 score) best first; an empty query finds nothing."""
-        query = self.build_query(parsed)
+        searcher = self.index.searcher()
+        query = self.build_query(parsed, searcher)
         if query is None or limit <= 0:
             return []
-        searcher = self.index.searcher()
         hits = searcher.search(query, limit=limit, count=False).hits
         return [(str(searcher.doc(addr)["id"][0]), float(score)) for score, addr in hits]
 
-    def build_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
+    def build_query(self, parsed: ParsedQuery, searcher: tantivy.Searcher
+                    ) -> tantivy.Query | None:
         must: list[tantivy.Query] = [self._phrase(p) for p in parsed.phrases]
         must += [tantivy.Query.term_query(self.schema, "authors", n) for n in parsed.authors]
         should = [tantivy.Query.term_query(self.schema, "text", t) for t in parsed.terms]
         if parsed.prefix and not parsed.phrases:
-            should.append(tantivy.Query.boost_query(tantivy.Query.phrase_prefix_query(
-                self.schema, "text", [parsed.prefix]), PREFIX_BOOST))
+            should += [tantivy.Query.boost_query(tantivy.Query.term_query(
+                self.schema, "text", term), PREFIX_BOOST)
+                for term in self._completions(parsed, searcher)]
         if not must and not should:
             return None
         if not must:
@@ -113,6 +116,16 @@ class KeywordIndex:
             clauses.append((tantivy.Occur.Should, tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, q) for q in should])))
         return tantivy.Query.boolean_query(clauses)
+
+    def _completions(self, parsed: ParsedQuery, searcher: tantivy.Searcher) -> list[str]:
+        """The most frequent indexed words that complete the last word as typed, when that
+        word is not a known word itself (then it is complete, and already a term)."""
+        prefix = parsed.prefix or ""
+        stems = analyze(prefix)
+        if not stems or searcher.doc_freq("text", stems[-1]) > 0:
+            return []
+        found = searcher.terms_with_prefix("text", prefix, limit=PREFIX_TERMS)
+        return [str(term) for term, _count in found if term not in parsed.terms]
 
     def _phrase(self, words: tuple[str, ...]) -> tantivy.Query:
         return tantivy.Query.boost_query(
