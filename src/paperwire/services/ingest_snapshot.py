@@ -8,9 +8,11 @@ modification time: a different file under the same name starts from the beginnin
 from __future__ import annotations
 
 import gzip
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any, cast
@@ -23,7 +25,7 @@ from paperwire.sources.hf import RecordInvalid
 from paperwire.storage import Store
 from paperwire.storage.proto_ingest import PreparedPaper
 
-BATCH = 5000
+BATCH = 2500
 SKIP_CHUNK = 1 << 20
 Progress = Callable[[int, int], None]  # (bytes of the file read so far, records read)
 
@@ -57,39 +59,42 @@ def skip_to(raw: IO[bytes], stream: IO[bytes], offset: int) -> None:
         left -= len(chunk)
 
 
-Line = tuple[int, int, bytes]  # (line number, offset after the line, the line)
-Prepared = PreparedPaper | str  # a line's row, or why it is bad
+Chunk = tuple[int, int, list[bytes]]  # (byte offset, lines before it, its lines)
+Row = tuple[int, PreparedPaper]  # (index of the line in its chunk, the row)
+Bad = tuple[int, int, str]  # (index of the line, its byte offset in the chunk, why)
+Prepared = tuple[list[Row], list[Bad]]
 
 
-def iter_chunks(stream: IO[bytes], offset: int, line: int, size: int) -> Iterator[list[Line]]:
-    """The non-blank lines, ``size`` at a time, with their numbers and end offsets."""
-    chunk: list[Line] = []
-    for text in stream:
-        offset += len(text)
-        line += 1
+def iter_chunks(stream: IO[bytes], offset: int, line: int, size: int) -> Iterator[Chunk]:
+    """The file's lines, ``size`` at a time, with where each chunk starts."""
+    while True:
+        lines = list(islice(stream, size))
+        if not lines:
+            return
+        yield offset, line, lines
+        offset += sum(map(len, lines))
+        line += len(lines)
+
+
+def prepare_chunk(chunk: Chunk) -> Prepared:
+    """Parse and prepare the non-blank lines of a chunk (pure; runs in a worker process)."""
+    rows: list[Row] = []
+    bad: list[Bad] = []
+    at = 0
+    for index, text in enumerate(chunk[2]):
         if not text.isspace():
-            chunk.append((line, offset, text))
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
-
-
-def prepare_chunk(chunk: list[Line]) -> list[Prepared]:
-    """Parse and prepare a chunk of lines (pure; runs in a worker process)."""
-    out: list[Prepared] = []
-    for _line, _offset, text in chunk:
-        try:
-            out.append(parse_snapshot_row(text))
-        except RecordInvalid as exc:
-            out.append(str(exc))
-    return out
+            try:
+                rows.append((index, parse_snapshot_row(text)))
+            except RecordInvalid as exc:
+                bad.append((index, at, str(exc)))
+        at += len(text)
+    return rows, bad
 
 
 def default_workers() -> int:
-    """Parsing processes used when none are asked for: none (one process, least memory)."""
-    return 0
+    """Parsing processes used when none are asked for: two where there are two cores or
+    more (this process mostly waits on SQLite), none on one core."""
+    return min(2, (os.cpu_count() or 1)) if (os.cpu_count() or 1) > 1 else 0
 
 
 def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
@@ -123,20 +128,20 @@ def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
     return report
 
 
-Done = tuple[list[Line], list[Prepared]]
+Done = tuple[Chunk, Prepared]
 
 
-def _prepared(chunks: Iterator[list[Line]], workers: int) -> Iterator[Done]:
-    """(chunk, its prepared rows) in file order; at most ``2 * workers`` chunks in flight."""
+def _prepared(chunks: Iterator[Chunk], workers: int) -> Iterator[Done]:
+    """(chunk, its prepared rows) in file order; at most ``workers + 1`` chunks in flight."""
     if workers <= 0:
         for chunk in chunks:
             yield chunk, prepare_chunk(chunk)
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        pending: deque[tuple[list[Line], Future[list[Prepared]]]] = deque()
+        pending: deque[tuple[Chunk, Future[Prepared]]] = deque()
         for chunk in chunks:
             pending.append((chunk, pool.submit(prepare_chunk, chunk)))
-            if len(pending) >= 2 * workers:
+            if len(pending) > workers:
                 done, future = pending.popleft()
                 yield done, future.result()
         while pending:
@@ -153,22 +158,18 @@ class _Writer:
         self.state, self.report = state, report
 
     def write(self, done: Done) -> None:
-        rows: list[PreparedPaper] = []
-        lines: list[bytes] = []
-        for (line, offset, text), result in zip(*done, strict=True):
-            self.report.read += 1
-            if isinstance(result, str):
-                self.report.error(f"{self.path} line {line} (byte {offset - len(text)})", result)
-            else:
-                rows.append(result)
-                lines.append(text)
-            self.state.update(offset=offset, line=line)
+        (start, before, lines), (rows, bad) = done
+        self.report.read += len(rows) + len(bad)
+        for index, at, reason in bad:
+            self.report.error(f"{self.path} line {before + index + 1} (byte {start + at})",
+                              reason)
+        self.state.update(offset=start + sum(map(len, lines)), line=before + len(lines))
         with self.store.transaction():
-            rest = self.store.insert_new_rows(rows)
+            rest = self.store.insert_new_rows([row for _index, row in rows])
             self.report.inserted += len(rows) - len(rest)
             if rest:  # known papers: merged the regular way
                 self.report.add(self.store.upsert_papers(
-                    [parse_snapshot_line(lines[i]) for i in rest]))
+                    [parse_snapshot_line(lines[rows[i][0]]) for i in rest]))
             self.store.put_checkpoint(self.name, self.state)
 
     def finish(self) -> None:

@@ -16,7 +16,7 @@ from paperwire.storage.proto_ingest import (
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
 CHUNK = 500
-BULK_CACHE_KIB = 65536  # page cache of a connection doing bulk inserts (index upkeep)
+BULK_CACHE_KIB = 32768  # page cache of a bulk-inserting connection: the title hash index of 1M papers
 PAPER_COLUMNS = paper_column_names()
 
 
