@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from paperwire.search.embedder import OnnxEmbedder
-from paperwire.search.vectors import Codebook, Segment
+from paperwire.search.vectors import Codebook, Segment, outgrown
 from tests.test_search_indexing import LATE, PAPERS
 
 
@@ -55,3 +55,12 @@ def test_a_segment_saved_before_lists_scans_everything(mix: np.ndarray, tmp_path
     segment = Segment.load(tmp_path / "seg")
     assert len(segment._probe(mix[0])[0]) == len(mix)
     assert recall(segment, mix) >= 0.9
+
+
+def test_a_grown_index_gets_new_lists(mix: np.ndarray) -> None:
+    small = Codebook.fit(mix[:100])
+    assert len(small.centroids) == 1
+    assert not outgrown(small, 40_000)
+    assert outgrown(small, 60_000)  # past 50,000 papers: about sqrt(N) lists
+    assert not outgrown(Codebook.fit(mix, lists=300), 300 ** 2)
+    assert outgrown(Codebook.fit(mix, lists=300), 700 ** 2)

@@ -57,10 +57,10 @@ def ingest_arxiv(cli: CliContext, categories: str, days: float) -> None:
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar with rate and ETA (default: on a terminal).")
 @click.option("--batch", default=BATCH, show_default=True, type=click.IntRange(1, 100_000),
-              help="Records per transaction.")
+              help="Lines per transaction (and checkpoint).")
 @click.option("--workers", default=None, type=click.IntRange(0, 64),
-              help="Extra processes parsing lines while this one writes (default 0: parse "
-              "here; more helps on idle cores, at about 70 MB each).")
+              help="Extra processes parsing lines while this one writes (default: 2 with two "
+              "cores or more, 0 on one core; about 30-50 MB each).")
 @pass_cli
 @cli_errors
 def import_arxiv_snapshot(cli: CliContext, file: Path, progress: bool | None, batch: int,

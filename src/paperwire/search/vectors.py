@@ -112,6 +112,12 @@ def list_count(papers: int) -> int:
     return 1 if papers < MIN_LISTS_PAPERS else min(4096, round(papers ** 0.5))
 
 
+def outgrown(book: Codebook, papers: int) -> bool:
+    """Whether a segment of ``papers`` should get a newly fitted codebook: it has grown to
+    want more than twice the lists the old one has (one list, for a small start)."""
+    return list_count(papers) > 2 * len(book.centroids)
+
+
 def fit_centroids(sample: F32, lists: int, seed: int) -> F32:
     if lists <= 1:
         return np.zeros((1, sample.shape[1]), np.float32)
@@ -283,7 +289,8 @@ class VectorIndex:
         ids.extend(self.delta_ids)
         parts.append(self.delta)
         vectors = np.concatenate(parts) if parts else self.delta
-        book = None if rescale or self.segment is None else self.segment.book
+        book = (None if rescale or self.segment is None
+                or outgrown(self.segment.book, len(vectors)) else self.segment.book)
         return Segment.build(ids, vectors, book)
 
 
