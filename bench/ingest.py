@@ -117,6 +117,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         snapshot = Path(tmp) / "arxiv-metadata.json"
         write_snapshot(snapshot, args.n)
+        os.sync()  # the generated file's write-back would otherwise compete with the import
         elapsed, code, rss_sum_kb, pss_kb = run_import(snapshot, Path(tmp) / "data", extra)
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss_kb, cpu_s = usage.ru_maxrss, usage.ru_utime + usage.ru_stime

@@ -161,3 +161,24 @@ def test_prepared_rows_equal_the_catalog_columns() -> None:
         expected = paper_columns(item.paper, title_key(item.paper.title))
         assert (pid, key, plain) == (item.paper.id, expected["title_key"], True)
         assert cols == tuple(expected.values())
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_failure_mid_transaction_rolls_back_and_resumes(store: SqliteStore, tmp_path: Path,
+                                                          workers: int) -> None:
+    path = tmp_path / "snap.json"
+    write_snapshot(path, 100)
+    calls = []
+
+    def crash(_read_bytes: int, _records: int) -> None:
+        calls.append(1)
+        if len(calls) == 5:  # chunks of 4 lines, transactions of 12: mid-transaction
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_snapshot(store, path, crash, batch=12, workers=workers, chunk=4)
+    state = store.get_checkpoint(f"snapshot:{path.resolve()}")
+    assert state is not None and state["line"] == 12 and store.count_papers() == 12
+    report = import_snapshot(store, path, batch=12, workers=workers, chunk=4)
+    assert (report.read, report.inserted) == (88, 88)
+    assert store.count_papers() == 100

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
@@ -25,7 +27,8 @@ from paperwire.sources.hf import RecordInvalid
 from paperwire.storage import Store
 from paperwire.storage.proto_ingest import PreparedPaper
 
-BATCH = 2500
+BATCH = 20_000  # lines a transaction (holding the write lock under a second)
+CHUNK = 2000  # lines a parsing process takes at a time
 SKIP_CHUNK = 1 << 20
 Progress = Callable[[int, int], None]  # (bytes of the file read so far, records read)
 
@@ -98,10 +101,12 @@ def default_workers() -> int:
 
 
 def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
-                    batch: int = BATCH, workers: int | None = None) -> ImportReport:
+                    batch: int = BATCH, workers: int | None = None,
+                    chunk: int = CHUNK) -> ImportReport:
     """Import (or resume importing) a snapshot file; bad lines are reported, not fatal.
 
-    Lines are parsed by ``workers`` processes (0: in this one) while this one writes.
+    Lines are parsed by ``workers`` processes (0: in this one), ``chunk`` at a time, while
+    this one writes; a transaction (with its checkpoint) holds ``batch`` lines or more.
     """
     name = f"snapshot:{path.resolve()}"
     identity = file_identity(path) if path.is_file() else ""
@@ -114,12 +119,16 @@ def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
     count = default_workers() if workers is None else workers
     try:
         skip_to(raw, stream, state["offset"])
-        chunks = iter_chunks(stream, state["offset"], state["line"], batch)
-        writer = _Writer(store, name, path, state, report)
-        for prepared in _prepared(chunks, count):
-            writer.write(prepared)
-            if progress is not None:
-                progress(raw.tell(), report.read)
+        chunks = iter_chunks(stream, state["offset"], state["line"], min(batch, chunk))
+        writer = _Writer(store, name, path, state, report, batch)
+        try:
+            for prepared in _prepared(chunks, count):
+                writer.write(prepared)
+                if progress is not None:
+                    progress(raw.tell(), report.read)
+        except BaseException:
+            writer.abort()
+            raise
         writer.finish()
     finally:
         stream.close()
@@ -150,12 +159,15 @@ def _prepared(chunks: Iterator[Chunk], workers: int) -> Iterator[Done]:
 
 
 class _Writer:
-    """Stores prepared chunks, each with its checkpoint in one transaction."""
+    """Stores prepared chunks; a transaction holds ``batch`` lines or more (several chunks:
+    fewer commits rewrite fewer index pages) and commits with its checkpoint."""
 
     def __init__(self, store: Store, name: str, path: Path, state: dict[str, Any],
-                 report: ImportReport) -> None:
+                 report: ImportReport, batch: int) -> None:
         self.store, self.name, self.path = store, name, path
-        self.state, self.report = state, report
+        self.state, self.report, self.batch = state, report, batch
+        self.open: ExitStack | None = None
+        self.lines = 0  # in the open transaction
 
     def write(self, done: Done) -> None:
         (start, before, lines), (rows, bad) = done
@@ -163,14 +175,31 @@ class _Writer:
         for index, at, reason in bad:
             self.report.error(f"{self.path} line {before + index + 1} (byte {start + at})",
                               reason)
+        if self.open is None:
+            self.open = ExitStack()
+            self.open.enter_context(self.store.transaction())
+        rest = self.store.insert_new_rows([row for _index, row in rows])
+        self.report.inserted += len(rows) - len(rest)
+        if rest:  # known papers: merged the regular way
+            self.report.add(self.store.upsert_papers(
+                [parse_snapshot_line(lines[rows[i][0]]) for i in rest]))
         self.state.update(offset=start + sum(map(len, lines)), line=before + len(lines))
-        with self.store.transaction():
-            rest = self.store.insert_new_rows([row for _index, row in rows])
-            self.report.inserted += len(rows) - len(rest)
-            if rest:  # known papers: merged the regular way
-                self.report.add(self.store.upsert_papers(
-                    [parse_snapshot_line(lines[rows[i][0]]) for i in rest]))
+        self.lines += len(lines)
+        if self.lines >= self.batch:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.open is not None:
             self.store.put_checkpoint(self.name, self.state)
+            self.open.close()
+            self.open, self.lines = None, 0
+
+    def abort(self) -> None:
+        """Roll the open transaction back (what it held is read again on resume)."""
+        if self.open is not None:
+            self.open.__exit__(*sys.exc_info())
+            self.open = None
 
     def finish(self) -> None:
+        self.commit()
         self.store.put_checkpoint(self.name, {**self.state, "finished": True})

@@ -16,7 +16,7 @@ from paperwire.storage.proto_ingest import (
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
 CHUNK = 500
-BULK_CACHE_KIB = 32768  # page cache of a bulk-inserting connection: the title hash index of 1M papers
+BULK_CACHE_KIB = 24576  # page cache of a bulk-inserting connection (index upkeep)
 PAPER_COLUMNS = paper_column_names()
 
 
