@@ -18,6 +18,7 @@ from paperwire.storage.sqlite_base import SqliteBase, utc_now
 CHUNK = 500
 BULK_CACHE_KIB = 24576  # page cache of a bulk-inserting connection (index upkeep)
 PAPER_COLUMNS = paper_column_names()
+HASH = PAPER_COLUMNS.index("title_hash")
 
 
 class SqliteIngest(SqliteBase):
@@ -106,7 +107,7 @@ class SqliteIngest(SqliteBase):
         taken = self._present("SELECT id FROM papers WHERE id IN ({})", ids)
         taken |= self._present("SELECT old_id FROM paper_aliases WHERE old_id IN ({})", ids)
         derived = self._present("SELECT title_key FROM papers WHERE id_is_derived = 1"
-                                " AND title_hash IN ({})", [row[2][-1] for row in rows])
+                                " AND title_hash IN ({})", [row[2][HASH] for row in rows])
         fresh: list[tuple[Any, ...]] = []
         rest: list[int] = []
         for index, (pid, key, cols, plain) in enumerate(rows):
