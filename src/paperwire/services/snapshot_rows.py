@@ -10,6 +10,7 @@ what is wrong. Tests hold both ways equal.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -18,10 +19,11 @@ from paperwire.ids import parse_arxiv_id, title_hash, title_key
 from paperwire.models import IncomingPaper, Paper
 from paperwire.sources.arxiv_oai import split_author_list
 from paperwire.sources.arxiv_snapshot import (
+    author_name,
     parse_snapshot_line,
     parse_update_date,
-    parse_version_date,
     squeeze,
+    version_span,
 )
 from paperwire.storage.proto_ingest import PreparedPaper, prepare_paper
 from paperwire.storage.rows import dump_json
@@ -85,28 +87,18 @@ def _author_names(rec: _Record) -> list[str]:
     parsed = rec.authors_parsed
     if not parsed:
         return [a.name for a in split_author_list(squeeze(rec.authors or ""))]
-    names = []
-    for entry in parsed:
-        if not entry:
-            raise _Slow
-        first = entry[1] if len(entry) > 1 else ""
-        suffix = entry[2] if len(entry) > 2 else ""
-        name = " ".join(f"{first} {entry[0]} {suffix}".split())
-        if name:
-            names.append(name.replace("\x00", ""))
-    return names
+    if not all(parsed):
+        raise _Slow
+    return [name for name in map(author_name, parsed) if name]
 
 
 def _versions(raw: list[_Version] | None) -> tuple[int | None, datetime | None, datetime | None]:
     if not raw:
         return None, None, None
-    found: list[tuple[int, str | None]] = []
+    found: list[tuple[int, Any]] = []
     for entry in raw:
         label = entry.version
         if not (label[:1] == "v" and label[1:].isdigit()):
             raise _Slow
         found.append((int(label[1:]), entry.created))
-    found.sort(key=lambda pair: pair[0])
-    first, last = found[0][1], found[-1][1]
-    return (found[-1][0], parse_version_date(first) if first is not None else None,
-            parse_version_date(last) if last is not None else None)
+    return version_span(found)

@@ -76,14 +76,26 @@ def _authors(obj: dict[str, Any]) -> tuple[Author, ...]:
         for entry in parsed:
             if not isinstance(entry, list) or not entry:
                 raise RecordInvalid("field 'authors_parsed' must be a list of name lists")
-            # [last, first, suffix, ...] is printed "first last suffix"
-            parts = (entry[1] if len(entry) > 1 else "", entry[0],
-                     entry[2] if len(entry) > 2 else "")
-            name = " ".join(f"{parts[0]} {parts[1]} {parts[2]}".split())
+            name = author_name(entry)
             if name:
-                names.append(Author(name.replace("\x00", "")))
+                names.append(Author(name))
         return tuple(names)
     return split_author_list(_text(obj, "authors"))
+
+
+def author_name(entry: list[Any]) -> str:
+    """``[last, first, suffix, ...]`` printed "first last suffix" (NUL dropped)."""
+    first = entry[1] if len(entry) > 1 else ""
+    suffix = entry[2] if len(entry) > 2 else ""
+    return " ".join(f"{first} {entry[0]} {suffix}".split()).replace("\x00", "")
+
+
+def version_span(found: list[tuple[int, Any]]) -> tuple[int, datetime | None, datetime | None]:
+    """(newest version, date of the first, date of the newest) from (number, created) pairs."""
+    found.sort(key=lambda pair: pair[0])
+    first, last = found[0][1], found[-1][1]
+    return (found[-1][0], parse_version_date(first) if isinstance(first, str) else None,
+            parse_version_date(last) if isinstance(last, str) else None)
 
 
 def _versions(raw: Any) -> tuple[int | None, datetime | None, datetime | None]:
@@ -97,10 +109,7 @@ def _versions(raw: Any) -> tuple[int | None, datetime | None, datetime | None]:
         if not (isinstance(label, str) and label[:1] == "v" and label[1:].isdigit()):
             raise RecordInvalid(f"version {str(label)[:20]!r} is not vN")
         found.append((int(label[1:]), entry.get("created")))
-    found.sort(key=lambda pair: pair[0])
-    first, last = found[0][1], found[-1][1]
-    return (found[-1][0], parse_version_date(first) if isinstance(first, str) else None,
-            parse_version_date(last) if isinstance(last, str) else None)
+    return version_span(found)
 
 
 def parse_version_date(text: str) -> datetime:
