@@ -16,6 +16,10 @@ from paperwire.errors import ConfigError
 
 PREFIX = "PAPERWIRE_"
 DEV_SECRET = "dev-insecure-secret-key"
+MIN_SECRET_BYTES = 32
+LIMITS = ("login_failures_per_hour", "address_login_failures_per_hour", "address_signups_per_hour",
+          "address_resets_per_hour", "address_subscriptions_per_hour",
+          "address_submissions_per_hour")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ class Settings:
     # community
     submissions_per_day: int = 5
     login_failures_per_hour: int = 100
+    address_login_failures_per_hour: int = 50
+    address_signups_per_hour: int = 10
+    address_resets_per_hour: int = 10
+    address_subscriptions_per_hour: int = 10
+    address_submissions_per_hour: int = 30
     session_days: int = 30
     password_reset_minutes: int = 60
     trending_gravity: float = 1.8
@@ -135,6 +144,9 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
     if settings.mail_rate <= 0:
         raise ConfigError("Setting PAPERWIRE_MAIL_RATE must be messages per second, above 0.")
+    for name in LIMITS:
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"Setting {env_name(name)} must be a whole number above 0.")
     if not settings.base_url.startswith(("http://", "https://")):
         raise ConfigError("Setting PAPERWIRE_BASE_URL must start with http:// or https://.")
     if settings.secret_key == DEV_SECRET and not settings.debug and _is_public(settings.base_url):

@@ -33,3 +33,20 @@ class SourceError(PaperwireError):
 
 class ConfigError(PaperwireError):
     """A setting is missing or has a value that cannot be used."""
+
+
+class StorageError(PaperwireError):
+    """The database cannot be written (read-only file, failing disk); the message names the
+    file and the cause."""
+
+
+class StorageFull(StorageError):
+    """The disk (or the file size limit) holding the database is full."""
+
+
+class RateLimited(PaperwireError):
+    """Too many requests from one client; ``retry_after`` says in how many seconds to retry."""
+
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,8 +1,8 @@
 """Accounts: sign up, log in/out with server-side sessions, password change and reset.
 
 Responses never tell whether an account exists: a wrong name and a wrong password give the
-same error (after the same argon2 work), throttling counts failures per submitted name, and a
-reset request always answers the same.
+same error (after the same argon2 work), failed logins slow down per client (``limits``), and a
+reset request always answers the same (the web layer sends its mail after the answer).
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from paperwire.config import Settings
-from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SourceError
+from paperwire.emails import parse_email
+from paperwire.errors import Conflict, InvalidInput, NotFound, SourceError
 from paperwire.mail import Mailer
 from paperwire.models_community import User
+from paperwire.services import limits
 from paperwire.storage import Store
 
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,31}")
-EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}")
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 LOGIN_FAILED = "Wrong username or password."
-THROTTLED = "Too many failed logins for this username; try again in an hour."
 RESETS_PER_HOUR = 5  # reset mails per account per hour (more requests are silently dropped)
 RESET_BAD = "This reset link is invalid, already used or expired."
 
@@ -64,13 +64,6 @@ def check_username(username: str) -> str:
     return username
 
 
-def check_email(email: str) -> str:
-    email = email.strip()
-    if len(email) > 254 or not EMAIL.fullmatch(email):
-        raise InvalidInput("email is not a valid address", field="email")
-    return email
-
-
 def check_password(password: str, username: str = "") -> str:
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must have at least {MIN_PASSWORD} characters",
@@ -88,7 +81,7 @@ def check_password(password: str, username: str = "") -> str:
 
 def sign_up(store: Store, username: str, email: str, password: str) -> User:
     check_username(username)
-    email = check_email(email)
+    email = parse_email(email)
     check_password(password, username)
     user = store.create_user(username, email, _hasher.hash(password), now_utc())
     if user is None:
@@ -97,10 +90,12 @@ def sign_up(store: Store, username: str, email: str, password: str) -> User:
 
 
 def _verify(stored: str | None, password: str) -> bool:
+    """The argon2 check; without a stored hash it checks a dummy one (the same work)."""
     try:
-        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
+        matched = _hasher.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matched and stored is not None
 
 
 def new_session(store: Store, settings: Settings, user: User) -> str:
@@ -112,21 +107,23 @@ def new_session(store: Store, settings: Settings, user: User) -> str:
     return token
 
 
-def log_in(store: Store, settings: Settings, username: str, password: str) -> tuple[User, str]:
-    """Check the password and open a new session; return the user and the session id."""
+def log_in(store: Store, settings: Settings, username: str, password: str,
+           address: str = "local") -> tuple[User, str]:
+    """Check the password and open a new session; return the user and the session id.
+
+    Unknown names cost the same argon2 work as wrong passwords; failures slow down the
+    client that makes them (``limits``), never the account's owner elsewhere."""
     key = username.strip().lower()[:64]
     now = now_utc()
-    if store.count_login_failures(key, now - timedelta(hours=1)) >= \
-            settings.login_failures_per_hour:
-        raise PermissionDenied(THROTTLED)
+    limits.check_login(store, settings, key, address, now)
     user = store.get_user_by_name(key) if USERNAME.fullmatch(key) else None
     stored = store.get_password_hash(user.id) if user else None
-    if user is None or not _verify(stored, password[:MAX_PASSWORD]):
-        store.record_login_failure(key, now)
+    if not _verify(stored, password[:MAX_PASSWORD]) or user is None or stored is None:
+        limits.record_login_failure(store, key, address, now)
         raise InvalidInput(LOGIN_FAILED, field="password")
-    assert stored is not None
     if _hasher.check_needs_rehash(stored):
         store.set_password_hash(user.id, _hasher.hash(password))
+    limits.record_login_success(store, key, address, now)
     return user, new_session(store, settings, user)
 
 
@@ -168,7 +165,10 @@ def request_password_reset(store: Store, settings: Settings, mailer: Mailer | No
                            email: str) -> None:
     """Email a single-use reset link when the address has an account (at most RESETS_PER_HOUR
     an hour); silent otherwise."""
-    user = store.get_user_by_email(email.strip()[:254])
+    try:
+        user = store.get_user_by_email(parse_email(email))
+    except InvalidInput:
+        user = None
     now = now_utc()
     if user is None or mailer is None or \
             store.count_password_resets(user.id, now - timedelta(hours=1)) >= RESETS_PER_HOUR:

@@ -26,6 +26,7 @@ from paperwire.digests.models import (
     Subscriber,
 )
 from paperwire.digests.render import base_url, build_confirmation_message
+from paperwire.emails import parse_email as parse_email
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.mail import Mailer, MailError
 from paperwire.storage import Store
@@ -34,10 +35,6 @@ log = logging.getLogger(__name__)
 CONFIRM_TTL = timedelta(days=3)
 RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
 MAX_TERMS = 50
-_EMAIL = re.compile(
-    r"[^@\s<>()\[\]\\,;:\"]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-    r"[A-Za-z]{2,63}"
-)
 
 
 def utc_now() -> datetime:
@@ -51,14 +48,6 @@ def new_token() -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def parse_email(raw: str) -> str:
-    """A normalized (lower-case) address, or InvalidInput naming the field."""
-    value = raw.strip()
-    if len(value) > 254 or not _EMAIL.fullmatch(value):
-        raise InvalidInput(f"email {value[:60]!r} is not a valid email address", field="email")
-    return value.lower()
 
 
 def parse_frequency(raw: str) -> str:

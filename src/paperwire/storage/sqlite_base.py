@@ -17,9 +17,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from paperwire.errors import StorageError, StorageFull
 from paperwire.ids import title_hash
 
 BUSY_TIMEOUT_MS = 30_000
+# SQLite primary result codes that mean "this database cannot be written", and their causes.
+UNWRITABLE = {13: "the disk is full", 8: "the file is read-only",
+              10: "a disk I/O error occurred", 14: "the file cannot be opened"}
 
 
 def utc_now() -> str:
@@ -50,6 +54,10 @@ class SqliteBase:
 
     # -- connections -----------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        with self.unwritable_as_error():
+            return self._open_connection()
+
+    def _open_connection(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
             check_same_thread=False,
@@ -86,13 +94,27 @@ class SqliteBase:
         if conn.in_transaction:
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        with self.unwritable_as_error():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def unwritable_as_error(self) -> Iterator[None]:
+        """SQLite's "disk full", "read-only" and I/O errors as a StorageError naming the file."""
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            yield
+        except sqlite3.Error as exc:
+            cause = UNWRITABLE.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
+            if cause is None:
+                raise
+            kind = StorageFull if cause == UNWRITABLE[13] else StorageError
+            raise kind(f"database {self.path} cannot be written: {cause} ({exc})") from exc
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()

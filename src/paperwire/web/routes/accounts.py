@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from paperwire.errors import Conflict, InvalidInput, PaperwireError, PermissionDenied
+from paperwire.errors import (
+    Conflict,
+    InvalidInput,
+    PaperwireError,
+    PermissionDenied,
+    RateLimited,
+    StorageError,
+    StorageFull,
+)
 from paperwire.services import accounts, community
+from paperwire.web.clients import client_address, rate_limit
 from paperwire.web.context import get_ctx
 from paperwire.web.sessions import (
     end_session,
@@ -24,13 +33,17 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 Text = Annotated[str, Form(max_length=300)]
 Secret = Annotated[str, Form(max_length=accounts.MAX_PASSWORD)]
 NextPath = Annotated[str, Form(max_length=500)]
-STATUS = {InvalidInput: 400, Conflict: 409, PermissionDenied: 429}
+STATUS = {InvalidInput: 400, Conflict: 409, PermissionDenied: 429, RateLimited: 429,
+          StorageFull: 507, StorageError: 503}
 
 
 def form_error(request: Request, template: str, exc: PaperwireError,
                context: dict[str, Any] | None = None) -> Response:
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-    return render(request, template, {"error": str(exc), **(context or {})}, status=status)
+    response = render(request, template, {"error": str(exc), **(context or {})}, status=status)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def logged_in(request: Request, token: str, target: str) -> Response:
@@ -44,12 +57,13 @@ def signup_form(request: Request) -> Response:
     return render(request, "signup.html", {})
 
 
-@router.post("/signup")
+@router.post("/signup", dependencies=[Depends(rate_limit("signup"))])
 def signup(request: Request, username: Text, email: Text, password: Secret) -> Response:
     ctx = get_ctx(request)
     try:
         accounts.sign_up(ctx.store, username, email, password)
-        _, token = accounts.log_in(ctx.store, ctx.settings, username, password)
+        _, token = accounts.log_in(ctx.store, ctx.settings, username, password,
+                                   client_address(request))
     except PaperwireError as exc:
         return form_error(request, "signup.html", exc, {"username": username, "email": email})
     accounts.log_out(ctx.store, session_token(request))
@@ -65,7 +79,8 @@ def login_form(request: Request, next: str = "/") -> Response:
 def login(request: Request, username: Text, password: Secret, next: NextPath = "/") -> Response:
     ctx = get_ctx(request)
     try:
-        _, token = accounts.log_in(ctx.store, ctx.settings, username, password)
+        _, token = accounts.log_in(ctx.store, ctx.settings, username, password,
+                                   client_address(request))
     except PaperwireError as exc:
         return form_error(request, "login.html", exc, {"username": username, "next": next})
     accounts.log_out(ctx.store, session_token(request))
@@ -104,10 +119,13 @@ def reset_request_form(request: Request) -> Response:
     return render(request, "reset_request.html", {})
 
 
-@router.post("/reset")
-def reset_request(request: Request, email: Text) -> Response:
+@router.post("/reset", dependencies=[Depends(rate_limit("reset"))])
+def reset_request(request: Request, email: Text, background: BackgroundTasks) -> Response:
+    """The same answer at once whether or not the address has an account: the look-up and
+    the mail happen after it is sent."""
     ctx = get_ctx(request)
-    accounts.request_password_reset(ctx.store, ctx.settings, ctx.extras.get("mailer"), email)
+    background.add_task(accounts.request_password_reset, ctx.store, ctx.settings,
+                        ctx.extras.get("mailer"), email)
     return render(request, "message.html", {
         "title": "Check your email",
         "message": "If an account uses this address, a link to choose a new password is on "

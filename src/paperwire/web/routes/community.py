@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from paperwire.errors import PaperwireError
 from paperwire.models import Paper
 from paperwire.services import community
+from paperwire.web.clients import rate_limit
 from paperwire.web.comment_markup import render_comment_html
 from paperwire.web.context import get_ctx
 from paperwire.web.routes.accounts import form_error
@@ -65,7 +66,7 @@ def submit_form(request: Request) -> Response:
     return render(request, "submit.html", {})
 
 
-@router.post("/submit")
+@router.post("/submit", dependencies=[Depends(rate_limit("submit"))])
 def submit(request: Request, paper: Annotated[str, Form(max_length=300)],
            comment: Annotated[str, Form(max_length=community.MAX_SUBMIT_COMMENT)] = ""
            ) -> Response:

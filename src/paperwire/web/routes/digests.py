@@ -1,15 +1,16 @@
 """Routes of the digests capability: subscribe, confirm, preferences, unsubscribe, preview.
 
 Confirmation and unsubscribe links open a page whose button POSTs, so mail scanners that
-prefetch links change nothing. ``POST /unsubscribe/{token}`` is RFC 8058 one-click: it works
-from any origin and without cookies (the token protects it).
+prefetch links change nothing. Every form POST needs the CSRF token of the browser, except
+``POST /unsubscribe/{token}``: RFC 8058 one-click, it works from any origin and without
+cookies (the token protects it).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -18,7 +19,9 @@ from paperwire.mail import Mailer, open_mailer
 from paperwire.services import digest_send, digests
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
 from paperwire.services.search import SearchService
+from paperwire.web.clients import rate_limit
 from paperwire.web.context import get_ctx
+from paperwire.web.sessions import require_csrf
 from paperwire.web.templating import render
 
 router = APIRouter()
@@ -71,22 +74,33 @@ CHECK_INBOX = ("If the address can receive the digest, a confirmation mail is on
                "open the link in it to start receiving digests.")
 
 
-@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400)
-def api_subscribe(request: Request, body: SubscriptionIn) -> SubscriptionOut:
+def _subscribe_later(request: Request, background: BackgroundTasks, email: str,
+                     frequency: str) -> None:
+    """Check the input now; look the address up and mail after the answer is sent, so that
+    known and unknown addresses answer alike, in the same time."""
+    ctx = get_ctx(request)
+    digests.parse_email(email)
+    digests.parse_frequency(frequency)
+    background.add_task(digests.subscribe, ctx.store, _mailer(request), ctx.settings, email,
+                        frequency, _username(request))
+
+
+@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400,
+             dependencies=[Depends(rate_limit("subscribe"))])
+def api_subscribe(request: Request, body: SubscriptionIn,
+                  background: BackgroundTasks) -> SubscriptionOut:
     """Ask for a digest by email (double opt-in: nothing is sent before confirmation).
     The answer is the same whether or not the address is already known."""
-    ctx = get_ctx(request)
-    digests.subscribe(ctx.store, _mailer(request), ctx.settings, body.email, body.frequency,
-                      _username(request))
+    _subscribe_later(request, background, body.email, body.frequency)
     return SubscriptionOut(status="confirmation_sent", message=CHECK_INBOX)
 
 
-@router.post("/subscribe", include_in_schema=False)
+@router.post("/subscribe", include_in_schema=False,
+             dependencies=[Depends(require_csrf), Depends(rate_limit("subscribe"))])
 def form_subscribe(request: Request, email: Annotated[str, Form(max_length=320)],
+                   background: BackgroundTasks,
                    frequency: Annotated[str, Form(max_length=20)] = "daily") -> Response:
-    ctx = get_ctx(request)
-    digests.subscribe(ctx.store, _mailer(request), ctx.settings, email, frequency,
-                      _username(request))
+    _subscribe_later(request, background, email, frequency)
     return _message(request, "Check your inbox", CHECK_INBOX)
 
 
@@ -99,7 +113,8 @@ def confirm_page(request: Request, token: str) -> Response:
                     form_action=f"/subscribe/confirm/{token}", button="Confirm subscription")
 
 
-@router.post("/subscribe/confirm/{token}", include_in_schema=False)
+@router.post("/subscribe/confirm/{token}", include_in_schema=False,
+             dependencies=[Depends(require_csrf)])
 def confirm(request: Request, token: str) -> Response:
     subscriber = digests.confirm(get_ctx(request).store, token)
     return _message(request, "You are subscribed",
@@ -127,7 +142,8 @@ def preferences_page(request: Request, token: str, saved: bool = False) -> Respo
     return _preferences_page(request, token, saved)
 
 
-@router.post("/subscriptions/{token}", include_in_schema=False)
+@router.post("/subscriptions/{token}", include_in_schema=False,
+             dependencies=[Depends(require_csrf)])
 def save_preferences(request: Request, token: str,
                      frequency: Annotated[str, Form(max_length=20)] = "daily",
                      size: Annotated[str, Form(max_length=10)] = "10",

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from paperwire.services import catalog
+from paperwire.services import catalog, health
 from paperwire.services.periods import Period
 from paperwire.web.context import get_ctx
 from paperwire.web.routes import community
@@ -85,5 +85,6 @@ def favicon() -> Response:
 
 @router.get("/healthz")
 def healthz(request: Request) -> Response:
-    ctx = get_ctx(request)
-    return JSONResponse({"status": "ok", "papers": ctx.store.count_papers()})
+    found = health.check_health(get_ctx(request).store)
+    return JSONResponse({"status": "ok" if found.ok else "error", "papers": found.papers,
+                         "database": found.database}, status_code=200 if found.ok else 503)

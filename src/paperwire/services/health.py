@@ -1,0 +1,26 @@
+"""The health check: can the site read its catalog and write its database?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from paperwire.errors import StorageError
+from paperwire.storage import Store
+
+
+@dataclass(frozen=True)
+class Health:
+    ok: bool
+    papers: int
+    database: str  # "writable", or why it is not
+
+
+def check_health(store: Store) -> Health:
+    """Count the papers and commit one tiny write (what every form needs to work)."""
+    papers = store.count_papers()
+    try:
+        store.probe_write(datetime.now(UTC))
+    except StorageError as exc:
+        return Health(False, papers, str(exc))
+    return Health(True, papers, "writable")
