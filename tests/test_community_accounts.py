@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from paperwire.cli import main
 from paperwire.config import Settings
-from paperwire.services import accounts
+from paperwire.services import accounts, limits
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.community_helpers import (
@@ -59,7 +59,7 @@ def test_bad_sign_ups_explain_the_field(cc: TestClient) -> None:
                                "password": PASSWORD})
     assert bad.status_code == 400 and "username must be" in bad.text
     bad = post(cc, "/signup", {"username": "bob", "email": "nope", "password": PASSWORD})
-    assert bad.status_code == 400 and "email is not a valid address" in bad.text
+    assert bad.status_code == 400 and "is not a valid email address" in bad.text
     sign_up(cc, "bob")
     dup = post(new_client(cc), "/signup", {"username": "BOB", "email": "x@example.org",
                                            "password": PASSWORD})
@@ -78,23 +78,69 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(cc: TestClient) -> 
     assert accounts.LOGIN_FAILED in wrong.text
 
 
-def test_login_is_throttled_per_account_for_existing_and_unknown_names(
+def browser(app_client: TestClient, address: str) -> TestClient:
+    """A browser on another network address."""
+    return TestClient(app_client.app, base_url="http://testserver", client=(address, 50000))
+
+
+def test_many_wrong_passwords_slow_the_attacker_not_the_owner(
         settings: Settings, store: SqliteStore) -> None:
-    limited = replace(settings, login_failures_per_hour=3)
-    client = TestClient(create_app(limited, store), base_url="http://testserver")
-    sign_up(client, "dave")
-    for name in ("dave", "ghost-user"):
-        for _ in range(3):
-            assert log_in(client, name, "wrong-password-1").status_code == 400
-        blocked = log_in(client, name, PASSWORD if name == "dave" else "x")
-        assert blocked.status_code == 429 and accounts.THROTTLED in blocked.text
-    # the hour passes: failures older than an hour no longer count
+    limited = replace(settings, login_failures_per_hour=20)
+    app = TestClient(create_app(limited, store), base_url="http://testserver")
+    owner = browser(app, "192.0.2.10")
+    sign_up(owner, "dave")
+    attackers = [browser(app, f"198.51.100.{n}") for n in range(1, 31)]
+    refused = 0
+    for attacker in attackers:  # 30 addresses, 4 guesses each: 120 failures for dave
+        for _ in range(4):
+            answer = log_in(attacker, "dave", "wrong-password-1")
+            refused += answer.status_code == 429
+    assert refused > 0  # past the account-wide budget, unknown clients have to wait
+    late = log_in(attackers[0], "dave")
+    assert late.status_code == 429 and int(late.headers["retry-after"]) >= 1
+    # the owner, from the address they logged in from before, still gets in at once
+    assert log_in(browser(owner, "192.0.2.10"), "dave").status_code == 303
+
+
+def test_failures_from_one_address_grow_its_wait_exponentially(
+        settings: Settings, store: SqliteStore) -> None:
+    app = TestClient(create_app(settings, store), base_url="http://testserver")
+    sign_up(browser(app, "192.0.2.10"), "erin")
+    guesser = browser(app, "203.0.113.7")
+    answers = [log_in(guesser, "erin", "wrong-password-1").status_code for _ in range(8)]
+    assert answers[:limits.FREE_FAILURES] == [400] * limits.FREE_FAILURES
+    assert answers[-1] == 429  # now it must wait; the right password does not help
+    assert log_in(guesser, "erin").status_code == 429
+    assert log_in(browser(app, "192.0.2.99"), "erin").status_code == 303  # elsewhere: fine
+    assert [limits.login_delay(n) for n in range(5, 9)] == [2.0, 4.0, 8.0, 16.0]
+    assert limits.login_delay(60) == limits.MAX_DELAY_S
+
+
+def test_one_address_rotating_usernames_is_limited(settings: Settings,
+                                                  store: SqliteStore) -> None:
+    limited = replace(settings, address_login_failures_per_hour=10)
+    app = TestClient(create_app(limited, store), base_url="http://testserver")
+    sign_up(browser(app, "192.0.2.10"), "frida")
+    guesser = browser(app, "203.0.113.8")
+    codes = [log_in(guesser, f"user-{n}", "wrong-password-1").status_code for n in range(12)]
+    assert codes[:10] == [400] * 10 and codes[10:] == [429, 429]
+    assert log_in(guesser, "frida").status_code == 429
+    assert log_in(browser(app, "192.0.2.10"), "frida").status_code == 303
+
+
+def test_an_hour_later_the_failures_no_longer_count(settings: Settings,
+                                                   store: SqliteStore) -> None:
+    app = TestClient(create_app(settings, store), base_url="http://testserver")
+    sign_up(browser(app, "192.0.2.10"), "gwen")
+    guesser = browser(app, "203.0.113.9")
+    for _ in range(8):
+        log_in(guesser, "gwen", "wrong-password-1")
+    assert log_in(guesser, "gwen").status_code == 429
     hour_ago = datetime.now(UTC) - timedelta(hours=1, seconds=1)
     with store.transaction() as conn:
-        conn.execute("UPDATE login_failures SET failed_at = ?",
+        conn.execute("UPDATE rate_events SET at = ?",
                      (hour_ago.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00"),))
-    assert log_in(client, "dave").status_code == 303
-    assert limited.login_failures_per_hour == 3 and Settings().login_failures_per_hour == 100
+    assert log_in(guesser, "gwen").status_code == 303
 
 
 def test_login_gives_a_new_session_id_and_refuses_a_planted_one(cc: TestClient) -> None:

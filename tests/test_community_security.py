@@ -135,9 +135,10 @@ def concrete(path: str) -> str:
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "x"), path)
 
 
-# Derived data a read may rebuild (the search index's embeddings and watermark) and the
-# login-failure log are not user-visible state.
-DERIVED_TABLES = ("login_failures", "paper_embeddings", "search_state")
+# Derived data a read may rebuild (the search index's embeddings and watermark), the
+# login-failure and rate logs and the health check's write probe are not user-visible state.
+DERIVED_TABLES = ("login_failures", "paper_embeddings", "search_state", "rate_events",
+                  "write_probe")
 
 
 def dump(store: SqliteStore) -> list[str]:

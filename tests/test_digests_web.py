@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from paperwire.services import digests
 from paperwire.services.digest_send import send_digests
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
+from tests.community_helpers import post
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper, status_of
 from tests.smtp_sink import SmtpSink
 
@@ -36,6 +38,11 @@ def confirm_path(sink: SmtpSink, index: int = -1) -> str:
     found = re.search(r"http://testserver(/subscribe/confirm/[A-Za-z0-9_-]+)", text)
     assert found is not None, text
     return found.group(1)
+
+
+def form(web: TestClient, path: str, data: dict[str, Any] | None = None) -> Any:
+    """A same-site form POST carrying the browser's CSRF token, as the pages send it."""
+    return post(web, path, data or {})
 
 
 def send_all(store: SqliteStore, settings: Settings, frequency: str = "daily") -> int:
@@ -56,7 +63,7 @@ def test_list_pages_carry_the_subscription_form(web: TestClient) -> None:
 def test_double_opt_in_end_to_end(web: TestClient, store: SqliteStore, mail_settings: Settings,
                                   smtp_server: SmtpSink) -> None:
     add_daily(store, MONDAY, [make_paper("2510.00001", "A paper", 3)])
-    page = web.post("/subscribe", data={"email": " Reader@Example.org ", "frequency": "daily"})
+    page = form(web, "/subscribe", {"email": " Reader@Example.org ", "frequency": "daily"})
     assert page.status_code == 200 and "Check your inbox" in page.text
     [mail] = smtp_server.received
     assert mail.rcpt == ["reader@example.org"]
@@ -68,10 +75,10 @@ def test_double_opt_in_end_to_end(web: TestClient, store: SqliteStore, mail_sett
     assert shown.status_code == 200 and f'action="{path}"' in shown.text
     assert web.head(path).status_code == 200
     assert status_of(store, "reader@example.org") == "pending"  # GET/HEAD confirm nothing
-    done = web.post(path)
+    done = form(web, path)
     assert done.status_code == 200 and "You are subscribed" in done.text
     assert status_of(store, "reader@example.org") == "confirmed"
-    assert web.post(path).status_code == 404  # single use
+    assert form(web, path).status_code == 404  # single use
     assert send_all(store, mail_settings) == 1
     assert "A paper" in smtp_server.received[-1].message.get_body(("plain",)).get_content()
 
@@ -97,7 +104,7 @@ def test_confirmation_links_expire_after_three_days(web: TestClient, store: Sqli
                       "daily", now=past)
     path = confirm_path(smtp_server)
     assert web.get(path).status_code == 404
-    assert web.post(path).status_code == 404
+    assert form(web, path).status_code == 404
     assert status_of(store, "late@example.org") == "pending"
 
 
@@ -125,6 +132,23 @@ def test_one_click_unsubscribe_cross_site_without_cookies(
     assert status_of(store, email) == "unsubscribed"  # a re-import does not resubscribe
 
 
+def test_digest_forms_without_the_csrf_token_are_refused(
+        web: TestClient, store: SqliteStore, smtp_server: SmtpSink) -> None:
+    [email] = add_confirmed(store, 1)
+    sub = store.get_subscriber(email=email)
+    assert sub is not None
+    web.get("/")  # the browser has its CSRF cookie, but the forged form has no token
+    forged = [("/subscribe", {"email": "victim@example.org"}),
+              (f"/subscriptions/{sub.token}", {"frequency": "weekly", "size": "3"}),
+              ("/subscribe/confirm/" + "t" * 32, {})]
+    for path, data in forged:  # neither Origin nor Sec-Fetch-Site: only the token protects
+        assert web.post(path, data=data).status_code == 403, path
+    assert smtp_server.received == [] and store.get_subscriber(email="victim@example.org") is None
+    assert store.get_subscriber(email=email).preferences.size != 3  # type: ignore[union-attr]
+    gone = web.post(f"/unsubscribe/{sub.token}", data={})  # one-click stays the exception
+    assert gone.status_code == 200 and status_of(store, email) == "unsubscribed"
+
+
 def test_resubscribing_needs_a_new_confirmation(web: TestClient, store: SqliteStore,
                                                 mail_settings: Settings,
                                                 smtp_server: SmtpSink) -> None:
@@ -133,9 +157,9 @@ def test_resubscribing_needs_a_new_confirmation(web: TestClient, store: SqliteSt
     sub = store.get_subscriber(email=email)
     assert sub is not None
     web.post(f"/unsubscribe/{sub.token}")
-    web.post("/subscribe", data={"email": email})
+    form(web, "/subscribe", {"email": email})
     assert status_of(store, email) == "unsubscribed" and send_all(store, mail_settings) == 0
-    web.post(confirm_path(smtp_server))
+    form(web, confirm_path(smtp_server))
     assert status_of(store, email) == "confirmed" and send_all(store, mail_settings) == 1
 
 
@@ -145,16 +169,16 @@ def test_preferences_page_reached_by_token(web: TestClient, store: SqliteStore) 
     assert sub is not None
     path = f"/subscriptions/{sub.token}"
     assert email in web.get(path).text
-    saved = web.post(path, data={
+    saved = form(web, path, {
         "frequency": "weekly", "size": "5", "sections": ["trending", "keywords"],
         "keywords": "diffusion\nsparse attention", "categories": "cs.CL cs.LG",
-        "mute_terms": "survey"}, follow_redirects=False)
+        "mute_terms": "survey"})
     assert saved.status_code == 303
     prefs = store.get_subscriber(email=email).preferences  # type: ignore[union-attr]
     assert (prefs.frequency, prefs.size, prefs.sections) == ("weekly", 5, ("trending", "keywords"))
     assert prefs.keywords == ("diffusion", "sparse attention")
     assert prefs.categories == ("cs.CL", "cs.LG") and prefs.mute_terms == ("survey",)
-    assert web.post(path, data={"size": "500"}).status_code == 400
+    assert form(web, path, {"size": "500"}).status_code == 400
     assert web.get("/subscriptions/unknown-token").status_code == 404
 
 
