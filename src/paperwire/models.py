@@ -83,13 +83,15 @@ class IncomingPaper:
     """A paper as an importer or source delivers it, before it is merged into the catalog.
 
     ``organization`` and ``daily`` are optional extras some sources carry. Fields left
-    as None/empty never overwrite what the catalog already knows.
+    as None/empty never overwrite what the catalog already knows. ``problems`` names fields
+    that were left out (a bad URL): reported, while the rest of the record is stored.
     """
 
     paper: Paper
     daily: DailySubmission | None = None
     organization: Organization | None = None
     id_is_derived: bool = False
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,19 @@ def parse_hf_file(stream: IO[str], settings: Settings) -> Iterator[Parsed]:
 def ingest_records(store: Store, records: Iterable[Parsed], report: ImportReport,
                    where: str, batch: int = BATCH) -> ImportReport:
     """Upsert parsed records in batches; bad records are counted as ``file:line``."""
-    store_records(store, (_located(record, where) for _, record in records), report, batch)
+    located = (_located(record, where, line, report) for line, record in records)
+    store_records(store, located, report, batch)
     return report
 
 
-def _located(record: IncomingPaper | RecordError, where: str) -> IncomingPaper | RecordError:
+def _located(record: IncomingPaper | RecordError, where: str, line: int,
+             report: ImportReport) -> IncomingPaper | RecordError:
+    """A bad record gets its ``file:line``; a good record's left-out fields are reported
+    there too (the record itself is still stored)."""
     if isinstance(record, RecordError):
         return RecordError(f"{where}:{record.location.removeprefix('line ')}", record.reason)
+    for problem in record.problems:
+        report.error(f"{where}:{line}", problem)
     return record
 
 

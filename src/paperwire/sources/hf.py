@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from paperwire.ids import derived_id, is_arxiv_id, parse_arxiv_id
+from paperwire.links import safe_link
 from paperwire.models import Author, DailySubmission, IncomingPaper, Organization, Paper
 from paperwire.text import clean_text
 
@@ -56,13 +57,24 @@ def _authors(paper: dict[str, Any]) -> tuple[Author, ...]:
     return tuple(authors)
 
 
-def _organization(item: dict[str, Any]) -> Organization | None:
+def _link(obj: dict[str, Any], key: str, problems: list[str]) -> str | None:
+    """An http(s) URL field; anything else is noted in ``problems`` and left out."""
+    text = _text(obj, key)
+    if not text:
+        return None
+    link = safe_link(text)
+    if link is None:
+        problems.append(f"field {key!r} {text[:60]!r} is not an http(s) URL (left out)")
+    return link
+
+
+def _organization(item: dict[str, Any], problems: list[str]) -> Organization | None:
     org = item.get("organization")
     if not isinstance(org, dict) or not org.get("name"):
         return None
     name = clean_text(str(org["name"]))
     return Organization(name, clean_text(str(org.get("fullname") or name)),
-                        str(org["avatar"]) if org.get("avatar") else None)
+                        _link(org, "avatar", problems))
 
 
 def _paper_id(raw: Any) -> tuple[str, int | None]:
@@ -89,6 +101,7 @@ def parse_hf_item(item: Any, zone: Any = UTC) -> IncomingPaper:
     else:
         pid, version, derived = derived_id(title), None, True
     upvotes = paper_obj.get("upvotes", 0)
+    problems: list[str] = []
     paper = Paper(
         id=pid,
         version=version,
@@ -96,9 +109,9 @@ def parse_hf_item(item: Any, zone: Any = UTC) -> IncomingPaper:
         summary=_text(paper_obj, "summary") or _text(item, "summary"),
         authors=_authors(paper_obj),
         published_at=parse_datetime(paper_obj.get("publishedAt"), "paper.publishedAt"),
-        github_repo=_text(paper_obj, "githubRepo") or None,
+        github_repo=_link(paper_obj, "githubRepo", problems),
         github_stars=_int(paper_obj.get("githubStars")),
-        project_page=_text(paper_obj, "projectPage") or None,
+        project_page=_link(paper_obj, "projectPage", problems),
         ai_keywords=tuple(str(k) for k in paper_obj.get("ai_keywords") or () if k),
         imported_upvotes=_int(upvotes) or 0,
         withdrawn_at=parse_datetime(paper_obj.get("withdrawnAt"), "paper.withdrawnAt"),
@@ -114,8 +127,8 @@ def parse_hf_item(item: Any, zone: Any = UTC) -> IncomingPaper:
         submitter = by.get("user") or by.get("fullname") if isinstance(by, dict) else None
         daily = DailySubmission(pid, daily_at.astimezone(zone).date(), daily_at,
                                 str(submitter) if submitter else None)
-    return IncomingPaper(paper, daily=daily, organization=_organization(item),
-                         id_is_derived=derived)
+    return IncomingPaper(paper, daily=daily, organization=_organization(item, problems),
+                         id_is_derived=derived, problems=tuple(problems))
 
 
 def _int(value: Any) -> int | None:

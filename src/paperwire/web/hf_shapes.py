@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from paperwire.ids import is_arxiv_id
+from paperwire.links import safe_link
 from paperwire.models import DailyEntry, Organization, Paper
 
 
@@ -18,7 +19,7 @@ def iso(value: datetime | None) -> str | None:
 def build_organization(org: Organization | None) -> dict[str, Any] | None:
     if org is None:
         return None
-    return {"_id": org.name, "name": org.name, "fullname": org.fullname, "avatar": org.avatar}
+    return {"_id": org.name, "name": org.name, "fullname": org.fullname, "avatar": safe_link(org.avatar)}
 
 
 def build_paper(paper: Paper, daily: DailyEntry | None = None) -> dict[str, Any]:
@@ -38,9 +39,9 @@ def build_paper(paper: Paper, daily: DailyEntry | None = None) -> dict[str, Any]
         "upvotes": paper.upvotes,
         "discussionId": paper.id,
         "ai_keywords": list(paper.ai_keywords),
-        "githubRepo": paper.github_repo,
+        "githubRepo": safe_link(paper.github_repo),
         "githubStars": paper.github_stars,
-        "projectPage": paper.project_page,
+        "projectPage": safe_link(paper.project_page),
         "mediaUrls": [],
         "submittedOnDailyAt": iso(daily.submitted_at) if daily else None,
         "submittedOnDailyBy": {"user": daily.submitted_by} if daily and daily.submitted_by
@@ -49,7 +50,7 @@ def build_paper(paper: Paper, daily: DailyEntry | None = None) -> dict[str, Any]
         "categories": list(paper.categories),
         "version": paper.version,
         "arxivUrl": f"https://arxiv.org/abs/{paper.id}" if is_arxiv_id(paper.id) else None,
-        "pdfUrl": paper.pdf_url,
+        "pdfUrl": safe_link(paper.pdf_url),
         "organization": build_organization(paper.organization),
     }
 

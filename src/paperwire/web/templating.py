@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paperwire.web import mathtext
+from paperwire.web.links import render_href
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +23,7 @@ def environment() -> Environment:
     )
     env.filters["math"] = mathtext.render_math_html
     env.filters["authors_short"] = mathtext.render_authors_short
+    env.filters["safe_href"] = render_href
     return env
 
 
