@@ -1,8 +1,8 @@
 """RSS 2.0 and Atom 1.0 feeds of paper listings (built with feedgen).
 
-Atom titles and summaries are ``type="text"``; RSS titles and descriptions are HTML by
-convention in feed readers, so their text is HTML-escaped before it goes in. Characters
-XML 1.0 forbids are dropped.
+Atom titles and summaries are ``type="text"``; RSS titles and descriptions (of the channel
+and of every item) are HTML by convention in feed readers, so every one of them goes through
+``feed_text``, which HTML-escapes it. Characters XML 1.0 forbids are dropped.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
+def feed_text(value: str, fmt: str) -> str:
+    """A title or description as the format reads it: escaped HTML in RSS, text in Atom."""
+    text = xml_text(value)
+    return html.escape(text) if fmt == "rss" else text
+
+
 def _when(item: FeedItem) -> datetime:
     when = item.when or item.paper.published_at or EPOCH
     return when if when.tzinfo else when.replace(tzinfo=UTC)
@@ -43,19 +49,18 @@ def _add_entry(gen: FeedGenerator, item: FeedItem, base_url: str, fmt: str) -> N
     link = f"{base_url}/papers/{paper.id}"
     entry = gen.add_entry(order="append")
     entry.id(link)
-    title = xml_text(paper.title) or paper.id
-    entry.title(html.escape(title) if fmt == "rss" else title)
+    entry.title(feed_text(paper.title or paper.id, fmt) or paper.id)
     entry.link(href=link)
     entry.published(_when(item))
     entry.updated(_when(item))
     names = [xml_text(a.name) for a in paper.authors if not a.hidden and xml_text(a.name)]
     if names:
         entry.author([{"name": name} for name in names[:20]])
-    summary = xml_text(paper.summary)
+    summary = feed_text(paper.summary, fmt) or " "
     if fmt == "rss":
-        entry.description(html.escape(summary) or " ")
+        entry.description(summary)
     else:
-        entry.summary(summary or " ", type="text")
+        entry.summary(summary, type="text")
 
 
 def render_feed(fmt: str, title: str, page_url: str, self_url: str, items: Sequence[FeedItem],
@@ -63,10 +68,10 @@ def render_feed(fmt: str, title: str, page_url: str, self_url: str, items: Seque
     """The feed document of ``items`` in ``fmt`` ("rss" or "atom")."""
     gen = FeedGenerator()
     gen.id(page_url)
-    gen.title(xml_text(title))
+    gen.title(feed_text(title, fmt))
     gen.link(href=page_url, rel="alternate")
     gen.link(href=self_url, rel="self")
-    gen.description(xml_text(title))
+    gen.description(feed_text(title, fmt))
     gen.language("en")
     newest = max((_when(i) for i in items), default=EPOCH)
     gen.updated(newest)
