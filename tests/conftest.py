@@ -25,7 +25,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     """Environment variables for a fresh data dir (what the CLI and settings read)."""
     return {
         "PAPERWIRE_DATA_DIR": str(tmp_path / "data"),
-        "PAPERWIRE_SECRET_KEY": "test-secret-key-0123456789",
+        "PAPERWIRE_SECRET_KEY": "test-secret-key-0123456789-abcdefghijkl",
         "PAPERWIRE_BASE_URL": "http://testserver",
     }
 

@@ -6,8 +6,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner

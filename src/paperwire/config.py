@@ -149,13 +149,33 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"Setting {env_name(name)} must be a whole number above 0.")
     if not settings.base_url.startswith(("http://", "https://")):
         raise ConfigError("Setting PAPERWIRE_BASE_URL must start with http:// or https://.")
-    if settings.secret_key == DEV_SECRET and not settings.debug and _is_public(settings.base_url):
+    if _is_public(settings.base_url) and not settings.debug:
+        _check_secret(settings.secret_key, f"the base URL {settings.base_url} is not loopback")
+
+
+def check_serving_secret(settings: Settings, host: str) -> None:
+    """Refuse the development secret, or one shorter than MIN_SECRET_BYTES, whenever the
+    site can be reached from elsewhere (bind address or base URL not loopback)."""
+    if not _is_loopback(host):
+        _check_secret(settings.secret_key, f"the server listens on {host}, not loopback")
+    elif _is_public(settings.base_url) and not settings.debug:
+        _check_secret(settings.secret_key, f"the base URL {settings.base_url} is not loopback")
+
+
+def _check_secret(secret: str, why: str) -> None:
+    if secret == DEV_SECRET or len(secret.encode()) < MIN_SECRET_BYTES:
+        problem = "is the development value" if secret == DEV_SECRET else \
+            f"is shorter than {MIN_SECRET_BYTES} bytes"
         raise ConfigError(
-            "Setting PAPERWIRE_SECRET_KEY is missing: set it to a long random string "
-            f"(for example {secrets.token_urlsafe(32)!r}) before serving a public site."
-        )
+            f"Setting PAPERWIRE_SECRET_KEY {problem} while {why}: set it to a long random "
+            f"string (for example {secrets.token_urlsafe(32)!r}) before serving a public site.")
+
+
+def _is_loopback(host: str) -> bool:
+    return host.strip("[]") in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
 
 
 def _is_public(base_url: str) -> bool:
-    host = base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
-    return host not in {"127.0.0.1", "localhost", "::1", "[::1]"}
+    netloc = base_url.split("://", 1)[1].split("/", 1)[0]
+    host = netloc.rsplit("]", 1)[0] + "]" if netloc.startswith("[") else netloc.split(":", 1)[0]
+    return not _is_loopback(host)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
+from paperwire.config import check_serving_secret
 from paperwire.models import ImportReport
 from paperwire.services import catalog
 
@@ -67,23 +71,41 @@ def stats(cli: CliContext) -> None:
     click.echo(json.dumps(catalog.stats(cli.store), sort_keys=True))
 
 
+def server_options(func: Callable[..., None]) -> Callable[..., None]:
+    """--host, --port and the reverse-proxy options shared by serve and demo."""
+    for option in reversed([
+        click.option("--host", default="127.0.0.1", show_default=True),
+        click.option("--port", default=8000, show_default=True, type=int),
+        click.option("--proxy-headers", is_flag=True,
+                     help="Behind a reverse proxy: trust its X-Forwarded-Proto, -For and "
+                          "-Host headers (see docs/deploy.md)."),
+        click.option("--forwarded-allow-ips", default=None,
+                     help="Comma-separated proxy addresses to trust ('*': any); implies "
+                          "--proxy-headers. Default with --proxy-headers: 127.0.0.1."),
+    ]):
+        func = option(func)
+    return func
+
+
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@server_options
 @pass_cli
 @cli_errors
-def serve(cli: CliContext, host: str, port: int) -> None:
+def serve(cli: CliContext, host: str, port: int, proxy_headers: bool,
+          forwarded_allow_ips: str | None) -> None:
     """Serve the configured catalog."""
-    run_server(cli, host, port)
+    check_serving_secret(cli.settings, host)
+    run_server(cli, host, port, proxy_ips(proxy_headers, forwarded_allow_ips))
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@server_options
 @pass_cli
 @cli_errors
-def demo(cli: CliContext, host: str, port: int) -> None:
+def demo(cli: CliContext, host: str, port: int, proxy_headers: bool,
+         forwarded_allow_ips: str | None) -> None:
     """Load the demo corpus into an empty catalog, then serve the site."""
+    check_serving_secret(cli.settings, host)
     cli.settings.data_dir.mkdir(parents=True, exist_ok=True)
     if cli.store.count_papers() == 0:
         data = resources.files("paperwire") / "data"
@@ -92,16 +114,31 @@ def demo(cli: CliContext, host: str, port: int) -> None:
             for fmt, path, year in (("hf-page", page, DEMO_YEAR), ("hf", hf, None)):
                 echo_report(catalog.import_file(cli.store, cli.settings, fmt, path, year=year))
     click.echo(f"paperwire demo: http://{host}:{port}/ ({cli.store.count_papers()} papers)")
-    run_server(cli, host, port)
+    run_server(cli, host, port, proxy_ips(proxy_headers, forwarded_allow_ips))
 
 
-def run_server(cli: CliContext, host: str, port: int) -> None:
+def proxy_ips(proxy_headers: bool, allow_ips: str | None) -> list[str] | None:
+    """The trusted proxy addresses, or None when proxy headers are ignored."""
+    if allow_ips is not None:
+        return [ip.strip() for ip in allow_ips.split(",") if ip.strip()]
+    return ["127.0.0.1"] if proxy_headers else None
+
+
+def run_server(cli: CliContext, host: str, port: int, proxies: list[str] | None = None) -> None:
     import uvicorn
 
+    from paperwire.web.access_log import RedactTokens
     from paperwire.web.app import create_app
+    from paperwire.web.proxy import ForwardedHostMiddleware
 
-    app = create_app(cli.settings, cli.store, **cli.build_extras())
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    app: Any = create_app(cli.settings, cli.store, **cli.build_extras())
+    if proxies is not None:
+        app = ForwardedHostMiddleware(app, proxies)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info",
+                            proxy_headers=proxies is not None,
+                            forwarded_allow_ips=proxies or None)
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # after uvicorn's set-up
+    uvicorn.Server(config).run()
 
 
 def register(main: click.Group) -> None:
