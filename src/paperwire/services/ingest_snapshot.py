@@ -22,6 +22,7 @@ from typing import IO, Any, cast
 from paperwire.errors import InvalidInput
 from paperwire.models import ImportReport
 from paperwire.services.snapshot_rows import parse_snapshot_row
+from paperwire.services.workers import init_child_of
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
 from paperwire.sources.hf import RecordInvalid
 from paperwire.storage import Store
@@ -146,7 +147,8 @@ def _prepared(chunks: Iterator[Chunk], workers: int) -> Iterator[Done]:
         for chunk in chunks:
             yield chunk, prepare_chunk(chunk)
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=init_child_of,
+                             initargs=(os.getpid(),)) as pool:
         pending: deque[tuple[Chunk, Future[Prepared]]] = deque()
         for chunk in chunks:
             pending.append((chunk, pool.submit(prepare_chunk, chunk)))
