@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from paperwire.ids import title_hash
 BUSY_TIMEOUT_MS = 30_000
 # SQLite primary result codes that mean "this database cannot be written", and their causes.
 UNWRITABLE = {13: "the disk is full", 8: "the file is read-only",
-              10: "a disk I/O error occurred", 14: "the file cannot be opened"}
+              10: "a disk I/O error occurred (is the disk full?)", 14: "the file cannot be opened"}
 
 
 def utc_now() -> str:
@@ -50,6 +51,7 @@ class SqliteBase:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._write_failure: tuple[float, str] | None = None
         self.migrate()
 
     # -- connections -----------------------------------------------------------------
@@ -114,7 +116,16 @@ class SqliteBase:
             if cause is None:
                 raise
             kind = StorageFull if cause == UNWRITABLE[13] else StorageError
-            raise kind(f"database {self.path} cannot be written: {cause} ({exc})") from exc
+            message = f"database {self.path} cannot be written: {cause} ({exc})"
+            self._write_failure = (time.monotonic(), message)
+            raise kind(message) from exc
+
+    def recent_write_failure(self, within_s: float) -> str | None:
+        """Why the last write of this process failed, if that was less than ``within_s`` ago."""
+        failure = self._write_failure
+        if failure is None or time.monotonic() - failure[0] > within_s:
+            return None
+        return failure[1]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
