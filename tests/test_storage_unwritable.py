@@ -41,7 +41,7 @@ def test_a_full_database_raises_storage_full_and_healthz_says_so(
     client = TestClient(create_app(settings, store), base_url="http://testserver")
     assert client.get("/healthz").json()["database"] == "writable"
     store.conn.execute(f"PRAGMA max_page_count = {store.scalar('PRAGMA page_count')}")
-    full = pytest.raises(StorageFull, match="paperwire.db cannot be written: the disk is full")
+    full = pytest.raises(StorageFull, match=r"paperwire\.db cannot be written: the disk is full")
     with full, store.transaction() as conn:
         conn.execute("INSERT INTO rate_events (bucket, key, at) VALUES ('x', ?, 'y')",
                      ("k" * 100_000,))
