@@ -1,11 +1,12 @@
-"""Organizations: pages with papers and members; admins create them, members attach papers."""
+"""Organizations: pages with papers and members; admins create them, members attach papers
+they submitted or authored (through an author handle an administrator linked to them)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from paperwire.errors import InvalidInput, NotFound, PermissionDenied
+from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from paperwire.models import Organization, Page, Paper
 from paperwire.models_community import User
 from paperwire.services.accounts import now_utc
@@ -60,8 +61,11 @@ def add_member(store: Store, user: User, org_name: str, username: str) -> None:
 
 
 def _owns(store: Store, user: User, paper: Paper) -> bool:
-    if any(author.user and author.user.lower() == user.username.lower()
-           for author in paper.authors):
+    """The user submitted the paper, or is one of its authors through a linked handle.
+    Imported author handles are not local accounts: an equal username proves nothing."""
+    handles = store.claimed_handles(user.id)
+    if handles and any(author.user and author.user.lower() in handles
+                       for author in paper.authors):
         return True
     entry = store.get_daily_entry(paper.id)
     return entry is not None and entry.submitted_by == user.username
@@ -80,3 +84,16 @@ def attach_paper(store: Store, user: User, org_name: str, paper_id: str) -> Pape
             raise PermissionDenied("members can attach only papers they submitted or authored")
     store.attach_paper_organization(paper.id, org.name)
     return paper
+
+
+def link_author(store: Store, handle: str, username: str) -> User:
+    """Link an imported author handle to a local account (an administrator's decision)."""
+    handle = handle.strip()
+    if not handle or len(handle) > 100 or not handle.isprintable():
+        raise InvalidInput("handle must be 1-100 printable characters", field="handle")
+    user = store.get_user_by_name(username.strip()[:64])
+    if user is None:
+        raise NotFound(f"no user named {username[:40]!r}")
+    if not store.add_author_claim(handle, user.id, "admin", now_utc()):
+        raise Conflict(f"the author handle {handle[:40]!r} is already linked to an account")
+    return user
