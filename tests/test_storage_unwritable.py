@@ -12,6 +12,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -113,3 +114,41 @@ def test_the_cli_stops_with_one_line_naming_the_file(env: dict[str, str]) -> Non
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "paperwire.db cannot be written" in lines[0]
+
+
+def read_only_data_dir() -> Path:
+    """A migrated database in a folder nobody may write, readable by user ``nobody``."""
+    folder = Path(tempfile.mkdtemp(prefix="paperwire-ro-"))
+    folder.chmod(0o755)
+    data = folder / "data"
+    data.mkdir()
+    SqliteStore(data / "paperwire.db").close()
+    for path in data.iterdir():
+        path.chmod(0o444)
+    data.chmod(0o555)
+    return data
+
+
+def as_nobody() -> None:
+    """Root ignores file modes: run the child as ``nobody`` so that they bind."""
+    if os.geteuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)
+
+
+def test_a_read_only_database_stops_commands_with_one_line() -> None:
+    data = read_only_data_dir()
+    env = {**os.environ, "PAPERWIRE_DATA_DIR": str(data), "HOME": str(data.parent),
+           "PYTHONPATH": str(REPO / "src"), "PAPERWIRE_SEARCH_REFRESH": "0"}
+    demo = REPO / "src" / "paperwire" / "data" / "demo-hf.json"
+    result = subprocess.run([sys.executable, "-m", "paperwire", "import", "hf", str(demo)],
+                            env=env, capture_output=True, text=True, preexec_fn=as_nobody,
+                            timeout=120)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert f"{data / 'paperwire.db'} cannot be written: the file is read-only" in lines[0]
+    served = subprocess.run([sys.executable, "-m", "paperwire", "serve", "--port",
+                             str(free_port())], env=env, capture_output=True, text=True,
+                            preexec_fn=as_nobody, timeout=120)
+    assert served.returncode == 1 and served.stderr.strip().count("\n") == 0, served.stderr
+    assert "the file is read-only" in served.stderr  # refuses to start, saying why
