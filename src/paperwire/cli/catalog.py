@@ -98,9 +98,14 @@ def demo(cli: CliContext, host: str, port: int) -> None:
 def run_server(cli: CliContext, host: str, port: int) -> None:
     import uvicorn
 
+    from paperwire.services.search import SearchService
     from paperwire.web.app import create_app
 
-    app = create_app(cli.settings, cli.store, **cli.build_extras())
+    extras = cli.build_extras()
+    search = extras.setdefault("search", SearchService(cli.settings, cli.store,
+                                                       extras.get("embedder")))
+    search.load_model()  # here, not on the first request that needs it
+    app = create_app(cli.settings, cli.store, **extras)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 

@@ -20,6 +20,7 @@ from paperwire.errors import (
     PaperwireError,
     PermissionDenied,
     SourceError,
+    Unavailable,
 )
 from paperwire.services.ingest import arxiv_api_source
 from paperwire.storage import Store
@@ -37,7 +38,8 @@ from paperwire.web.routes import (
 from paperwire.web.security import security_middleware
 from paperwire.web.templating import render
 
-STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403, SourceError: 502}
+STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403, SourceError: 502,
+          Unavailable: 503}
 
 
 def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
@@ -83,7 +85,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PaperwireError)
     async def paperwire_error(request: Request, exc: PaperwireError) -> Response:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
-        return _error_response(request, status, str(exc), getattr(exc, "field", None))
+        response = _error_response(request, status, str(exc), getattr(exc, "field", None))
+        if isinstance(exc, Unavailable):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
