@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import html
+from dataclasses import replace
+
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from paperwire.config import Settings
+from paperwire.search.embedder import OnnxEmbedder
+from paperwire.services.search import SearchService
+from paperwire.storage.sqlite import SqliteStore
+from paperwire.web.app import create_app
 
 RELEVANCE = [
     ("nested representations that work at any embedding size", "Matryoshka Representation"),
@@ -122,3 +131,20 @@ def test_search_page_shows_highlights_filters_and_paging(demo_client: TestClient
     assert empty.status_code == 200 and "Search papers" in empty.text
     escaped = demo_client.get("/search", params={"q": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in escaped.text
+
+
+def test_past_the_deadline_the_api_answers_503_and_pages_leave_similar_out(
+        demo_settings: Settings, demo_store: SqliteStore, embedder: OnnxEmbedder) -> None:
+    hurried = replace(demo_settings, search_deadline=1e-9)  # no real query is that fast
+    app = create_app(hurried, demo_store, search=SearchService(hurried, demo_store, embedder))
+    with TestClient(app, base_url="http://testserver") as client:
+        response = client.get("/api/papers/search", params={"q": "kazakh speech"})
+        assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+        assert "did not answer within" in response.json()["error"]
+        similar = client.get("/api/papers/2404.04487/similar")
+        assert similar.status_code == 503 and "Retry-After" in similar.headers
+        page = client.get("/papers/2404.04487")
+        paper = demo_store.get_paper("2404.04487")
+        assert paper is not None and page.status_code == 200
+        assert html.escape(paper.title) in page.text and "Similar papers" not in page.text
+        assert client.get("/search", params={"q": "kazakh"}).status_code == 503

@@ -104,7 +104,7 @@ def run_server(cli: CliContext, host: str, port: int) -> None:
     extras = cli.build_extras()
     search = extras.setdefault("search", SearchService(cli.settings, cli.store,
                                                        extras.get("embedder")))
-    search.load_model()  # here, not on the first request that needs it
+    click.echo(f"search model loaded: {search.load_model()}", err=True)  # not on a request
     app = create_app(cli.settings, cli.store, **extras)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 

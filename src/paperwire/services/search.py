@@ -116,10 +116,11 @@ class SearchService:
             self._indexer = Indexer(self.store, self.files, self.embedder)
         return self._indexer
 
-    def load_model(self) -> None:
-        """Load the embedding model and open the indexes now (before serving requests)."""
-        _ = self.embedder.dim
+    def load_model(self) -> str:
+        """Load the embedding model and open the indexes now (before serving requests);
+        return the model's name@version."""
         self.snapshot()
+        return model_key(self.embedder)
 
     # -- snapshots ---------------------------------------------------------------------------
     def snapshot(self) -> IndexSnapshot:
