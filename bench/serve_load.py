@@ -176,7 +176,8 @@ def watch(proc: subprocess.Popen[bytes], started: float, out: dict[str, float]) 
     out["import_s"] = time.monotonic() - started
 
 
-def run(n: int, duration: float, concurrency: int, port: int) -> dict[str, object]:
+def run(n: int, duration: float, concurrency: int, port: int, log: Path | None
+        ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="pw-serve-load-") as tmp:
         folder = Path(tmp)
         env = build_env(folder / "data", port)
@@ -202,6 +203,8 @@ def run(n: int, duration: float, concurrency: int, port: int) -> dict[str, objec
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if log is not None:
+                log.write_bytes((folder / "serve.log").read_bytes())
     return report(n, duration, concurrency, idle, busy, finished.get("import_s"), before, after)
 
 
@@ -230,10 +233,11 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds a phase (<= 60)")
     parser.add_argument("--concurrency", type=int, default=20, help="workers (<= 50)")
     parser.add_argument("--port", type=int, default=8112)
+    parser.add_argument("--log", type=Path, default=None, help="keep the server's log here")
     args = parser.parse_args()
     if not 0 < args.duration <= 60 or not 1 <= args.concurrency <= 50:
         parser.error("--duration must be 0..60 seconds and --concurrency 1..50")
-    print(json.dumps(run(args.n, args.duration, args.concurrency, args.port)))
+    print(json.dumps(run(args.n, args.duration, args.concurrency, args.port, args.log)))
 
 
 if __name__ == "__main__":

@@ -148,3 +148,4 @@ def test_past_the_deadline_the_api_answers_503_and_pages_leave_similar_out(
         assert paper is not None and page.status_code == 200
         assert html.escape(paper.title) in page.text and "Similar papers" not in page.text
         assert client.get("/search", params={"q": "kazakh"}).status_code == 503
+        assert client.get("/search.rss", params={"q": "kazakh"}).status_code == 503

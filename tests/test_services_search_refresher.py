@@ -58,7 +58,8 @@ def test_the_site_answers_while_thousands_of_papers_are_imported_and_indexed(
             env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         checks = [("/healthz", None), ("/", None), (f"/papers/{paper}", None),
                   ("/api/papers/search", {"q": "sparse attention transformers"}),
-                  ("/api/papers/search", {"q": "gradient descent", "mode": "semantic"})]
+                  ("/api/papers/search", {"q": "gradient descent", "mode": "semantic"}),
+                  ("/search.rss", {"q": "diffusion models"})]
         failures: list[str] = []
         answered = 0
         started = time.monotonic()
