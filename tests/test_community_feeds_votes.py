@@ -36,6 +36,7 @@ def test_feeds_are_valid_rss_and_atom(cc: TestClient, store: SqliteStore,
               authors=(Author("Ada"), Author("Bob")), upvotes=3)
     store.upsert_organization(Organization("lab", "The Lab"))
     store.attach_paper_organization("2507.00001", "lab")
+    cc.app.state.ctx.extras["search"].refresh()  # as the background refresher does: feeds read
     for path in ("/daily", "/trending", "/organizations/lab", "/search"):
         for ext, version in (("rss", "rss20"), ("atom", "atom10")):
             url = f"{path}.{ext}" + ("?q=feeds" if path == "/search" else "")

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
+import threading
+from dataclasses import replace
+
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from paperwire.config import Settings
+from paperwire.errors import Unavailable
+from paperwire.search.embedder import OnnxEmbedder
+from paperwire.services.search import QUERY_THREADS, SearchService
+from paperwire.storage.sqlite import SqliteStore
+from paperwire.web.app import create_app
 
 RELEVANCE = [
     ("nested representations that work at any embedding size", "Matryoshka Representation"),
@@ -122,3 +134,43 @@ def test_search_page_shows_highlights_filters_and_paging(demo_client: TestClient
     assert empty.status_code == 200 and "Search papers" in empty.text
     escaped = demo_client.get("/search", params={"q": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in escaped.text
+
+
+def test_past_the_deadline_the_api_answers_503_and_pages_leave_similar_out(
+        demo_settings: Settings, demo_store: SqliteStore, embedder: OnnxEmbedder) -> None:
+    hurried = replace(demo_settings, search_deadline=0.5)
+    service = SearchService(hurried, demo_store, embedder)
+    gate, started = threading.Event(), threading.Semaphore(0)
+
+    def hold_a_query_thread() -> None:
+        with contextlib.suppress(Unavailable):
+            service.within_deadline(lambda: (started.release(), gate.wait(60)))
+
+    holders = [threading.Thread(target=hold_a_query_thread) for _ in range(QUERY_THREADS)]
+    for holder in holders:
+        holder.start()
+    for _ in holders:
+        assert started.acquire(timeout=60)  # every query thread is busy now
+    app = create_app(hurried, demo_store, search=service)
+    try:
+        with TestClient(app, base_url="http://testserver") as client:
+            check_answers_without_search(client, demo_store)
+    finally:
+        gate.set()
+    assert [item["title"] for item in TestClient(app).get(
+        "/api/papers/search", params={"q": "kazakh question answering"}).json()][:1] == \
+        ["KazQAD: Kazakh Open-Domain Question Answering Dataset"]
+
+
+def check_answers_without_search(client: TestClient, store: SqliteStore) -> None:
+    response = client.get("/api/papers/search", params={"q": "kazakh speech"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert "did not answer within 0.5 s" in response.json()["error"]
+    similar = client.get("/api/papers/2404.04487/similar")
+    assert similar.status_code == 503 and "Retry-After" in similar.headers
+    page = client.get("/papers/2404.04487")
+    paper = store.get_paper("2404.04487")
+    assert paper is not None and page.status_code == 200
+    assert html.escape(paper.title) in page.text and "Similar papers" not in page.text
+    assert client.get("/search", params={"q": "kazakh"}).status_code == 503
+    assert client.get("/search.rss", params={"q": "kazakh"}).status_code == 503

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -185,3 +186,36 @@ def found_by_api(client: TestClient, q: str, paper_id: str) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_background_steps_index_keywords_first_then_embed_a_few_at_a_time(
+        small: tuple[SqliteStore, SearchService]) -> None:
+    _store, service = small
+    report = service.step(papers=1)
+    assert report.pending and report.keyword_docs == 3 and report.embedded == 1
+    found = service.search("protein structures diffusion", "keyword", 5, refresh=False).hits
+    assert [hit.paper.id for hit in found][:1] == ["2401.00002"]
+    query = service.embedder.embed_query("reward models from human preferences")
+    assert len(service.semantic_ranking(query, 10)) == 1
+    while service.step(papers=1).pending:
+        pass
+    ranked = service.semantic_ranking(query, 10)
+    assert len(ranked) == 3 and ranked[0][0] == "2401.00003"
+
+
+def test_readers_use_the_last_snapshot_while_a_writer_works(
+        small: tuple[SqliteStore, SearchService]) -> None:
+    store, service = small
+    service.index()
+    answers: list[list[str]] = []
+    reader = threading.Thread(target=lambda: answers.append(
+        [h.paper.id for h in service.search("surface codes qubits", "hybrid", 5,
+                                            refresh=False).hits]))
+    with service._writer:  # what a refresh holds while it embeds
+        store.upsert_papers([IncomingPaper(LATE)])
+        reader.start()
+        reader.join(timeout=60)
+        assert not reader.is_alive()
+    assert answers and "2401.00009" not in answers[0]
+    service.refresh()
+    assert ids(service, "surface codes qubits", "keyword")[0] == "2401.00009"

@@ -20,8 +20,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from paperwire.config import Settings
+from paperwire.config import Settings, load_settings
 from paperwire.errors import StorageFull
+from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.community_helpers import PASSWORD
@@ -51,7 +52,9 @@ def test_a_full_database_raises_storage_full_and_healthz_says_so(
 
 def test_a_real_server_on_a_full_disk_answers_clearly(env: dict[str, str], tmp_path: Path) -> None:
     port = free_port()
-    SqliteStore(Path(env["PAPERWIRE_DATA_DIR"]) / "paperwire.db").close()  # migrated
+    migrated = SqliteStore(Path(env["PAPERWIRE_DATA_DIR"]) / "paperwire.db")
+    SearchService(load_settings(env), migrated).load_model()  # the model cache exists before
+    migrated.close()
     child_env = {**os.environ, **env, "PYTHONPATH": str(REPO / "src"),
                  "PAPERWIRE_SEARCH_REFRESH": "0", "PAPERWIRE_ADDRESS_SIGNUPS_PER_HOUR": "1000",
                  "PAPERWIRE_BASE_URL": f"http://127.0.0.1:{port}"}

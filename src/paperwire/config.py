@@ -47,6 +47,7 @@ class Settings:
     embedder: str = "package"
     model_dir: Path | None = None
     search_refresh: float = 5.0
+    search_deadline: float = 2.0
     # community
     submissions_per_day: int = 5
     login_failures_per_hour: int = 100
@@ -142,6 +143,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("Setting PAPERWIRE_DAILY_POLICY must be 'submitted' or 'categories'.")
     if settings.smtp_tls not in {"none", "starttls", "tls"}:
         raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
+    if settings.search_deadline <= 0:
+        raise ConfigError("Setting PAPERWIRE_SEARCH_DEADLINE must be seconds, above 0.")
     if settings.mail_rate <= 0:
         raise ConfigError("Setting PAPERWIRE_MAIL_RATE must be messages per second, above 0.")
     for name in LIMITS:

@@ -31,6 +31,14 @@ class SourceError(PaperwireError):
     """An outside source (arXiv, a file) failed or sent something unusable."""
 
 
+class Unavailable(PaperwireError):
+    """Busy for now: the caller may retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ConfigError(PaperwireError):
     """A setting is missing or has a value that cannot be used."""
 

@@ -244,7 +244,7 @@ def profile(store: Store, username: str, limit: int = 50) -> Profile:
 class SearchEngine(Protocol):
     """The search capability's service: ``search(q, limit=n).hits[i].paper``."""
 
-    def search(self, q: str, *, limit: int) -> Any: ...
+    def search(self, q: str, *, limit: int, refresh: bool) -> Any: ...
 
 
 def search_papers(store: Store, engine: SearchEngine | None, query: str,
@@ -255,5 +255,5 @@ def search_papers(store: Store, engine: SearchEngine | None, query: str,
     if not query:
         return []
     if engine is not None:
-        return [hit.paper for hit in engine.search(query, limit=limit).hits]
+        return [hit.paper for hit in engine.search(query, limit=limit, refresh=False).hits]
     return store.match_papers(query, limit)

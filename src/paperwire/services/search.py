@@ -1,23 +1,31 @@
 """Search use cases: index the catalog, search (keyword, semantic, hybrid), similar papers.
 
-``SearchService`` owns the indexes of one data dir. ``refresh()`` indexes what changed since
-the watermarks into the live indexes (no compaction) and reopens files another process
-swapped; ``search()`` calls it first unless told not to. The search API and page pass
-``refresh=False`` (their GETs only read): the site's background refresher calls
-``refresh()`` every few seconds instead.
+``SearchService`` owns the indexes of one data dir. Queries read an immutable
+``IndexSnapshot`` (keyword index, vector segment + delta, model) and never wait on a writer:
+the writer (``index``, ``refresh``, ``step``; one at a time, under ``_writer``) builds each
+new state aside, embedding included, and publishes it with one assignment. A reader that
+sees the manifest changed by another process reopens it only when no writer is busy, and
+otherwise keeps the snapshot it has. ``search()`` first brings the indexes up to date unless
+told not to; the site's pages pass ``refresh=False`` and rely on the background refresher
+(``services.search_refresher``), which calls ``step()``: a bounded piece of work.
+``within_deadline`` bounds the time a request waits for a query.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 
 from paperwire.config import Settings
-from paperwire.errors import InvalidInput, NotFound
+from paperwire.errors import InvalidInput, NotFound, Unavailable
 from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
 from paperwire.search.engine import SearchFiles
@@ -29,17 +37,21 @@ from paperwire.search.vectors import VectorIndex, remove_folder
 from paperwire.services.search_indexing import (
     Indexer,
     IndexReport,
+    copy_vectors,
     decode_vectors,
     load_delta,
     model_key,
 )
 from paperwire.storage import Store
 
+T = TypeVar("T")
 MODES = ("hybrid", "keyword", "semantic")
 MAX_LIMIT = 120
 DEPTH = 100
 FILTERED_DEPTH = 1000
 COMPACT_AT = 20_000
+STEP_PAPERS = 32  # papers the background refresher embeds between two swaps
+QUERY_THREADS = 8
 WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.5)
 
 
@@ -60,6 +72,16 @@ def check_mode(mode: str) -> str:
     return mode
 
 
+@dataclass(frozen=True)
+class IndexSnapshot:
+    """What queries read: never changed once published (a writer publishes a new one)."""
+
+    keyword: KeywordIndex | None = None
+    vectors: VectorIndex | None = None
+    model: str = ""
+    stamp: float = -1.0  # the manifest's mtime this snapshot matches
+
+
 class SearchService:
     """Indexes and queries of one data dir. Thread-safe; one instance per process."""
 
@@ -70,19 +92,18 @@ class SearchService:
         self.files = SearchFiles(settings.data_dir / "search")
         self.weights = weights
         self._embedder = embedder
-        self._lock = threading.RLock()
-        self._stamp = -1.0
-        self._keyword: KeywordIndex | None = None
-        self._vectors: VectorIndex | None = None
+        self._loading = threading.Lock()
+        self._writer = threading.RLock()  # held by the one writer; readers never wait on it
+        self._snapshot = IndexSnapshot()
         self._indexer: Indexer | None = None
-        self._model = ""
         self._executor: ThreadPoolExecutor | None = None
+        self._queries = ThreadPoolExecutor(QUERY_THREADS, "search-query")  # threads start lazily
 
     # -- components --------------------------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            with self._lock:
+            with self._loading:
                 if self._embedder is None:
                     self._embedder = load_embedder(
                         self.settings.embedder, self.settings.model_dir,
@@ -95,68 +116,105 @@ class SearchService:
             self._indexer = Indexer(self.store, self.files, self.embedder)
         return self._indexer
 
-    def _open(self) -> None:
-        """(Re)open the indexes the manifest names when it changed (no model needed)."""
-        stamp = self.files.stamp()
-        if stamp == self._stamp:
-            return
-        manifest = self.files.read()
-        self._keyword = self.files.open_keyword(manifest)
-        segment = self.files.open_segment(manifest)
-        self._model = manifest.model
-        self._vectors = None
-        if segment is not None or self._model:
-            dim = segment.dim if segment is not None else self.embedder.dim
-            self._vectors = VectorIndex(segment, dim, manifest.vector_seq)
-            load_delta(self.store, self._model, self._vectors)
-        self._stamp = stamp
+    def load_model(self) -> str:
+        """Load the embedding model and open the indexes now (before serving requests);
+        return the model's name@version."""
+        self.snapshot()
+        return model_key(self.embedder)
 
-    def _open_for_writing(self) -> VectorIndex:
-        """Open the indexes, dropping vectors of another model than the embedder's."""
+    # -- snapshots ---------------------------------------------------------------------------
+    def snapshot(self) -> IndexSnapshot:
+        """The current snapshot; reopened first when another process swapped the manifest
+        and no writer is busy (a busy writer publishes its own)."""
+        snap = self._snapshot
+        if snap.stamp != self.files.stamp() and self._writer.acquire(blocking=False):
+            try:
+                snap = self._reopen()
+            finally:
+                self._writer.release()
+        return snap
+
+    def _publish(self, snap: IndexSnapshot) -> IndexSnapshot:
+        self._snapshot = snap
+        return snap
+
+    def _reopen(self) -> IndexSnapshot:
+        """A snapshot of the indexes the manifest names, when it changed (no model needed
+        while a segment gives the dimension). Call with ``_writer`` held."""
+        stamp = self.files.stamp()
+        if stamp == self._snapshot.stamp:
+            return self._snapshot
+        manifest = self.files.read()
+        segment = self.files.open_segment(manifest)
+        vectors = None
+        if segment is not None or manifest.model:
+            dim = segment.dim if segment is not None else self.embedder.dim
+            vectors = VectorIndex(segment, dim, manifest.vector_seq)
+            load_delta(self.store, manifest.model, vectors)
+        return self._publish(IndexSnapshot(self.files.open_keyword(manifest), vectors,
+                                           manifest.model, stamp))
+
+    def _writable(self) -> IndexSnapshot:
+        """The snapshot to write on: vectors of another model than the embedder's dropped,
+        a keyword index and a vector index present."""
         model = model_key(self.embedder)
         if self.files.read().model not in ("", model):
             self.files.update(vectors="", vector_seq=0, model=model)
         elif not self.files.read().model:
             self.files.update(model=model)
-        self._open()
-        if self._vectors is None:
-            self._vectors = VectorIndex(None, self.embedder.dim)
-        return self._vectors
+        snap = self._reopen()
+        if snap.keyword is None:
+            folder = self.files.new_folder("keyword")
+            keyword = KeywordIndex(folder)
+            self.files.update(keyword=folder.name, keyword_seq=0)
+            snap = self._publish(replace(snap, keyword=keyword, stamp=self.files.stamp()))
+        if snap.vectors is None:
+            snap = self._publish(replace(snap, vectors=VectorIndex(None, self.embedder.dim)))
+        return snap
 
     # -- indexing ----------------------------------------------------------------------------
     def index(self, rebuild: bool = False, progress: bool = False,
               compact: bool = True) -> IndexReport:
         """Bring both indexes up to date; ``rebuild`` builds them anew and swaps them in."""
-        with self._lock:
+        with self._writer:
             if rebuild:
                 return self._rebuild(progress)
             return self._update(progress, compact)
 
-    def _update(self, progress: bool, compact: bool) -> IndexReport:
+    def step(self, papers: int = STEP_PAPERS) -> IndexReport:
+        """One bounded piece of background work: every new paper into the keyword index,
+        at most ``papers`` embedded, the result published. ``pending`` says more is left."""
+        with self._writer:
+            return self._update(False, compact=False, limit=papers)
+
+    def _update(self, progress: bool, compact: bool, limit: int | None = None) -> IndexReport:
         report = IndexReport()
-        self._open_for_writing()
-        manifest = self.files.read()
-        if self._keyword is None:
-            folder = self.files.new_folder("keyword")
-            self._keyword = KeywordIndex(folder)
-            manifest = self.files.update(keyword=folder.name, keyword_seq=0)
-        self.indexer.catalog_pass(self._keyword, manifest.keyword_seq, progress, report,
-                                  lambda seq: self.files.update(keyword_seq=seq))
-        self.indexer.model_pass(report)
-        self._stamp = self.files.stamp()
+        snap = self._writable()
+        assert snap.keyword is not None
+        self.indexer.catalog_pass(snap.keyword, self.files.read().keyword_seq, progress,
+                                  report, self._keyword_committed, limit)
+        if not report.pending:
+            self.indexer.model_pass(report, limit)
         return self._refresh_vectors(report, compact)
 
+    def _keyword_committed(self, seq: int) -> None:
+        self.files.update(keyword_seq=seq)
+        self._publish(replace(self._snapshot, stamp=self.files.stamp()))
+
     def _refresh_vectors(self, report: IndexReport, compact: bool) -> IndexReport:
-        self._stamp = -1.0
-        self._open_for_writing()
-        assert self._vectors is not None
-        newest = self.indexer.load_delta(self._vectors)
-        if self._vectors.delta_ids and (compact or len(self._vectors.delta_ids) >= COMPACT_AT):
-            segment = self._vectors.compacted()
+        """Stored vectors newer than the snapshot's into a copy of its vector index (or a
+        new segment), then published."""
+        snap = self._writable()
+        assert snap.vectors is not None
+        vectors = copy_vectors(snap.vectors)
+        newest = self.indexer.load_delta(vectors)
+        if vectors.delta_ids and (compact or len(vectors.delta_ids) >= COMPACT_AT):
+            segment = vectors.compacted()
             self.files.save_segment(segment, newest, self.indexer.model)
-            self._vectors = VectorIndex(segment, self.embedder.dim, newest)
-            self._stamp = self.files.stamp()
-        report.vectors = len(self._vectors)
+            vectors = VectorIndex(segment, self.embedder.dim, newest)
+        self._publish(replace(snap, vectors=vectors, model=self.indexer.model,
+                              stamp=self.files.stamp()))
+        report.vectors = len(vectors)
         return report
 
     def _rebuild(self, progress: bool) -> IndexReport:
@@ -174,8 +232,7 @@ class SearchService:
         keyword_seq = self.store.search_watermark("catalog_seq")
         self.files.save_segment(segment, newest, self.indexer.model, keyword=folder.name,
                                 keyword_seq=keyword_seq)
-        self._stamp = -1.0
-        self._open()
+        self._reopen()
         report.vectors = len(segment)
         return report
 
@@ -186,11 +243,23 @@ class SearchService:
 
     def refresh(self) -> None:
         """Index what changed since the last run (without compacting), reopen swapped files."""
-        with self._lock:
+        with self._writer:
             if self.stale():
                 self._update(progress=False, compact=False)
             else:
-                self._open()
+                self._reopen()
+
+    def within_deadline(self, call: Callable[[], T]) -> T:
+        """``call()`` on a query thread; Unavailable (with a retry delay) when it takes
+        longer than the search deadline setting: a request never waits past it."""
+        future = self._queries.submit(call)
+        deadline = self.settings.search_deadline
+        try:
+            return future.result(timeout=deadline)
+        except FutureTimeout:
+            future.cancel()
+            raise Unavailable(f"Search did not answer within {deadline:g} s; try again.",
+                              retry_after=max(1, math.ceil(deadline))) from None
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
@@ -233,21 +302,17 @@ class SearchService:
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
-            with self._lock:
+            with self._loading:
                 if self._executor is None:
                     self._executor = ThreadPoolExecutor(2, thread_name_prefix="search")
         return self._executor
 
     def keyword_ranking(self, text: str, depth: int) -> list[tuple[str, float]]:
-        with self._lock:
-            self._open()
-            index = self._keyword
+        index = self.snapshot().keyword
         return [] if index is None else index.search(parse_query(text), depth)
 
     def semantic_ranking(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
-        with self._lock:
-            self._open()
-            vectors = self._vectors
+        vectors = self.snapshot().vectors
         return [] if vectors is None else vectors.search(vector.astype(np.float32), depth)
 
     def _papers(self, ids: Sequence[str], filters: SearchFilters, wanted: int) -> list[Paper]:
@@ -288,9 +353,7 @@ class SearchService:
             raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_LIMIT}.", field="limit")
         if refresh:
             self.refresh()
-        with self._lock:
-            self._open()
-            model = self._model
+        model = self.snapshot().model
         if not model:
             return []
         rows = self.store.get_embeddings(list(paper_ids), model)

@@ -1,17 +1,19 @@
 """Bringing the keyword and vector indexes up to date with the catalog (incrementally).
 
-One pass reads the papers changed since the watermarks (``store.iter_papers_since``), in
-chunks: the keyword index gets each chunk in one atomic commit, and papers whose text or
-model changed are embedded and stored with their vectors and the new catalog watermark in one
-transaction. Then stored vectors newer than the live vector segment go into the in-memory
-delta; ``compact`` writes a new segment and swaps it in. Every step is safe to re-run.
+Two passes read the papers changed since their watermarks (``store.iter_papers_since``), in
+chunks. The keyword pass is cheap and goes first: each chunk is one atomic commit followed by
+its watermark, so new papers are found by keyword search long before they are embedded. The
+embedding pass embeds papers whose text or model changed and stores their vectors with the
+new catalog watermark in one transaction; it can stop after a number of papers
+(``limit``), which is how the background refresher works in small steps. Then stored vectors
+newer than the live vector segment go into the in-memory delta; ``compact`` writes a new
+segment and swaps it in. Every step is safe to re-run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +29,7 @@ from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.storage import Store
 
 CHUNK = 64
+KEYWORD_CHUNK = 1000
 EMBED_BATCH = 16
 VECTOR_PAGE = 5000
 
@@ -38,6 +41,7 @@ class IndexReport:
     keyword_docs: int = 0
     vectors: int = 0
     rebuilt: bool = False
+    pending: bool = False  # a limited pass stopped with papers left to embed
 
 
 def build_embedding_text(paper: Paper) -> str:
@@ -83,27 +87,43 @@ class Indexer:
         self.files = files
         self.embedder = embedder
         self.model = model_key(embedder)
-        self.lock = threading.RLock()
 
     # -- catalog -> keyword index + stored embeddings ----------------------------------------
     def catalog_pass(self, keyword: KeywordIndex, keyword_seq: int, progress: bool,
-                     report: IndexReport, on_commit: Callable[[int], object]) -> None:
-        """Papers changed after the watermarks into ``keyword`` and the stored vectors;
-        ``on_commit(seq)`` records the keyword watermark after each keyword commit."""
+                     report: IndexReport, on_commit: Callable[[int], object],
+                     limit: int | None = None) -> None:
+        """Papers changed after the watermarks into ``keyword``, then into the stored vectors
+        (at most ``limit`` embedded papers); ``on_commit(seq)`` records the keyword
+        watermark after each keyword commit."""
         embed_mark = self.store.search_watermark("catalog_seq")
-        start = min(embed_mark, keyword_seq)
-        bar = _progress(self.store.count_papers_since(start), progress)
+        report.papers += self.store.count_papers_since(min(embed_mark, keyword_seq))
+        self.keyword_pass(keyword, keyword_seq, report, on_commit)
+        self.embed_pass(embed_mark, progress, report, limit)
+
+    def keyword_pass(self, keyword: KeywordIndex, keyword_seq: int, report: IndexReport,
+                     on_commit: Callable[[int], object]) -> None:
+        for chunk in _chunks(self.store.iter_papers_since(keyword_seq, batch=KEYWORD_CHUNK),
+                             KEYWORD_CHUNK):
+            report.keyword_docs += keyword.write([build_keyword_doc(p) for _seq, p in chunk])
+            on_commit(chunk[-1][0])
+
+    def embed_pass(self, embed_mark: int, progress: bool, report: IndexReport,
+                   limit: int | None = None) -> None:
+        """Embed papers changed after ``embed_mark``, chunk by chunk (each chunk moves the
+        watermark); stop after ``limit`` papers, setting ``report.pending``."""
+        total = self.store.count_papers_since(embed_mark)
+        size = CHUNK if limit is None else max(1, min(CHUNK, limit))
+        bar = _progress(total if limit is None else min(total, limit), progress)
+        done = 0
         try:
-            for chunk in _chunks(self.store.iter_papers_since(start, batch=1000), CHUNK):
-                last = chunk[-1][0]
-                docs = [build_keyword_doc(p) for seq, p in chunk if seq > keyword_seq]
-                if docs:
-                    report.keyword_docs += keyword.write(docs)
-                    on_commit(last)
-                fresh = [p for seq, p in chunk if seq > embed_mark]
-                report.embedded += self.embed_papers(fresh, catalog_seq=last)
-                report.papers += len(chunk)
+            for chunk in _chunks(self.store.iter_papers_since(embed_mark, batch=size), size):
+                report.embedded += self.embed_papers([p for _seq, p in chunk],
+                                                     catalog_seq=chunk[-1][0])
+                done += len(chunk)
                 bar.update(len(chunk))
+                if limit is not None and done >= limit:
+                    report.pending = done < total
+                    return
         finally:
             bar.close()
 
@@ -124,16 +144,19 @@ class Indexer:
             self.store.save_embeddings(items, catalog_seq)
         return len(items)
 
-    def model_pass(self, report: IndexReport) -> None:
-        """Re-embed papers whose stored vector came from another model."""
-        while True:
-            ids = self.store.papers_with_other_model(self.model, CHUNK)
+    def model_pass(self, report: IndexReport, limit: int | None = None) -> None:
+        """Re-embed papers whose stored vector came from another model (at most ``limit``)."""
+        done = 0
+        while limit is None or done < limit:
+            ids = self.store.papers_with_other_model(self.model, min(CHUNK, limit or CHUNK))
             if not ids:
                 return
             papers = self.store.get_papers(ids)
             report.embedded += self.embed_papers(papers, catalog_seq=None)
+            done += len(ids)
             if len(papers) < len(ids):
                 return
+        report.pending = True
 
     # -- stored embeddings -> vector index ---------------------------------------------------
     def load_delta(self, vectors: VectorIndex) -> int:
@@ -154,6 +177,16 @@ def load_delta(store: Store, model: str, vectors: VectorIndex) -> int:
             return vectors.seq
         vectors.add([r.paper_id for r in rows], decode_vectors(rows))
         vectors.seq = rows[-1].seq
+
+
+def copy_vectors(vectors: VectorIndex) -> VectorIndex:
+    """A copy of ``vectors`` that can take more delta rows while readers use the original
+    (the segment and the delta array are shared: neither is changed in place)."""
+    fresh = VectorIndex(vectors.segment, vectors.dim, vectors.seq)
+    fresh.delta_ids = list(vectors.delta_ids)
+    fresh.delta = vectors.delta
+    fresh.delta_pos = dict(vectors.delta_pos)
+    return fresh
 
 
 def decode_vectors(rows: list[StoredEmbedding]) -> np.ndarray[Any, np.dtype[np.float32]]:

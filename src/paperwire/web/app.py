@@ -23,6 +23,7 @@ from paperwire.errors import (
     SourceError,
     StorageError,
     StorageFull,
+    Unavailable,
 )
 from paperwire.services.ingest import arxiv_api_source
 from paperwire.storage import Store
@@ -41,7 +42,7 @@ from paperwire.web.security import security_middleware
 from paperwire.web.templating import render
 
 STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403, SourceError: 502,
-          StorageFull: 507, StorageError: 503, RateLimited: 429}
+          StorageFull: 507, StorageError: 503, RateLimited: 429, Unavailable: 503}
 
 
 def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
@@ -88,7 +89,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def paperwire_error(request: Request, exc: PaperwireError) -> Response:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
         response = _error_response(request, status, str(exc), getattr(exc, "field", None))
-        if isinstance(exc, RateLimited):
+        if isinstance(exc, RateLimited | Unavailable):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 

@@ -10,7 +10,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from paperwire.errors import NotFound
+from paperwire.models import Paper
 from paperwire.services import catalog, community, organizations
+from paperwire.services.search import SearchService
 from paperwire.web.context import get_ctx
 from paperwire.web.feeds import FORMATS, FeedItem, render_feed
 
@@ -66,7 +68,12 @@ def search_feed(request: Request, ext: str,
                 q: Annotated[str, Query(max_length=250)] = "") -> Response:
     ctx = get_ctx(request)
     _fmt(ext)
-    papers = community.search_papers(ctx.store, ctx.extras.get("search"), q, FEED_SIZE)
+    engine = ctx.extras.get("search")
+
+    def find() -> list[Paper]:
+        return community.search_papers(ctx.store, engine, q, FEED_SIZE)
+
+    papers = engine.within_deadline(find) if isinstance(engine, SearchService) else find()
     items = [FeedItem(p) for p in papers]
     return _feed(request, ext, f"{ctx.settings.site_name}: search {q[:100]!r}",
                  f"/search?q={quote(q)}", items)

@@ -2,16 +2,16 @@
 
 ``setup(app)`` builds the app's ``SearchService`` (``extras["search"]``; an ``embedder``
 extra is used when given), puts these routes ahead of ``/api/papers/{id}`` and registers the
-``similar_papers`` template helper. Requests only read the indexes (a GET never writes).
-While the app runs (its lifespan), a background thread indexes what changed
-(``SearchService.refresh``) every ``PAPERWIRE_SEARCH_REFRESH`` seconds, so papers imported
+``similar_papers`` template helper. Requests only read the indexes (a GET never writes) and
+wait at most ``PAPERWIRE_SEARCH_DEADLINE`` seconds for them: past it the API answers 503 with
+``Retry-After`` and a page leaves "Similar papers" out. While the app runs (its lifespan), the
+background refresher (``services.search_refresher``) indexes what changed, so papers imported
 while ``serve`` or ``demo`` runs become searchable within seconds.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -20,9 +20,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 
+from paperwire.errors import Unavailable
 from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.services.search import MAX_LIMIT, SearchService
+from paperwire.services.search_refresher import Refresher
 from paperwire.web.context import get_ctx
 from paperwire.web.hf_shapes import build_organization, build_paper, iso
 from paperwire.web.routes.api import RESPONSES
@@ -77,7 +79,9 @@ def search_api(
 ) -> list[dict[str, Any]]:
     """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
-    results = service_of(request).search(q, mode, limit, p * limit, filters, refresh=False)
+    svc = service_of(request)
+    results = svc.within_deadline(
+        lambda: svc.search(q, mode, limit, p * limit, filters, refresh=False))
     return [build_search_item(hit) for hit in results.hits]
 
 
@@ -85,7 +89,8 @@ def search_api(
 def similar_api(request: Request, paper_id: str,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
     """Papers nearest to this one by meaning."""
-    papers = service_of(request).similar(paper_id, limit, refresh=False)
+    svc = service_of(request)
+    papers = svc.within_deadline(lambda: svc.similar(paper_id, limit, refresh=False))
     return [build_paper(paper) for paper in papers]
 
 
@@ -101,18 +106,23 @@ def search_page(
                                "category": category or "", "page_no": p}
     if q.strip():
         size = get_ctx(request).settings.page_size
-        context["results"] = service_of(request).search(q, mode, size, p * size, filters,
-                                                        refresh=False)
+        svc = service_of(request)
+        context["results"] = svc.within_deadline(
+            lambda: svc.search(q, mode, size, p * size, filters, refresh=False))
     return render(request, "search.html", context)
 
 
 def similar_papers(request: Request, paper_id: str, limit: int = 5) -> list[Paper]:
-    """Template helper: similar papers from the indexes as they are (never fails a page)."""
+    """Template helper: similar papers from the indexes as they are, within the search
+    deadline (never fails or holds up a page: none then)."""
     svc = get_ctx(request).extras.get("search")
     if svc is None:
         return []
     try:
-        return list(svc.similar_to_papers([paper_id], limit))
+        return list(svc.within_deadline(lambda: svc.similar_to_papers([paper_id], limit)))
+    except Unavailable:
+        log.warning("similar papers for %s left out: past the search deadline", paper_id)
+        return []
     except Exception:  # a page must render even when the search files are unusable
         log.exception("similar papers for %s failed", paper_id)
         return []
@@ -130,33 +140,12 @@ def setup(app: FastAPI) -> None:
 
     @asynccontextmanager
     async def lifespan(inner: Any) -> AsyncIterator[Any]:
-        stop = threading.Event()
-        thread = _start_refresher(service, stop)
+        refresher = Refresher(service, service.settings.search_refresh)
+        refresher.start()
         try:
             async with original(inner) as state:
                 yield state
         finally:
-            stop.set()
-            if thread is not None:
-                thread.join(timeout=5)
+            refresher.stop()
 
     app.router.lifespan_context = lifespan
-
-
-def _start_refresher(svc: SearchService, stop: threading.Event) -> threading.Thread | None:
-    every = svc.settings.search_refresh
-    if every <= 0:
-        return None
-    thread = threading.Thread(target=_refresh_loop, args=(svc, stop, every),
-                              name="search-refresh", daemon=True)
-    thread.start()
-    return thread
-
-
-def _refresh_loop(svc: SearchService, stop: threading.Event, every: float) -> None:
-    while not stop.wait(every):
-        try:
-            if svc.stale():
-                svc.refresh()
-        except Exception:  # keep serving; the next round retries
-            log.exception("search index refresh failed")
