@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.cli import main
 from paperwire.config import Settings
 from paperwire.services import accounts
@@ -81,7 +82,8 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(cc: TestClient) -> 
 def test_login_is_throttled_per_account_for_existing_and_unknown_names(
         settings: Settings, store: SqliteStore) -> None:
     limited = replace(settings, login_failures_per_hour=3)
-    client = TestClient(create_app(limited, store), base_url="http://testserver")
+    app = create_app(build_services(limited, store=store))
+    client = TestClient(app, base_url="http://testserver")
     sign_up(client, "dave")
     for name in ("dave", "ghost-user"):
         for _ in range(3):
@@ -126,7 +128,7 @@ def test_logout_ends_the_session_on_the_server(cc: TestClient) -> None:
 def test_cookies_are_httponly_lax_and_secure_on_https(settings: Settings,
                                                       store: SqliteStore) -> None:
     for base, secure in (("http://testserver", False), ("https://testserver", True)):
-        app = create_app(replace(settings, base_url=base), store)
+        app = create_app(build_services(replace(settings, base_url=base), store=store))
         client = TestClient(app, base_url=base)
         token = csrf(client)
         response = client.post("/signup", data={
@@ -160,16 +162,16 @@ def _reset_link(sink: SmtpSink) -> str:
 
 
 def test_password_reset_link_is_single_use(cc: TestClient, store: SqliteStore,
-                                           smtp_sink: SmtpSink) -> None:
+                                           smtp_server: SmtpSink) -> None:
     sign_up(cc, "hana")
     other = new_client(cc)
     unknown = post(other, "/reset", {"email": "nobody@example.org"})
     known = post(other, "/reset", {"email": "HANA@example.org"})
     assert unknown.status_code == known.status_code == 200
     assert re.sub(r'value="[^"]*"', "", unknown.text) == re.sub(r'value="[^"]*"', "", known.text)
-    assert len(smtp_sink.received) == 1
-    assert smtp_sink.received[0].rcpt == ["hana@example.org"]
-    link = _reset_link(smtp_sink)
+    assert len(smtp_server.received) == 1
+    assert smtp_server.received[0].rcpt == ["hana@example.org"]
+    link = _reset_link(smtp_server)
     token = link.rsplit("/", 1)[1]
     assert len(token) >= 32
     assert post(other, link, {"new_password": "password"}).status_code == 400  # too common
@@ -182,7 +184,7 @@ def test_password_reset_link_is_single_use(cc: TestClient, store: SqliteStore,
     assert stored and all(row[0] != token for row in stored)
     for _ in range(accounts.RESETS_PER_HOUR + 2):
         post(other, "/reset", {"email": "hana@example.org"})
-    assert len(smtp_sink.received) == accounts.RESETS_PER_HOUR  # no mail bombing
+    assert len(smtp_server.received) == accounts.RESETS_PER_HOUR  # no mail bombing
 
 
 def test_password_reset_link_expires(cc: TestClient, store: SqliteStore) -> None:

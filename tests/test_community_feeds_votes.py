@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.config import Settings
 from paperwire.models import Author, Organization
 from paperwire.ranking import rank_trending, trending_score
@@ -72,7 +73,8 @@ def test_trending_formula_is_the_documented_one(store: SqliteStore, settings: Se
 @contextmanager
 def serving(settings: Settings, store: SqliteStore) -> Iterator[str]:
     port = free_port()
-    config = uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port,
+    app = create_app(build_services(settings, store=store))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port,
                             log_level="warning", limit_concurrency=1000, backlog=512)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

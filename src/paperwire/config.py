@@ -16,6 +16,13 @@ from paperwire.errors import ConfigError
 
 PREFIX = "PAPERWIRE_"
 DEV_SECRET = "dev-insecure-secret-key"
+# Settings that name one of a few choices, and the choices (checked by ``load_settings``).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "daily_policy": ("submitted", "categories"),
+    "smtp_tls": ("none", "starttls", "tls"),
+    "mailer": ("smtp", "console"),
+    "embedder": ("package", "dir"),
+}
 
 
 @dataclass(frozen=True)
@@ -129,10 +136,10 @@ def _validate(settings: Settings) -> None:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"Setting PAPERWIRE_TIMEZONE={settings.timezone!r} is not a time zone.") from exc
-    if settings.daily_policy not in {"submitted", "categories"}:
-        raise ConfigError("Setting PAPERWIRE_DAILY_POLICY must be 'submitted' or 'categories'.")
-    if settings.smtp_tls not in {"none", "starttls", "tls"}:
-        raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
+    for name, allowed in CHOICES.items():
+        check_choice(name, getattr(settings, name), allowed)
+    if settings.embedder == "dir" and settings.model_dir is None:
+        raise ConfigError("Setting PAPERWIRE_EMBEDDER=dir needs PAPERWIRE_MODEL_DIR.")
     if settings.mail_rate <= 0:
         raise ConfigError("Setting PAPERWIRE_MAIL_RATE must be messages per second, above 0.")
     if not settings.base_url.startswith(("http://", "https://")):
@@ -142,6 +149,14 @@ def _validate(settings: Settings) -> None:
             "Setting PAPERWIRE_SECRET_KEY is missing: set it to a long random string "
             f"(for example {secrets.token_urlsafe(32)!r}) before serving a public site."
         )
+
+
+def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    """ConfigError naming the variable and the allowed values unless ``value`` is one."""
+    if value not in allowed:
+        quoted = [repr(choice) for choice in allowed]
+        listed = ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        raise ConfigError(f"Setting {env_name(name)}={value!r} must be {listed}.")
 
 
 def _is_public(base_url: str) -> bool:

@@ -100,7 +100,7 @@ def run_server(cli: CliContext, host: str, port: int) -> None:
 
     from paperwire.web.app import create_app
 
-    app = create_app(cli.settings, cli.store, **cli.build_extras())
+    app = create_app(cli.services)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 

@@ -9,36 +9,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
-from paperwire.mail import Mailer, open_mailer
 from paperwire.services import digest_send, digests
-from paperwire.services.digest_interests import UpvoteInterests, search_similar
-from paperwire.services.search import SearchService
-from paperwire.web.context import get_ctx
+from paperwire.storage import Store
+from paperwire.web.deps import InterestsDep, MailerDep, SettingsDep, StoreDep
 from paperwire.web.templating import render
 
 router = APIRouter()
 Token = Annotated[str, Query(max_length=100)]
 TermsField = Annotated[str, Form(max_length=10_000)]
-
-
-def setup(app: FastAPI) -> None:
-    """Build the mailer and the upvote interests once (unless given in ``extras``)."""
-    ctx = app.state.ctx
-    if "mailer" not in ctx.extras:
-        ctx.extras["mailer"] = open_mailer(ctx.settings)
-    search = ctx.extras.get("search")
-    similar = search_similar(search) if isinstance(search, SearchService) else None
-    ctx.extras.setdefault("interests", UpvoteInterests(ctx.store, similar))
-
-
-def _mailer(request: Request) -> Mailer:
-    mailer: Mailer = get_ctx(request).extras["mailer"]
-    return mailer
 
 
 def _username(request: Request) -> str | None:
@@ -72,27 +55,25 @@ CHECK_INBOX = ("If the address can receive the digest, a confirmation mail is on
 
 
 @router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400)
-def api_subscribe(request: Request, body: SubscriptionIn) -> SubscriptionOut:
+def api_subscribe(request: Request, store: StoreDep, mailer: MailerDep, settings: SettingsDep,
+                  body: SubscriptionIn) -> SubscriptionOut:
     """Ask for a digest by email (double opt-in: nothing is sent before confirmation).
     The answer is the same whether or not the address is already known."""
-    ctx = get_ctx(request)
-    digests.subscribe(ctx.store, _mailer(request), ctx.settings, body.email, body.frequency,
-                      _username(request))
+    digests.subscribe(store, mailer, settings, body.email, body.frequency, _username(request))
     return SubscriptionOut(status="confirmation_sent", message=CHECK_INBOX)
 
 
 @router.post("/subscribe", include_in_schema=False)
-def form_subscribe(request: Request, email: Annotated[str, Form(max_length=320)],
+def form_subscribe(request: Request, store: StoreDep, mailer: MailerDep, settings: SettingsDep,
+                   email: Annotated[str, Form(max_length=320)],
                    frequency: Annotated[str, Form(max_length=20)] = "daily") -> Response:
-    ctx = get_ctx(request)
-    digests.subscribe(ctx.store, _mailer(request), ctx.settings, email, frequency,
-                      _username(request))
+    digests.subscribe(store, mailer, settings, email, frequency, _username(request))
     return _message(request, "Check your inbox", CHECK_INBOX)
 
 
 @router.api_route("/subscribe/confirm/{token}", methods=["GET", "HEAD"], include_in_schema=False)
-def confirm_page(request: Request, token: str) -> Response:
-    subscriber = digests.pending_confirmation(get_ctx(request).store, token)
+def confirm_page(request: Request, store: StoreDep, token: str) -> Response:
+    subscriber = digests.pending_confirmation(store, token)
     return _message(request, "Confirm your subscription",
                     f"Press the button to receive the {subscriber.preferences.frequency} digest "
                     f"at {subscriber.email}.",
@@ -100,8 +81,8 @@ def confirm_page(request: Request, token: str) -> Response:
 
 
 @router.post("/subscribe/confirm/{token}", include_in_schema=False)
-def confirm(request: Request, token: str) -> Response:
-    subscriber = digests.confirm(get_ctx(request).store, token)
+def confirm(request: Request, store: StoreDep, token: str) -> Response:
+    subscriber = digests.confirm(store, token)
     return _message(request, "You are subscribed",
                     f"{subscriber.email} will receive the {subscriber.preferences.frequency} "
                     "digest. Every digest has a link to change these preferences or unsubscribe.",
@@ -109,8 +90,9 @@ def confirm(request: Request, token: str) -> Response:
                           "text": "Choose sections, keywords and categories"})
 
 
-def _preferences_page(request: Request, token: str, saved: bool = False) -> Response:
-    subscriber = digests.subscriber_for(get_ctx(request).store, token)
+def _preferences_page(request: Request, store: Store, token: str,
+                      saved: bool = False) -> Response:
+    subscriber = digests.subscriber_for(store, token)
     p = subscriber.preferences
     fields = [("keywords", "Saved keyword searches", p.keywords),
               ("categories", "arXiv categories, e.g. cs.CL", p.categories),
@@ -123,12 +105,13 @@ def _preferences_page(request: Request, token: str, saved: bool = False) -> Resp
 
 
 @router.get("/subscriptions/{token}", include_in_schema=False)
-def preferences_page(request: Request, token: str, saved: bool = False) -> Response:
-    return _preferences_page(request, token, saved)
+def preferences_page(request: Request, store: StoreDep, token: str,
+                     saved: bool = False) -> Response:
+    return _preferences_page(request, store, token, saved)
 
 
 @router.post("/subscriptions/{token}", include_in_schema=False)
-def save_preferences(request: Request, token: str,
+def save_preferences(store: StoreDep, token: str,
                      frequency: Annotated[str, Form(max_length=20)] = "daily",
                      size: Annotated[str, Form(max_length=10)] = "10",
                      sections: Annotated[list[str] | None, Form()] = None,
@@ -138,31 +121,30 @@ def save_preferences(request: Request, token: str,
     form = {"frequency": frequency, "size": size, "keywords": keywords,
             "categories": categories, "organizations": organizations, "authors": authors,
             "mute_terms": mute_terms}
-    digests.update_preferences(get_ctx(request).store, token, form, sections or [])
+    digests.update_preferences(store, token, form, sections or [])
     return RedirectResponse(f"/subscriptions/{token}?saved=true", status_code=303)
 
 
 @router.api_route("/unsubscribe/{token}", methods=["GET", "HEAD"], include_in_schema=False)
-def unsubscribe_page(request: Request, token: str) -> Response:
-    subscriber = digests.subscriber_for(get_ctx(request).store, token)
+def unsubscribe_page(request: Request, store: StoreDep, token: str) -> Response:
+    subscriber = digests.subscriber_for(store, token)
     return _message(request, "Unsubscribe", f"Stop all digests to {subscriber.email}?",
                     form_action=f"/unsubscribe/{token}", button="Unsubscribe", one_click=True)
 
 
 @router.post("/unsubscribe/{token}", include_in_schema=False)
-def unsubscribe(request: Request, token: str) -> Response:
+def unsubscribe(request: Request, store: StoreDep, token: str) -> Response:
     """RFC 8058 one-click unsubscribe (any origin, no cookies needed)."""
-    subscriber = digests.unsubscribe(get_ctx(request).store, token)
+    subscriber = digests.unsubscribe(store, token)
     return _message(request, "You are unsubscribed",
                     f"No more digests will be sent to {subscriber.email}.")
 
 
 @router.get("/digest/preview", include_in_schema=False)
-def preview(request: Request, period: Annotated[Literal["daily", "weekly"], Query()] = "daily",
+def preview(store: StoreDep, settings: SettingsDep, interests: InterestsDep,
+            period: Annotated[Literal["daily", "weekly"], Query()] = "daily",
             date: Annotated[str | None, Query(max_length=10)] = None,
             token: Token | None = None) -> Response:
     """The digest as it would be sent now (default preferences, or the token's)."""
-    ctx = get_ctx(request)
-    _, html = digest_send.preview_digest(ctx.store, ctx.settings, period, token, date,
-                                         ctx.extras.get("interests"))
+    _, html = digest_send.preview_digest(store, settings, period, token, date, interests)
     return HTMLResponse(html)
