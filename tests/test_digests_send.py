@@ -6,11 +6,11 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from paperwire.config import Settings
-from paperwire.digests.models import Preferences, build_period
-from paperwire.digests.sending import OutboxSender, SendPolicy
 from paperwire.mail import SmtpMailer
 from paperwire.models import Organization
+from paperwire.models_digests import Preferences, build_period
 from paperwire.services.digest_interests import UpvoteInterests
+from paperwire.services.digest_outbox import OutboxSender, SendPolicy
 from paperwire.services.digest_send import (
     DigestRun,
     build_composer,

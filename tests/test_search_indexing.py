@@ -14,9 +14,8 @@ from paperwire.bootstrap import build_services
 from paperwire.cli import main
 from paperwire.config import load_settings
 from paperwire.errors import ConfigError
-from paperwire.models import IncomingPaper, Paper
+from paperwire.models import IncomingPaper, Paper, StoredEmbedding
 from paperwire.search.embedder import OnnxEmbedder, dir_files, load_embedder
-from paperwire.search.records import StoredEmbedding
 from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore

@@ -18,7 +18,11 @@ from typing import Protocol
 
 from paperwire.config import Settings
 from paperwire.digests.build import Candidates, build_candidates, build_digest
-from paperwire.digests.models import (
+from paperwire.digests.render import build_digest_message, build_message_id, render_digest
+from paperwire.errors import Conflict, InvalidInput
+from paperwire.mail import Mailer
+from paperwire.models import DailyEntry, Paper
+from paperwire.models_digests import (
     Digest,
     DigestPeriod,
     DigestSection,
@@ -29,13 +33,9 @@ from paperwire.digests.models import (
     build_period,
     parse_period_key,
 )
-from paperwire.digests.render import build_digest_message, build_message_id, render_digest
-from paperwire.digests.sending import OutboxSender, SendPolicy, SendReport, utc_now
-from paperwire.errors import Conflict, InvalidInput
-from paperwire.mail import Mailer
-from paperwire.models import DailyEntry, Paper
 from paperwire.ranking import rank_trending
 from paperwire.services.catalog import latest_day
+from paperwire.services.digest_outbox import OutboxSender, SendPolicy, SendReport, utc_now
 from paperwire.services.digests import parse_frequency, subscriber_for
 from paperwire.storage import Store
 

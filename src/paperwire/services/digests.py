@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from paperwire.config import Settings
-from paperwire.digests.models import (
+from paperwire.digests.render import base_url, build_confirmation_message
+from paperwire.errors import InvalidInput, NotFound
+from paperwire.mail import Mailer, MailError
+from paperwire.models_digests import (
     FREQUENCIES,
     MAX_SIZE,
     SECTIONS,
     Preferences,
     Subscriber,
 )
-from paperwire.digests.render import base_url, build_confirmation_message
-from paperwire.errors import InvalidInput, NotFound
-from paperwire.mail import Mailer, MailError
 from paperwire.storage import Store
 
 log = logging.getLogger(__name__)

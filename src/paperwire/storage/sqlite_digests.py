@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from paperwire.digests.models import OutboxDraft, OutboxEntry, Preferences, Subscriber
+from paperwire.models_digests import OutboxDraft, OutboxEntry, Preferences, Subscriber
 from paperwire.storage.sqlite_base import SqliteBase
 
 CHUNK = 500

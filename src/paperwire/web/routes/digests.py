@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
+from paperwire.models_digests import MAX_SIZE, SECTION_TITLES
 from paperwire.services import digest_send, digests
 from paperwire.storage import Store
 from paperwire.web.deps import InterestsDep, MailerDep, SettingsDep, StoreDep

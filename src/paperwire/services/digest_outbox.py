@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
-from paperwire.digests.models import OutboxEntry
 from paperwire.errors import InvalidInput
 from paperwire.mail import Mailer, MailError
+from paperwire.models_digests import OutboxEntry
 from paperwire.storage.proto_digests import DigestStore
 
 BATCH = 50
