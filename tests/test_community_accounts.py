@@ -15,6 +15,7 @@ from paperwire.cli import main
 from paperwire.config import Settings
 from paperwire.services import accounts
 from paperwire.storage.sqlite import SqliteStore
+from paperwire.tokens import hash_token
 from paperwire.web.app import create_app
 from tests.community_helpers import (
     PASSWORD,
@@ -192,7 +193,7 @@ def test_password_reset_link_expires(cc: TestClient, store: SqliteStore) -> None
     user = store.get_user_by_name("ivan")
     assert user is not None
     past = datetime.now(UTC) - timedelta(hours=2)
-    store.add_password_reset(accounts.hash_token("t" * 43), user.id, past,
+    store.add_password_reset(hash_token("t" * 43), user.id, past,
                              past + timedelta(minutes=60))
     expired = post(new_client(cc), "/reset/" + "t" * 43, {"new_password": "brand-new-secret"})
     assert expired.status_code == 400 and accounts.RESET_BAD in expired.text

@@ -17,8 +17,9 @@ from paperwire.services.digest_send import (
     compose_drafts,
     send_digests,
 )
-from paperwire.services.digests import hash_token, subscribe
+from paperwire.services.digests import subscribe
 from paperwire.storage.sqlite import SqliteStore
+from paperwire.tokens import hash_token
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper, status_of
 from tests.smtp_sink import SmtpSink
 

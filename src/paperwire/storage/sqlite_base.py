@@ -12,18 +12,20 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from paperwire.clock import now_utc
 from paperwire.ids import title_hash
+from paperwire.storage.rows import ts
 
 BUSY_TIMEOUT_MS = 30_000
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    """Now, in the stored timestamp format."""
+    return ts(now_utc())
 
 
 def list_migrations() -> list[tuple[int, str, str]]:

@@ -86,8 +86,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
-        if thread is not None:
-            thread.join(timeout=5)
+        if thread is not None:  # wait out a refresh in progress: the store closes next
+            thread.join()
 
 
 def _start_refresher(svc: SearchService, stop: threading.Event) -> threading.Thread | None:
