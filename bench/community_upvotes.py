@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from paperwire.bootstrap import build_services
 from paperwire.config import load_settings
 from paperwire.models import DailySubmission, IncomingPaper, Paper
 from paperwire.storage.sqlite import SqliteStore
@@ -42,7 +43,8 @@ def serve(store: SqliteStore, data: Path, port: int) -> uvicorn.Server:
     settings = load_settings({"PAPERWIRE_DATA_DIR": str(data),
                               "PAPERWIRE_SECRET_KEY": "bench-secret-0123456789abcdef",
                               "PAPERWIRE_BASE_URL": f"http://127.0.0.1:{port}"})
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1",
+    app = create_app(build_services(settings, store=store))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1",
                                            port=port, log_level="warning", backlog=1024))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from bench.loopback_smtp import CountingServerProcess
 from paperwire.config import load_settings
-from paperwire.digests.models import Preferences, build_period
-from paperwire.digests.sending import OutboxSender, SendPolicy
 from paperwire.mail import SmtpMailer
 from paperwire.models import Author, DailySubmission, IncomingPaper, Organization, Paper
+from paperwire.models_digests import Preferences, build_period
+from paperwire.services.digest_outbox import OutboxSender, SendPolicy
 from paperwire.services.digest_send import build_composer, compose_drafts
 from paperwire.storage.sqlite import SqliteStore
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from bench.loopback_smtp import CountingServer
 from paperwire.config import load_settings
-from paperwire.digests.models import Preferences
 from paperwire.models import DailySubmission, IncomingPaper, Paper
+from paperwire.models_digests import Preferences
 from paperwire.storage.sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parent.parent

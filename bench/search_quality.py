@@ -27,7 +27,7 @@ from paperwire.services import catalog
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "src" / "paperwire" / "data"  # the demo corpus
 
 
 def resolve(store: SqliteStore, prefix: str) -> str:
@@ -61,8 +61,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings({"PAPERWIRE_DATA_DIR": tmp})
         store = SqliteStore(settings.database_path)
-        catalog.import_file(store, settings, "hf", DATA / "hf-papers-search-response.json")
-        catalog.import_file(store, settings, "hf-page", DATA / "daily-papers-page.txt", year=2025)
+        catalog.import_file(store, settings, "hf", DATA / "demo-hf.json")
+        catalog.import_file(store, settings, "hf-page", DATA / "demo-page.txt", year=2025)
         service = SearchService(settings, store)
         service.index()
         qrels = {q: {resolve(store, t): g for t, g in grades.items()}

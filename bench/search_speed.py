@@ -38,12 +38,12 @@ from paperwire.search.text import parse_query
 from paperwire.search.vectors import SHORTLIST, Segment
 from paperwire.sources.hf_page import parse_page
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "src" / "paperwire" / "data"  # the demo corpus
 FULL = 2_700_000
 
 
 def real_sentences() -> list[str]:
-    lines = (DATA / "daily-papers-page.txt").read_text(encoding="utf-8").splitlines()
+    lines = (DATA / "demo-page.txt").read_text(encoding="utf-8").splitlines()
     abstracts = [r.paper.summary for _l, r in parse_page(lines, 2025, ZoneInfo("UTC"))
                  if isinstance(r, IncomingPaper)]
     found = []

@@ -1,4 +1,9 @@
-"""Shared fixtures: settings, a real SQLite store, an app client, a CLI runner."""
+"""Shared fixtures: settings, a real SQLite store, the services built on them, an app client,
+a CLI runner, a loopback SMTP server.
+
+One family: ``env`` → ``settings`` → ``store`` → ``services`` (``build_services`` with the test's
+store) → ``client`` (``create_app(services)``). A test that needs other parts builds its own
+``Services`` with ``build_services(settings, store=store, mailer=..., embedder=...)``."""
 
 from __future__ import annotations
 
@@ -9,15 +14,15 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import Services, build_services
 from paperwire.config import Settings, load_settings
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
+from tests.smtp_sink import SmtpSink
 
 pytest_plugins = ["tests.conftest_ingest", "tests.conftest_search", "tests.conftest_community",
                   "tests.conftest_digests"]
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture
@@ -43,10 +48,35 @@ def store(settings: Settings) -> Iterator[SqliteStore]:
 
 
 @pytest.fixture
-def client(settings: Settings, store: SqliteStore) -> Iterator[TestClient]:
-    app = create_app(settings, store)
-    with TestClient(app, base_url="http://testserver") as c:
+def services(settings: Settings, store: SqliteStore) -> Iterator[Services]:
+    built = build_services(settings, store=store)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services), base_url="http://testserver") as c:
         yield c
+
+
+@pytest.fixture
+def loaded_client(client: TestClient, store: SqliteStore, settings: Settings) -> TestClient:
+    """``client`` over the demo corpus (not indexed for search: see ``demo_client``)."""
+    from tests.helpers import load_demo
+
+    load_demo(store, settings)
+    return client
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    sink = SmtpSink().start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.config import Settings
 from paperwire.mail import SmtpMailer
 from paperwire.sources.arxiv_api import ArxivApiSource
@@ -24,15 +25,6 @@ ARXIV_PAPERS = [FakePaper("2502.01234", "Fetched from arXiv", datetime(2025, 2, 
 
 
 @pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    try:
-        yield sink
-    finally:
-        sink.stop()
-
-
-@pytest.fixture
 def fake_arxiv() -> Iterator[FakeArxiv]:
     with FakeArxiv(ARXIV_PAPERS) as fake:
         yield fake
@@ -40,14 +32,13 @@ def fake_arxiv() -> Iterator[FakeArxiv]:
 
 @pytest.fixture
 def cc(settings: Settings, store: SqliteStore, fake_arxiv: FakeArxiv,
-       smtp_sink: SmtpSink) -> Iterator[TestClient]:
+       smtp_server: SmtpSink) -> Iterator[TestClient]:
     """A client of an app that has the arXiv API source and an SMTP mailer."""
     wired = replace(settings, arxiv_api_url=fake_arxiv.api_url, arxiv_min_interval=0.01,
                     arxiv_max_retries=1, arxiv_timeout=5, smtp_host="127.0.0.1",
-                    smtp_port=smtp_sink.port)
+                    smtp_port=smtp_server.port)
     source, mailer = ArxivApiSource(wired), SmtpMailer(wired)
-    app = create_app(settings, store, paper_fetcher=source, mailer=mailer)
-    with TestClient(app, base_url="http://testserver") as client:
+    services = build_services(settings, store=store, paper_fetcher=source, mailer=mailer)
+    with TestClient(create_app(services), base_url="http://testserver") as client:
         yield client
-    source.close()
-    mailer.close()
+    services.close()

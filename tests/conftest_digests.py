@@ -1,20 +1,11 @@
-"""Fixtures for mail and digest tests: a loopback SMTP server and settings pointing at it."""
+"""Fixtures for mail and digest tests: settings pointing at the loopback SMTP server."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
 from paperwire.config import Settings, load_settings
 from tests.smtp_sink import SmtpSink
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import Services, build_services
 from paperwire.config import Settings, load_settings
 from paperwire.search.embedder import OnnxEmbedder, load_embedder
-from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.helpers import load_demo
@@ -27,23 +27,24 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def demo_store(demo_settings: Settings, embedder: OnnxEmbedder) -> Iterator[SqliteStore]:
+def demo_store(demo_settings: Settings) -> Iterator[SqliteStore]:
     store = SqliteStore(demo_settings.database_path)
     load_demo(store, demo_settings)
-    SearchService(demo_settings, store, embedder).index()
     yield store
     store.close()
 
 
 @pytest.fixture(scope="session")
-def demo_service(demo_settings: Settings, demo_store: SqliteStore,
-                 embedder: OnnxEmbedder) -> SearchService:
-    return SearchService(demo_settings, demo_store, embedder)
+def demo_services(demo_settings: Settings, demo_store: SqliteStore,
+                  embedder: OnnxEmbedder) -> Iterator[Services]:
+    built = build_services(demo_settings, store=demo_store, embedder=embedder)
+    built.search.index()
+    yield built
+    built.close()
 
 
 @pytest.fixture(scope="session")
-def demo_client(demo_settings: Settings, demo_store: SqliteStore,
-                demo_service: SearchService) -> Iterator[TestClient]:
-    app = create_app(demo_settings, demo_store, search=demo_service)
-    with TestClient(app, base_url="http://testserver") as client:
+def demo_client(demo_services: Services) -> Iterator[TestClient]:
+    """A client over the demo corpus, indexed for search (one per test session)."""
+    with TestClient(create_app(demo_services), base_url="http://testserver") as client:
         yield client

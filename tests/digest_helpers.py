@@ -6,8 +6,8 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from paperwire.digests.models import Preferences
 from paperwire.models import Author, DailySubmission, IncomingPaper, Paper
+from paperwire.models_digests import Preferences
 from paperwire.storage.sqlite import SqliteStore
 
 

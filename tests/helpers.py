@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 from paperwire.config import Settings
 from paperwire.services import catalog
 from paperwire.storage import Store
-from tests.conftest import SHARED_DATA
+
+REPO = Path(__file__).resolve().parent.parent
+# The demo corpus shipped with the package: a real HF papers search response and the text of a
+# real Daily Papers page.
+HF_RESPONSE = REPO / "src" / "paperwire" / "data" / "demo-hf.json"
+DAILY_PAGE = REPO / "src" / "paperwire" / "data" / "demo-page.txt"
 
 
 def load_demo(store: Store, settings: Settings) -> None:
     """The real demo corpus: the HF search response and the Daily Papers page (year 2025)."""
-    catalog.import_file(store, settings, "hf", SHARED_DATA / "hf-papers-search-response.json")
-    catalog.import_file(store, settings, "hf-page", SHARED_DATA / "daily-papers-page.txt",
+    catalog.import_file(store, settings, "hf", HF_RESPONSE)
+    catalog.import_file(store, settings, "hf-page", DAILY_PAGE,
                         year=2025)
 
 

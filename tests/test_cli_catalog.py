@@ -3,12 +3,12 @@ import json
 from click.testing import CliRunner
 
 from paperwire.cli import main
-from tests.conftest import SHARED_DATA
+from tests.helpers import DAILY_PAGE, HF_RESPONSE
 
 
 def test_import_twice_gives_80_papers(cli: CliRunner) -> None:
-    hf = str(SHARED_DATA / "hf-papers-search-response.json")
-    page = str(SHARED_DATA / "daily-papers-page.txt")
+    hf = str(HF_RESPONSE)
+    page = str(DAILY_PAGE)
     for args in (["import", "hf", hf], ["import", "hf-page", page], ["import", "hf-page", page]):
         result = cli.invoke(main, args)
         assert result.exit_code == 0, result.output
@@ -39,6 +39,6 @@ def test_gzip_files_import(cli: CliRunner, tmp_path) -> None:  # type: ignore[no
     import gzip
 
     target = tmp_path / "page.txt.gz"
-    target.write_bytes(gzip.compress((SHARED_DATA / "daily-papers-page.txt").read_bytes()))
+    target.write_bytes(gzip.compress((DAILY_PAGE).read_bytes()))
     result = cli.invoke(main, ["import", "hf-page", "--year", "2025", str(target)])
     assert result.exit_code == 0 and json.loads(result.output)["inserted"] == 71

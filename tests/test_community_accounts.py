@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.cli import main
 from paperwire.config import Settings
 from paperwire.services import accounts, limits
 from paperwire.storage.sqlite import SqliteStore
+from paperwire.tokens import hash_token
 from paperwire.web.app import create_app
 from tests.community_helpers import (
     PASSWORD,
@@ -86,7 +88,7 @@ def browser(app_client: TestClient, address: str) -> TestClient:
 def test_many_wrong_passwords_slow_the_attacker_not_the_owner(
         settings: Settings, store: SqliteStore) -> None:
     limited = replace(settings, login_failures_per_hour=20)
-    app = TestClient(create_app(limited, store), base_url="http://testserver")
+    app = TestClient(create_app(build_services(limited, store=store)), base_url="http://testserver")
     owner = browser(app, "192.0.2.10")
     sign_up(owner, "dave")
     attackers = [browser(app, f"198.51.100.{n}") for n in range(1, 31)]
@@ -104,7 +106,7 @@ def test_many_wrong_passwords_slow_the_attacker_not_the_owner(
 
 def test_failures_from_one_address_grow_its_wait_exponentially(
         settings: Settings, store: SqliteStore) -> None:
-    app = TestClient(create_app(settings, store), base_url="http://testserver")
+    app = TestClient(create_app(build_services(settings, store=store)), base_url="http://testserver")
     sign_up(browser(app, "192.0.2.10"), "erin")
     guesser = browser(app, "203.0.113.7")
     answers = [log_in(guesser, "erin", "wrong-password-1").status_code for _ in range(8)]
@@ -119,7 +121,7 @@ def test_failures_from_one_address_grow_its_wait_exponentially(
 def test_one_address_rotating_usernames_is_limited(settings: Settings,
                                                   store: SqliteStore) -> None:
     limited = replace(settings, address_login_failures_per_hour=10)
-    app = TestClient(create_app(limited, store), base_url="http://testserver")
+    app = TestClient(create_app(build_services(limited, store=store)), base_url="http://testserver")
     sign_up(browser(app, "192.0.2.10"), "frida")
     guesser = browser(app, "203.0.113.8")
     codes = [log_in(guesser, f"user-{n}", "wrong-password-1").status_code for n in range(12)]
@@ -130,7 +132,7 @@ def test_one_address_rotating_usernames_is_limited(settings: Settings,
 
 def test_an_hour_later_the_failures_no_longer_count(settings: Settings,
                                                    store: SqliteStore) -> None:
-    app = TestClient(create_app(settings, store), base_url="http://testserver")
+    app = TestClient(create_app(build_services(settings, store=store)), base_url="http://testserver")
     sign_up(browser(app, "192.0.2.10"), "gwen")
     guesser = browser(app, "203.0.113.9")
     for _ in range(8):
@@ -172,7 +174,7 @@ def test_logout_ends_the_session_on_the_server(cc: TestClient) -> None:
 def test_cookies_are_httponly_lax_and_secure_on_https(settings: Settings,
                                                       store: SqliteStore) -> None:
     for base, secure in (("http://testserver", False), ("https://testserver", True)):
-        app = create_app(replace(settings, base_url=base), store)
+        app = create_app(build_services(replace(settings, base_url=base), store=store))
         client = TestClient(app, base_url=base)
         token = csrf(client)
         response = client.post("/signup", data={
@@ -206,16 +208,16 @@ def _reset_link(sink: SmtpSink) -> str:
 
 
 def test_password_reset_link_is_single_use(cc: TestClient, store: SqliteStore,
-                                           smtp_sink: SmtpSink) -> None:
+                                           smtp_server: SmtpSink) -> None:
     sign_up(cc, "hana")
     other = new_client(cc)
     unknown = post(other, "/reset", {"email": "nobody@example.org"})
     known = post(other, "/reset", {"email": "HANA@example.org"})
     assert unknown.status_code == known.status_code == 200
     assert re.sub(r'value="[^"]*"', "", unknown.text) == re.sub(r'value="[^"]*"', "", known.text)
-    assert len(smtp_sink.received) == 1
-    assert smtp_sink.received[0].rcpt == ["hana@example.org"]
-    link = _reset_link(smtp_sink)
+    assert len(smtp_server.received) == 1
+    assert smtp_server.received[0].rcpt == ["hana@example.org"]
+    link = _reset_link(smtp_server)
     token = link.rsplit("/", 1)[1]
     assert len(token) >= 32
     assert post(other, link, {"new_password": "password"}).status_code == 400  # too common
@@ -228,7 +230,7 @@ def test_password_reset_link_is_single_use(cc: TestClient, store: SqliteStore,
     assert stored and all(row[0] != token for row in stored)
     for _ in range(accounts.RESETS_PER_HOUR + 2):
         post(other, "/reset", {"email": "hana@example.org"})
-    assert len(smtp_sink.received) == accounts.RESETS_PER_HOUR  # no mail bombing
+    assert len(smtp_server.received) == accounts.RESETS_PER_HOUR  # no mail bombing
 
 
 def test_password_reset_link_expires(cc: TestClient, store: SqliteStore) -> None:
@@ -236,7 +238,7 @@ def test_password_reset_link_expires(cc: TestClient, store: SqliteStore) -> None
     user = store.get_user_by_name("ivan")
     assert user is not None
     past = datetime.now(UTC) - timedelta(hours=2)
-    store.add_password_reset(accounts.hash_token("t" * 43), user.id, past,
+    store.add_password_reset(hash_token("t" * 43), user.id, past,
                              past + timedelta(minutes=60))
     expired = post(new_client(cc), "/reset/" + "t" * 43, {"new_password": "brand-new-secret"})
     assert expired.status_code == 400 and accounts.RESET_BAD in expired.text

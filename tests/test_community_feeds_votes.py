@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.config import Settings
 from paperwire.models import Author, Organization
 from paperwire.ranking import rank_trending, trending_score
@@ -36,7 +37,7 @@ def test_feeds_are_valid_rss_and_atom(cc: TestClient, store: SqliteStore,
               authors=(Author("Ada"), Author("Bob")), upvotes=3)
     store.upsert_organization(Organization("lab", "The Lab"))
     store.attach_paper_organization("2507.00001", "lab")
-    cc.app.state.ctx.extras["search"].refresh()  # as the background refresher does: feeds read
+    cc.app.state.services.search.refresh()  # as the background refresher does: feeds read
     for path in ("/daily", "/trending", "/organizations/lab", "/search"):
         for ext, version in (("rss", "rss20"), ("atom", "atom10")):
             url = f"{path}.{ext}" + ("?q=feeds" if path == "/search" else "")
@@ -73,7 +74,8 @@ def test_trending_formula_is_the_documented_one(store: SqliteStore, settings: Se
 @contextmanager
 def serving(settings: Settings, store: SqliteStore) -> Iterator[str]:
     port = free_port()
-    config = uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port,
+    app = create_app(build_services(settings, store=store))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port,
                             log_level="warning", limit_concurrency=1000, backlog=512)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

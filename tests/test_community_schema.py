@@ -17,7 +17,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from paperwire.bootstrap import build_services
 from paperwire.config import Settings
+from paperwire.search.embedder import OnnxEmbedder
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.helpers import load_demo
@@ -44,10 +46,11 @@ def fuzzer(operation: Any, counts: Counter[str], statuses: Counter[int]) -> Call
     return check  # type: ignore[no-any-return]
 
 
-def test_api_fuzzing_finds_no_5xx_and_no_schema_violation(settings: Settings,
-                                                           store: SqliteStore) -> None:
+def test_api_fuzzing_finds_no_5xx_and_no_schema_violation(settings: Settings, store: SqliteStore,
+                                                           embedder: OnnxEmbedder) -> None:
     load_demo(store, settings)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings, store))
+    services = build_services(settings, store=store, embedder=embedder)  # no model load mid-run
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(services))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 2
     counts: Counter[str] = Counter()

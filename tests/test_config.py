@@ -47,3 +47,21 @@ def test_every_field_has_an_environment_variable() -> None:
     names = setting_names()
     assert "PAPERWIRE_DATABASE_URL" in names and "PAPERWIRE_SECRET_KEY" in names
     assert len(names) == len(Settings.__dataclass_fields__)
+
+
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("PAPERWIRE_MAILER", "pigeon", "PAPERWIRE_MAILER='pigeon' must be 'smtp' or 'console'"),
+    ("PAPERWIRE_EMBEDDER", "hub", "PAPERWIRE_EMBEDDER='hub' must be 'package' or 'dir'"),
+    ("PAPERWIRE_DAILY_POLICY", "all", "'submitted' or 'categories'"),
+    ("PAPERWIRE_SMTP_TLS", "ssl", "'none', 'starttls' or 'tls'"),
+])
+def test_choices_are_checked_at_load_naming_the_allowed_values(name: str, value: str,
+                                                              words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        load_settings({name: value})
+
+
+def test_a_model_dir_is_required_by_the_dir_embedder() -> None:
+    with pytest.raises(ConfigError, match="PAPERWIRE_MODEL_DIR"):
+        load_settings({"PAPERWIRE_EMBEDDER": "dir"})
+    assert load_settings({"PAPERWIRE_EMBEDDER": "dir", "PAPERWIRE_MODEL_DIR": "/m"}).model_dir

@@ -9,16 +9,16 @@ import pytest
 
 from paperwire.config import Settings
 from paperwire.digests.build import build_candidates, build_digest
-from paperwire.digests.models import (
+from paperwire.digests.render import build_digest_message
+from paperwire.errors import InvalidInput
+from paperwire.models import Author, Organization
+from paperwire.models_digests import (
     Preferences,
     Subscriber,
     build_period,
     parse_period_key,
 )
-from paperwire.digests.render import build_digest_message
-from paperwire.digests.sending import RateLimiter, compute_backoff
-from paperwire.errors import InvalidInput
-from paperwire.models import Author, Organization
+from paperwire.services.digest_outbox import RateLimiter, compute_backoff
 from paperwire.services.digests import parse_email, parse_preferences
 from tests.digest_helpers import make_paper
 

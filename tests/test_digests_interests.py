@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from paperwire.config import Settings
-from paperwire.digests.models import Preferences, build_period
+from paperwire.models_digests import Preferences, build_period
 from paperwire.search.embedder import OnnxEmbedder
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
 from paperwire.services.digest_send import compose_digest, load_candidates

@@ -6,19 +6,20 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from paperwire.config import Settings
-from paperwire.digests.models import Preferences, build_period
-from paperwire.digests.sending import OutboxSender, SendPolicy
 from paperwire.mail import SmtpMailer
 from paperwire.models import Organization
+from paperwire.models_digests import Preferences, build_period
 from paperwire.services.digest_interests import UpvoteInterests
+from paperwire.services.digest_outbox import OutboxSender, SendPolicy
 from paperwire.services.digest_send import (
     DigestRun,
     build_composer,
     compose_drafts,
     send_digests,
 )
-from paperwire.services.digests import hash_token, subscribe
+from paperwire.services.digests import subscribe
 from paperwire.storage.sqlite import SqliteStore
+from paperwire.tokens import hash_token
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper, status_of
 from tests.smtp_sink import SmtpSink
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from paperwire.digests.models import OutboxDraft
+from paperwire.models_digests import OutboxDraft
 from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
 

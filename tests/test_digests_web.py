@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.cli import main
 from paperwire.config import Settings
 from paperwire.mail import SmtpMailer
@@ -29,7 +30,8 @@ CROSS_SITE = {"Origin": "https://mail.example.com", "Sec-Fetch-Site": "cross-sit
 
 @pytest.fixture
 def web(mail_settings: Settings, store: SqliteStore) -> Iterator[TestClient]:
-    with TestClient(create_app(mail_settings, store), base_url="http://testserver") as c:
+    app = create_app(build_services(mail_settings, store=store))
+    with TestClient(app, base_url="http://testserver") as c:
         yield c
 
 
@@ -222,7 +224,8 @@ def test_daily_command_runs_the_digest_step(mail_env: dict[str, str], store: Sql
 def test_unreachable_mail_server_gives_the_same_answer(settings: Settings,
                                                        store: SqliteStore) -> None:
     down = replace(settings, smtp_port=1)
-    with TestClient(create_app(down, store), base_url="http://testserver") as c:
+    app = create_app(build_services(down, store=store))
+    with TestClient(app, base_url="http://testserver") as c:
         answer = c.post("/api/subscriptions", json={"email": "someone@example.org"})
     assert answer.status_code == 202
     sub = store.get_subscriber(email="someone@example.org")

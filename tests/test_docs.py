@@ -3,7 +3,7 @@
 import re
 
 from paperwire.config import setting_names
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def readme() -> str:

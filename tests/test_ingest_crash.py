@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.fake_arxiv import FakeArxiv, FakePaper, Request
+from tests.helpers import REPO
 
 INTERVAL = 0.05
 PAGE = 4

@@ -25,7 +25,7 @@ from paperwire.services.ingest_snapshot import import_snapshot
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
 from paperwire.sources.hf import RecordInvalid
 from paperwire.storage.sqlite import SqliteStore
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 REAL_LINE = {
     "id": "0704.0001", "submitter": "Pavel Nadolsky",

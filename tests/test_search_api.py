@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paperwire.bootstrap import build_services
 from paperwire.config import Settings
 from paperwire.errors import Unavailable
 from paperwire.search.embedder import OnnxEmbedder
@@ -151,7 +152,8 @@ def test_past_the_deadline_the_api_answers_503_and_pages_leave_similar_out(
         holder.start()
     for _ in holders:
         assert started.acquire(timeout=60)  # every query thread is busy now
-    app = create_app(hurried, demo_store, search=service)
+    app = create_app(replace(build_services(hurried, store=demo_store, embedder=embedder),
+                             search=service))
     try:
         with TestClient(app, base_url="http://testserver") as client:
             check_answers_without_search(client, demo_store)

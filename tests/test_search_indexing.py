@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.cli import main
 from paperwire.config import load_settings
 from paperwire.errors import ConfigError
-from paperwire.models import IncomingPaper, Paper
+from paperwire.models import IncomingPaper, Paper, StoredEmbedding
 from paperwire.search.embedder import OnnxEmbedder, dir_files, load_embedder
-from paperwire.search.records import StoredEmbedding
 from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
@@ -170,7 +170,7 @@ def test_the_running_site_indexes_new_papers_in_the_background(
     settings = load_settings(env)
     store = SqliteStore(settings.database_path)
     store.upsert_papers([IncomingPaper(p) for p in PAPERS])
-    app = create_app(settings, store, embedder=embedder)
+    app = create_app(build_services(settings, store=store, embedder=embedder))
     with TestClient(app, base_url="http://testserver") as client:
         assert found_by_api(client, "protein structures", "2401.00002")
         store.upsert_papers([IncomingPaper(LATE)])

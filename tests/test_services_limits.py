@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.config import Settings
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
@@ -20,8 +21,8 @@ def test_signups_from_one_address_are_limited_across_processes(
         settings: Settings, store: SqliteStore) -> None:
     limited = replace(settings, address_signups_per_hour=3)
     second_store = SqliteStore(settings.database_path)  # what another worker process opens
-    first = browser(create_app(limited, store), "198.51.100.5")
-    second = browser(create_app(limited, second_store), "198.51.100.5")
+    first = browser(create_app(build_services(limited, store=store)), "198.51.100.5")
+    second = browser(create_app(build_services(limited, store=second_store)), "198.51.100.5")
     codes = []
     for n in range(5):
         client = first if n % 2 == 0 else second
@@ -38,7 +39,7 @@ def test_resets_subscriptions_and_submissions_are_limited(settings: Settings,
                                                          store: SqliteStore) -> None:
     limited = replace(settings, address_resets_per_hour=2, address_subscriptions_per_hour=2,
                       address_submissions_per_hour=2, address_signups_per_hour=5)
-    client = browser(create_app(limited, store), "198.51.100.7")
+    client = browser(create_app(build_services(limited, store=store)), "198.51.100.7")
     sign_up(client, "poster")
     forms = [("/reset", {"email": "x@example.org"}),
              ("/subscribe", {"email": "x@example.org", "frequency": "daily"}),

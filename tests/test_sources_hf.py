@@ -7,11 +7,11 @@ from paperwire.models import IncomingPaper, RecordError
 from paperwire.services.catalog import parse_hf_file
 from paperwire.sources.hf import RecordInvalid, parse_hf_item
 from paperwire.sources.jsonstream import CHUNK, iter_json_items
-from tests.conftest import SHARED_DATA
+from tests.helpers import HF_RESPONSE
 
 
 def test_real_search_response_parses_to_nine_papers(settings) -> None:  # type: ignore[no-untyped-def]
-    with (SHARED_DATA / "hf-papers-search-response.json").open(encoding="utf-8") as f:
+    with (HF_RESPONSE).open(encoding="utf-8") as f:
         records = [r for _, r in parse_hf_file(f, settings)]
     papers = [r for r in records if isinstance(r, IncomingPaper)]
     assert len(papers) == 9

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from paperwire.models import IncomingPaper, RecordError
 from paperwire.sources.hf_page import parse_page
-from tests.conftest import SHARED_DATA
+from tests.helpers import DAILY_PAGE
 
 UTC = ZoneInfo("UTC")
 ABSTRACT = "We study a thing at length. " * 10
@@ -14,7 +14,7 @@ def parsed(text: str, year: int = 2025) -> list[IncomingPaper | RecordError]:
 
 
 def test_real_page_gives_71_papers_with_their_metadata() -> None:
-    with (SHARED_DATA / "daily-papers-page.txt").open(encoding="utf-8") as f:
+    with (DAILY_PAGE).open(encoding="utf-8") as f:
         items = [item for _, item in parse_page(f, 2025, UTC)]
     papers = [i for i in items if isinstance(i, IncomingPaper)]
     assert len(papers) == 71 and len(items) == 71

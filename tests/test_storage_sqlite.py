@@ -122,3 +122,44 @@ def test_title_hashes_of_an_older_database_are_filled_in(tmp_path) -> None:  # t
     assert store.scalar("SELECT title_hash FROM papers") == title_hash(title_key("Same Title"))
     store.upsert_papers([IncomingPaper(Paper(id="2302.08714", title="SAME title"))])
     assert store.count_papers() == 1 and store.resolve_alias("x-1") == "2302.08714"
+
+
+def test_submissions_at_different_offsets_sort_by_time(store: SqliteStore) -> None:
+    """12:30 at -04:00 is 16:30 UTC: later than 15:00 UTC, whatever the text of the offsets."""
+    from datetime import timedelta, timezone
+
+    day = date(2025, 10, 13)
+    new_york = timezone(timedelta(hours=-4))
+    store.upsert_papers([IncomingPaper(Paper(id=f"2510.0000{n}", title=f"P{n}")) for n in (1, 2)])
+    morning_in_new_york = datetime(2025, 10, 13, 12, 30, tzinfo=new_york)
+    assert store.add_daily_submission(DailySubmission("2510.00001", day, morning_in_new_york))
+    assert store.submit_daily(DailySubmission("2510.00002", day,
+                                              datetime(2025, 10, 13, 15, 0, tzinfo=UTC), "ada"),
+                              per_day=5) == "added"
+    entries = store.list_daily(day, day, sort="date", offset=0, limit=10)
+    assert [e.paper.id for e in entries] == ["2510.00001", "2510.00002"]  # newest first
+    texts = [row[0] for row in store.query("SELECT submitted_at FROM daily_submissions")]
+    assert sorted(texts) == ["2025-10-13T15:00:00.000000+00:00", "2025-10-13T16:30:00.000000+00:00"]
+
+
+def test_migration_normalizes_stored_timestamps_to_utc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = SqliteStore(tmp_path / "old.db")
+    store.upsert_papers([IncomingPaper(Paper(id=f"2510.0000{n}", title=f"P{n}")) for n in (1, 2)])
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 10")
+        conn.execute("UPDATE papers SET published_at = '2025-10-13T12:30:00-04:00'"
+                     " WHERE id = '2510.00001'")
+        conn.executemany("INSERT INTO daily_submissions (paper_id, day, submitted_at)"
+                         " VALUES (?, '2025-10-13', ?)",
+                         [("2510.00001", "2025-10-13T12:30:00.250000-04:00"),
+                          ("2510.00002", "2025-10-13T15:00:00+00:00")])
+    assert store.migrate() == ["0010_utc_timestamps.sql"]
+    rows = dict(store.query("SELECT paper_id, submitted_at FROM daily_submissions"))
+    assert rows == {"2510.00001": "2025-10-13T16:30:00.250000+00:00",
+                    "2510.00002": "2025-10-13T15:00:00.000000+00:00"}
+    assert store.scalar("SELECT published_at FROM papers WHERE id = '2510.00001'") == \
+        "2025-10-13T16:30:00.000000+00:00"
+    day = date(2025, 10, 13)
+    entries = store.list_daily(day, day, sort="date", offset=0, limit=10)
+    assert [e.paper.id for e in entries] == ["2510.00001", "2510.00002"]
+    store.close()

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import build_services
 from paperwire.config import Settings, load_settings
 from paperwire.errors import StorageFull
 from paperwire.services.search import SearchService
@@ -40,7 +41,7 @@ def small_disk() -> None:
 
 def test_a_full_database_raises_storage_full_and_healthz_says_so(
         settings: Settings, store: SqliteStore) -> None:
-    client = TestClient(create_app(settings, store), base_url="http://testserver")
+    client = TestClient(create_app(build_services(settings, store=store)), base_url="http://testserver")
     assert client.get("/healthz").json()["database"] == "writable"
     store.conn.execute(f"PRAGMA max_page_count = {store.scalar('PRAGMA page_count')}")
     full = pytest.raises(StorageFull, match=r"paperwire\.db cannot be written: the disk is full")

@@ -1,17 +1,9 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import load_demo
 
-
-@pytest.fixture
-def demo_client(client: TestClient, store, settings) -> TestClient:  # type: ignore[no-untyped-def]
-    load_demo(store, settings)
-    return client
-
-
-def test_daily_papers_month_has_hf_shape(demo_client: TestClient) -> None:
-    items = demo_client.get("/api/daily_papers?month=2025-10&limit=100").json()
+def test_daily_papers_month_has_hf_shape(loaded_client: TestClient) -> None:
+    items = loaded_client.get("/api/daily_papers?month=2025-10&limit=100").json()
     assert len(items) == 2
     item = items[0]
     for key in ("paper", "publishedAt", "title", "summary", "thumbnail", "mediaUrls",
@@ -24,19 +16,19 @@ def test_daily_papers_month_has_hf_shape(demo_client: TestClient) -> None:
     assert all(i["publishedAt"].startswith("2025-10") for i in items)
 
 
-def test_sort_and_paging(demo_client: TestClient) -> None:
-    by_votes = demo_client.get("/api/daily_papers?month=2025-10&sort=upvotes&limit=100").json()
+def test_sort_and_paging(loaded_client: TestClient) -> None:
+    by_votes = loaded_client.get("/api/daily_papers?month=2025-10&sort=upvotes&limit=100").json()
     votes = [i["paper"]["upvotes"] for i in by_votes]
     assert votes == sorted(votes, reverse=True)
-    first = demo_client.get("/api/daily_papers?month=2025-10&limit=1&p=0").json()
-    second = demo_client.get("/api/daily_papers?month=2025-10&limit=1&p=1").json()
+    first = loaded_client.get("/api/daily_papers?month=2025-10&limit=1&p=0").json()
+    second = loaded_client.get("/api/daily_papers?month=2025-10&limit=1&p=1").json()
     assert len(first) == len(second) == 1 and first[0]["paper"]["id"] != second[0]["paper"]["id"]
 
 
-def test_week_and_date_filters(demo_client: TestClient) -> None:
-    week = demo_client.get("/api/daily_papers?week=2025-W42").json()
+def test_week_and_date_filters(loaded_client: TestClient) -> None:
+    week = loaded_client.get("/api/daily_papers?week=2025-W42").json()
     assert week and all("2025-10-13" <= i["publishedAt"][:10] <= "2025-10-19" for i in week)
-    day = demo_client.get("/api/daily_papers?date=2024-04-05").json()
+    day = loaded_client.get("/api/daily_papers?date=2024-04-05").json()
     assert [i["paper"]["id"] for i in day] == ["2404.04487"]
 
 
@@ -45,25 +37,25 @@ def test_week_and_date_filters(demo_client: TestClient) -> None:
     ("limit=0", "limit"), ("limit=101", "limit"), ("p=-1", "p"), ("sort=random", "sort"),
     ("date=2025-01-01&month=2025-01", "month"), ("p=abc", "p"),
 ])
-def test_invalid_parameters_give_a_json_4xx_naming_them(demo_client: TestClient, query: str,
+def test_invalid_parameters_give_a_json_4xx_naming_them(loaded_client: TestClient, query: str,
                                                          param: str) -> None:
-    response = demo_client.get(f"/api/daily_papers?{query}")
+    response = loaded_client.get(f"/api/daily_papers?{query}")
     assert response.status_code in (400, 422)
     assert response.json()["parameter"] == param
 
 
-def test_paper_by_id_and_redirects(demo_client: TestClient) -> None:
-    paper = demo_client.get("/api/papers/2404.04487").json()
+def test_paper_by_id_and_redirects(loaded_client: TestClient) -> None:
+    paper = loaded_client.get("/api/papers/2404.04487").json()
     assert paper["title"].startswith("KazQAD") and paper["authors"][0]["name"]
-    moved = demo_client.get("/api/papers/2404.04487v2", follow_redirects=False)
+    moved = loaded_client.get("/api/papers/2404.04487v2", follow_redirects=False)
     assert moved.status_code == 308 and moved.headers["location"] == "/api/papers/2404.04487"
-    missing = demo_client.get("/api/papers/9999.99999")
+    missing = loaded_client.get("/api/papers/9999.99999")
     assert missing.status_code == 404 and "error" in missing.json()
 
 
-def test_openapi_and_docs_are_served_locally(demo_client: TestClient) -> None:
-    schema = demo_client.get("/openapi.json").json()
+def test_openapi_and_docs_are_served_locally(loaded_client: TestClient) -> None:
+    schema = loaded_client.get("/openapi.json").json()
     assert "/api/daily_papers" in schema["paths"]
-    docs = demo_client.get("/docs")
+    docs = loaded_client.get("/docs")
     assert docs.status_code == 200 and "/api/daily_papers" in docs.text
     assert "cdn" not in docs.text.lower()

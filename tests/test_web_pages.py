@@ -1,21 +1,13 @@
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from paperwire.models import IncomingPaper, Paper
 from paperwire.storage.sqlite import SqliteStore
-from tests.helpers import load_demo
 
 
-@pytest.fixture
-def demo_client(client: TestClient, store, settings) -> TestClient:  # type: ignore[no-untyped-def]
-    load_demo(store, settings)
-    return client
-
-
-def test_home_shows_the_latest_day_with_cards(demo_client: TestClient) -> None:
-    page = demo_client.get("/")
+def test_home_shows_the_latest_day_with_cards(loaded_client: TestClient) -> None:
+    page = loaded_client.get("/")
     assert page.status_code == 200
     # the latest day of the demo corpus is 2025-10-17, with one paper
     assert "RL makes MLLMs see better than SFT" in page.text
@@ -23,31 +15,31 @@ def test_home_shows_the_latest_day_with_cards(demo_client: TestClient) -> None:
     assert "Content-Security-Policy" in page.headers and page.headers["x-content-type-options"]
 
 
-def test_every_demo_paper_is_reachable_from_the_all_papers_pages(demo_client: TestClient,
+def test_every_demo_paper_is_reachable_from_the_all_papers_pages(loaded_client: TestClient,
                                                                  store: SqliteStore) -> None:
     linked: set[str] = set()
     for p in range(10):
-        html = demo_client.get(f"/papers?p={p}").text
+        html = loaded_client.get(f"/papers?p={p}").text
         linked |= set(re.findall(r'href="/papers/([^"#?]+)"', html))
     ids = {paper.id for paper in store.list_papers(offset=0, limit=1000)}
     assert len(ids) == 80 and ids <= linked
 
 
-def test_month_and_week_pages_navigate(demo_client: TestClient) -> None:
-    month = demo_client.get("/papers/month/2025-10")
+def test_month_and_week_pages_navigate(loaded_client: TestClient) -> None:
+    month = loaded_client.get("/papers/month/2025-10")
     assert month.status_code == 200 and "October 2025" in month.text
     prev = re.search(r'rel="prev" href="(/papers/month/[^"]+)"', month.text)
-    assert prev is not None and demo_client.get(prev.group(1)).status_code == 200
-    week = demo_client.get("/papers/week/2025-W42?sort=publishedAt")
+    assert prev is not None and loaded_client.get(prev.group(1)).status_code == 200
+    week = loaded_client.get("/papers/week/2025-W42?sort=publishedAt")
     assert week.status_code == 200 and "Week 42" in week.text
-    assert demo_client.get("/papers/date/not-a-date").status_code == 400
+    assert loaded_client.get("/papers/date/not-a-date").status_code == 400
 
 
-def test_paper_page_shows_everything(demo_client: TestClient) -> None:
-    html = demo_client.get("/papers/2404.04487").text
+def test_paper_page_shows_everything(loaded_client: TestClient) -> None:
+    html = loaded_client.get("/papers/2404.04487").text
     assert "KazQAD" in html and "Rustem Yeshpanov" in html
     assert "https://arxiv.org/pdf/2404.04487" in html and "Abstract" in html
-    assert demo_client.get("/papers/nope").status_code == 404
+    assert loaded_client.get("/papers/nope").status_code == 404
 
 
 def test_titles_are_escaped_and_math_rendered(client: TestClient, store: SqliteStore) -> None:

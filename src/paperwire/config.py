@@ -20,6 +20,13 @@ MIN_SECRET_BYTES = 32
 LIMITS = ("login_failures_per_hour", "address_login_failures_per_hour", "address_signups_per_hour",
           "address_resets_per_hour", "address_subscriptions_per_hour",
           "address_submissions_per_hour")
+# Settings that name one of a few choices, and the choices (checked by ``load_settings``).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "daily_policy": ("submitted", "categories"),
+    "smtp_tls": ("none", "starttls", "tls"),
+    "mailer": ("smtp", "console"),
+    "embedder": ("package", "dir"),
+}
 
 
 @dataclass(frozen=True)
@@ -139,10 +146,10 @@ def _validate(settings: Settings) -> None:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"Setting PAPERWIRE_TIMEZONE={settings.timezone!r} is not a time zone.") from exc
-    if settings.daily_policy not in {"submitted", "categories"}:
-        raise ConfigError("Setting PAPERWIRE_DAILY_POLICY must be 'submitted' or 'categories'.")
-    if settings.smtp_tls not in {"none", "starttls", "tls"}:
-        raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
+    for name, allowed in CHOICES.items():
+        check_choice(name, getattr(settings, name), allowed)
+    if settings.embedder == "dir" and settings.model_dir is None:
+        raise ConfigError("Setting PAPERWIRE_EMBEDDER=dir needs PAPERWIRE_MODEL_DIR.")
     if settings.search_deadline <= 0:
         raise ConfigError("Setting PAPERWIRE_SEARCH_DEADLINE must be seconds, above 0.")
     if settings.mail_rate <= 0:
@@ -176,6 +183,14 @@ def _check_secret(secret: str, why: str) -> None:
 
 def _is_loopback(host: str) -> bool:
     return host.strip("[]") in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
+
+
+def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    """ConfigError naming the variable and the allowed values unless ``value`` is one."""
+    if value not in allowed:
+        quoted = [repr(choice) for choice in allowed]
+        listed = ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        raise ConfigError(f"Setting {env_name(name)}={value!r} must be {listed}.")
 
 
 def _is_public(base_url: str) -> bool:

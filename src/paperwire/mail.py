@@ -25,9 +25,11 @@ TIMEOUT_S = 30.0
 
 
 class Mailer(Protocol):
-    """Something that delivers one message or raises ``MailError``."""
+    """Something that delivers one message or raises ``MailError``, until closed."""
 
     def send(self, message: EmailMessage) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class MailError(SourceError):
@@ -141,6 +143,9 @@ class ConsoleMailer:
         out.write(message.as_string())
         out.write("\n" + "-" * 72 + "\n")
         out.flush()
+
+    def close(self) -> None:
+        """Nothing to release: the stream belongs to the caller."""
 
 
 def open_mailer(settings: Settings) -> SmtpMailer | ConsoleMailer:

@@ -150,3 +150,15 @@ class Page(Generic[T]):
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
+class StoredEmbedding:
+    """One paper's vector as stored: float16 bytes, with the model that made it."""
+
+    paper_id: str
+    model: str
+    text_hash: str
+    dim: int
+    vector: bytes
+    seq: int = 0

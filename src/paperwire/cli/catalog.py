@@ -127,16 +127,12 @@ def proxy_ips(proxy_headers: bool, allow_ips: str | None) -> list[str] | None:
 def run_server(cli: CliContext, host: str, port: int, proxies: list[str] | None = None) -> None:
     import uvicorn
 
-    from paperwire.services.search import SearchService
     from paperwire.web.access_log import RedactTokens
     from paperwire.web.app import create_app
     from paperwire.web.proxy import ForwardedHostMiddleware
 
-    extras = cli.build_extras()
-    search = extras.setdefault("search", SearchService(cli.settings, cli.store,
-                                                       extras.get("embedder")))
-    click.echo(f"search model loaded: {search.load_model()}", err=True)  # not on a request
-    app: Any = create_app(cli.settings, cli.store, **extras)
+    click.echo(f"search model loaded: {cli.services.search.load_model()}", err=True)  # not on a request
+    app: Any = create_app(cli.services)
     if proxies is not None:
         app = ForwardedHostMiddleware(app, proxies)
     config = uvicorn.Config(app, host=host, port=port, log_level="info",

@@ -1,19 +1,19 @@
-"""Settings and concrete classes for CLI commands: the only place (with create_app) that picks
-SQLite or another engine, SMTP or a console mailer, from settings."""
+"""What CLI commands run with: the settings and the ``Services`` built from them, once per
+invocation (``paperwire.bootstrap`` picks the concrete classes)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import click
 
+from paperwire.bootstrap import Services, build_services
 from paperwire.config import Settings, load_settings
 from paperwire.errors import ConfigError, PaperwireError
 from paperwire.storage import Store
-from paperwire.storage.sqlite import SqliteStore
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -23,8 +23,7 @@ R = TypeVar("R")
 class CliContext:
     environ: Mapping[str, str]
     _settings: Settings | None = None
-    _store: Store | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    _services: Services | None = None
 
     @property
     def settings(self) -> Settings:
@@ -36,28 +35,23 @@ class CliContext:
         return self._settings
 
     @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = open_store(self.settings)
-        return self._store
+    def services(self) -> Services:
+        """Built on first use, closed when the command ends."""
+        if self._services is None:
+            try:
+                self._services = build_services(self.settings)
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return self._services
 
-    def build_extras(self) -> dict[str, Any]:
-        """Concrete capability objects (sources, embedder, mailer) chosen from settings."""
-        return dict(self.extras)
+    @property
+    def store(self) -> Store:
+        return self.services.store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
-
-def open_store(settings: Settings) -> Store:
-    """The Store the database URL names."""
-    if settings.database_url.startswith("sqlite:///"):
-        return SqliteStore(settings.database_path)
-    raise ConfigError(
-        f"PAPERWIRE_DATABASE_URL={settings.database_url!r}: only sqlite:/// URLs are supported."
-    )
+        if self._services is not None:
+            self._services.close()
+            self._services = None
 
 
 def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -71,8 +65,6 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
-
-
 
 
 pass_cli = click.make_pass_decorator(CliContext)

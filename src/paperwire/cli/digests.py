@@ -7,10 +7,7 @@ from pathlib import Path
 import click
 
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
-from paperwire.mail import open_mailer
 from paperwire.services import digest_send, digests
-from paperwire.services.digest_interests import UpvoteInterests, search_similar
-from paperwire.services.search import SearchService
 
 
 @click.group("digest")
@@ -28,16 +25,9 @@ def digest_group() -> None:
 @cli_errors
 def send(cli: CliContext, period: str, day: str | None, dry_run: bool) -> None:
     """Queue this period's digests and send every queued digest (safe to re-run)."""
-    mailer = open_mailer(cli.settings)
-    try:
-        interests = cli.extras.get("interests") or UpvoteInterests(cli.store, search_similar(
-            SearchService(cli.settings, cli.store, cli.extras.get("embedder"))))
-        run = digest_send.send_digests(cli.store, mailer, cli.settings, period, day, dry_run,
-                                       interests)
-    finally:
-        close = getattr(mailer, "close", None)
-        if close is not None:
-            close()
+    services = cli.services
+    run = digest_send.send_digests(services.store, services.mailer, services.settings, period,
+                                   day, dry_run, services.interests)
     key = run.period.key if run.period else f"{period}:{day or 'latest'}"
     r = run.sending
     click.echo(f"digest {key}: {run.subscribers} subscribers, {run.composed} composed, "

@@ -5,15 +5,7 @@ from __future__ import annotations
 import click
 
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
-from paperwire.services.search import MODES, SearchService
-
-
-def _service(cli: CliContext) -> SearchService:
-    svc = cli.extras.get("search")
-    if not isinstance(svc, SearchService):
-        svc = SearchService(cli.settings, cli.store, cli.extras.get("embedder"))
-        cli.extras["search"] = svc
-    return svc
+from paperwire.services.search import MODES
 
 
 @click.command("index")
@@ -23,7 +15,7 @@ def _service(cli: CliContext) -> SearchService:
 @cli_errors
 def index(cli: CliContext, rebuild: bool, quiet: bool) -> None:
     """Bring the keyword and vector indexes up to date with the catalog."""
-    report = _service(cli).index(rebuild=rebuild, progress=not quiet)
+    report = cli.services.search.index(rebuild=rebuild, progress=not quiet)
     click.echo(f"indexed {report.papers} papers ({report.embedded} embedded, "
                f"{report.keyword_docs} keyword documents); {report.vectors} vectors"
                + (" (rebuilt)" if report.rebuilt else ""))
@@ -37,7 +29,7 @@ def index(cli: CliContext, rebuild: bool, quiet: bool) -> None:
 @cli_errors
 def search(cli: CliContext, query: str, mode: str, limit: int) -> None:
     """Search the catalog from the terminal (matches in bold)."""
-    results = _service(cli).search(query, mode, limit, refresh=True)
+    results = cli.services.search.search(query, mode, limit, refresh=True)
     if not results.hits:
         click.echo("no papers match")
     for rank, hit in enumerate(results.hits, start=1):

@@ -1,1 +1,1 @@
-"""Email digests: build (pure), render (templates), outbox and SMTP sending."""
+"""Email digests: build (pure) and render (templates); services store and send them."""

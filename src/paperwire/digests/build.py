@@ -14,14 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from paperwire.digests.models import (
+from paperwire.models import Paper
+from paperwire.models_digests import (
     MAX_SIZE,
     Digest,
     DigestPeriod,
     DigestSection,
     Preferences,
 )
-from paperwire.models import Paper
 
 _WORD = re.compile(r"\w+")
 

@@ -18,9 +18,9 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paperwire.config import Settings
-from paperwire.digests.models import Digest, Subscriber
 from paperwire.mail import check_header_value, check_message_headers
 from paperwire.models import Paper
+from paperwire.models_digests import Digest, Subscriber
 
 SNIPPET_CHARS = 300
 # Long header values (unsubscribe URLs) stay on one line instead of being folded.

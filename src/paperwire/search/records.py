@@ -1,4 +1,4 @@
-"""Search records shared by storage and the index code (frozen dataclasses, no I/O)."""
+"""Search records: filters, hits and results (frozen dataclasses, no I/O)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from paperwire.models import Paper
-
-
-@dataclass(frozen=True)
-class StoredEmbedding:
-    """One paper's vector as stored: float16 bytes, with the model that made it."""
-
-    paper_id: str
-    model: str
-    text_hash: str
-    dim: int
-    vector: bytes
-    seq: int = 0
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,10 @@ reset request always answers the same (the web layer sends its mail after the an
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +18,7 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.emails import parse_email
 from paperwire.errors import Conflict, InvalidInput, NotFound, SourceError
@@ -26,6 +26,7 @@ from paperwire.mail import Mailer
 from paperwire.models_community import User
 from paperwire.services import limits
 from paperwire.storage import Store
+from paperwire.tokens import hash_token
 
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,31}")
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
@@ -35,15 +36,6 @@ RESET_BAD = "This reset link is invalid, already used or expired."
 
 _hasher = PasswordHasher()
 log = logging.getLogger(__name__)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def hash_token(token: str) -> str:
-    """Tokens are stored only as their SHA-256: a leaked database gives no usable session."""
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SourceError
 from paperwire.ids import parse_arxiv_id
 from paperwire.models import DailyEntry, DailySubmission, IncomingPaper, Page, Paper
 from paperwire.models_community import Comment, User, VoteResult
 from paperwire.ranking import TRENDING_WINDOW_DAYS, rank_trending
-from paperwire.services.accounts import now_utc
 from paperwire.storage import Store
 
 MAX_COMMENT = 10_000

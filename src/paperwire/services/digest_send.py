@@ -16,9 +16,14 @@ from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.digests.build import Candidates, build_candidates, build_digest
-from paperwire.digests.models import (
+from paperwire.digests.render import build_digest_message, build_message_id, render_digest
+from paperwire.errors import Conflict, InvalidInput
+from paperwire.mail import Mailer
+from paperwire.models import DailyEntry, Paper
+from paperwire.models_digests import (
     Digest,
     DigestPeriod,
     DigestSection,
@@ -29,13 +34,9 @@ from paperwire.digests.models import (
     build_period,
     parse_period_key,
 )
-from paperwire.digests.render import build_digest_message, build_message_id, render_digest
-from paperwire.digests.sending import OutboxSender, SendPolicy, SendReport, utc_now
-from paperwire.errors import Conflict, InvalidInput
-from paperwire.mail import Mailer
-from paperwire.models import DailyEntry, Paper
 from paperwire.ranking import rank_trending
 from paperwire.services.catalog import latest_day
+from paperwire.services.digest_outbox import OutboxSender, SendPolicy, SendReport
 from paperwire.services.digests import parse_frequency, subscriber_for
 from paperwire.storage import Store
 
@@ -93,7 +94,7 @@ def load_candidates(store: Store, settings: Settings, period: DigestPeriod) -> C
         if len(page) < POOL_PAGE:
             break
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=settings.zone)
-    ranked = rank_trending(entries, min(end, utc_now()), settings.trending_gravity)
+    ranked = rank_trending(entries, min(end, now_utc()), settings.trending_gravity)
     return build_candidates([e.paper for e in ranked])
 
 
@@ -135,7 +136,7 @@ def build_composer(store: Store, settings: Settings) -> Callable[[OutboxEntry],
         if not digest.papers:
             return None
         return build_digest_message(settings, entry.subscriber, digest, entry.message_id,
-                                    utc_now())
+                                    now_utc())
 
     return compose
 
@@ -178,7 +179,7 @@ def send_digests(store: Store, mailer: Mailer, settings: Settings, frequency: st
             run.subscribers, drafts = compose_drafts(store, settings, period, interests)
             run.composed = len(drafts)
             if not dry_run:
-                run.queued = store.create_outbox(period.key, drafts, utc_now())
+                run.queued = store.create_outbox(period.key, drafts, now_utc())
         if not dry_run:
             policy = SendPolicy(settings.mail_rate, settings.digest_retry_base,
                                 settings.digest_max_attempts)

@@ -9,45 +9,32 @@ an import never touches them, a new subscription request only sends a confirmati
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
-from paperwire.digests.models import (
+from paperwire.digests.render import base_url, build_confirmation_message
+from paperwire.emails import parse_email as parse_email
+from paperwire.errors import InvalidInput, NotFound
+from paperwire.mail import Mailer, MailError
+from paperwire.models_digests import (
     FREQUENCIES,
     MAX_SIZE,
     SECTIONS,
     Preferences,
     Subscriber,
 )
-from paperwire.digests.render import base_url, build_confirmation_message
-from paperwire.emails import parse_email as parse_email
-from paperwire.errors import InvalidInput, NotFound
-from paperwire.mail import Mailer, MailError
 from paperwire.storage import Store
+from paperwire.tokens import hash_token, new_token
 
 log = logging.getLogger(__name__)
 CONFIRM_TTL = timedelta(days=3)
 RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
 MAX_TERMS = 50
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_token() -> str:
-    """A URL-safe token of 192 random bits."""
-    return secrets.token_urlsafe(24)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def parse_frequency(raw: str) -> str:
@@ -95,7 +82,7 @@ class SubscribeResult:
 def subscribe(store: Store, mailer: Mailer, settings: Settings, email: str, frequency: str,
               username: str | None = None, now: datetime | None = None) -> SubscribeResult:
     """Ask for a digest: send a confirmation mail unless none is needed or allowed."""
-    now = now or utc_now()
+    now = now or now_utc()
     address = parse_email(email)
     prefs = Preferences(frequency=parse_frequency(frequency), size=settings.digest_size)
     subscriber = store.add_subscriber(address, prefs, new_token(), username, now)
@@ -128,7 +115,7 @@ def _invalid_link() -> NotFound:
 
 def pending_confirmation(store: Store, token: str, now: datetime | None = None) -> Subscriber:
     """The subscriber a confirmation link is for (changes nothing)."""
-    found = store.peek_confirmation(hash_token(token), now or utc_now())
+    found = store.peek_confirmation(hash_token(token), now or now_utc())
     if found is None:
         raise _invalid_link()
     return found
@@ -136,7 +123,7 @@ def pending_confirmation(store: Store, token: str, now: datetime | None = None) 
 
 def confirm(store: Store, token: str, now: datetime | None = None) -> Subscriber:
     """Use a confirmation link (once)."""
-    found = store.use_confirmation(hash_token(token), now or utc_now())
+    found = store.use_confirmation(hash_token(token), now or now_utc())
     if found is None:
         raise _invalid_link()
     return found
@@ -158,7 +145,7 @@ def update_preferences(store: Store, token: str, form: Mapping[str, str],
 
 def unsubscribe(store: Store, token: str, now: datetime | None = None) -> Subscriber:
     """Stop every digest to the address behind ``token`` (idempotent)."""
-    found = store.unsubscribe(token, now or utc_now())
+    found = store.unsubscribe(token, now or now_utc())
     if found is None:
         raise NotFound("this unsubscribe link is unknown")
     return found
@@ -186,6 +173,6 @@ def import_subscribers(store: Store, settings: Settings, lines: Iterable[str],
             batch.append((parse_email(text.split(",")[0]), new_token()))
         except InvalidInput:
             result.invalid += 1
-    added = store.import_subscribers(batch, prefs, utc_now())
+    added = store.import_subscribers(batch, prefs, now_utc())
     result.added, result.kept = added, len(batch) - added
     return result

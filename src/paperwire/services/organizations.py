@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from paperwire.clock import now_utc
 from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from paperwire.models import Organization, Page, Paper
 from paperwire.models_community import User
-from paperwire.services.accounts import now_utc
 from paperwire.storage import Store
 
 ORG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

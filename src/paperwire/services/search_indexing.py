@@ -20,11 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from paperwire.models import Paper
+from paperwire.models import Paper, StoredEmbedding
 from paperwire.search.embedder import Embedder
 from paperwire.search.engine import SearchFiles
 from paperwire.search.keyword import KeywordDoc, KeywordIndex
-from paperwire.search.records import StoredEmbedding
 from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.storage import Store
 

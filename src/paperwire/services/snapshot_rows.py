@@ -26,7 +26,7 @@ from paperwire.sources.arxiv_snapshot import (
     version_span,
 )
 from paperwire.storage.proto_ingest import PreparedPaper, prepare_paper
-from paperwire.storage.rows import dump_json
+from paperwire.storage.rows import dt_to_text, dump_json
 
 _DEFAULTS = prepare_paper(IncomingPaper(Paper("x", "x", source="arxiv-snapshot")))[2]
 _TAIL = _DEFAULTS[11:-1]  # github_repo .. source: the same for every snapshot record
@@ -73,9 +73,9 @@ def _fast_row(rec: _Record) -> PreparedPaper:
     names = _author_names(rec)
     authors = dump_json([{"name": name, "hidden": False, "user": None} for name in names])
     categories = " ".join(rec.categories.split()) if rec.categories else ""
-    published_at = published.isoformat() if published else None
+    published_at = dt_to_text(published)
     changed = update or updated
-    updated_at = changed.isoformat() if changed else None
+    updated_at = dt_to_text(changed)
     key = title_key(title)
     cols = (aid.base, version or aid.version, title, key, squeeze(rec.abstract or ""),
             authors, len(names), categories, published_at, updated_at,

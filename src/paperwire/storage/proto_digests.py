@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from paperwire.digests.models import OutboxDraft, OutboxEntry, Preferences, Subscriber
+from paperwire.models_digests import OutboxDraft, OutboxEntry, Preferences, Subscriber
 
 
 class DigestStore(Protocol):

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from paperwire.ids import title_hash, title_key
 from paperwire.models import IncomingPaper, Paper
-from paperwire.storage.rows import dump_json, paper_columns
+from paperwire.storage.rows import dt_to_text, dump_json, paper_columns
 
 # A paper made ready for the bulk path (pure, picklable: it can be built in another process):
 # (id, normalized title, stored columns in PAPER_COLUMNS order, plain). A record that is not
@@ -34,7 +34,7 @@ def prepare_paper(item: IncomingPaper) -> PreparedPaper:
 
 
 def _when(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    return dt_to_text(value)
 
 
 def paper_column_names() -> tuple[str, ...]:

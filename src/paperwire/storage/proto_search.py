@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from paperwire.search.records import StoredEmbedding
+from paperwire.models import StoredEmbedding
 
 
 class SearchStore(Protocol):

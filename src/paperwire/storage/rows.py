@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import msgspec
@@ -16,8 +16,15 @@ class RowLike(Protocol):
     def __getitem__(self, key: str) -> Any: ...
 
 
+def ts(value: datetime) -> str:
+    """The one stored timestamp format: UTC with microseconds and a fixed width, so that the
+    text order of a column is its time order (a naive value is taken to be UTC)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
 def dt_to_text(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    return None if value is None else ts(value)
 
 
 def text_to_dt(value: str | None) -> datetime | None:

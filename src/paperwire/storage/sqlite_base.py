@@ -13,13 +13,14 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from paperwire.clock import now_utc
 from paperwire.errors import StorageError, StorageFull
 from paperwire.ids import title_hash
+from paperwire.storage.rows import ts
 
 BUSY_TIMEOUT_MS = 30_000
 # SQLite primary result codes that mean "this database cannot be written", and their causes.
@@ -28,7 +29,8 @@ UNWRITABLE = {13: "the disk is full", 8: "the file is read-only",
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    """Now, in the stored timestamp format."""
+    return ts(now_utc())
 
 
 def list_migrations() -> list[tuple[int, str, str]]:

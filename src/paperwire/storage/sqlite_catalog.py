@@ -19,7 +19,7 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
-from paperwire.storage.rows import dt_to_text, paper_columns, row_to_daily, row_to_paper
+from paperwire.storage.rows import paper_columns, row_to_daily, row_to_paper, ts
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
 PAPER_SELECT = """
@@ -201,13 +201,7 @@ class SqliteCatalog(SqliteBase):
     # -- daily lists -----------------------------------------------------------------
     def add_daily_submission(self, submission: DailySubmission) -> bool:
         with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO daily_submissions (paper_id, day, submitted_at, submitted_by, comment)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id) DO NOTHING",
-                (submission.paper_id, submission.day.isoformat(),
-                 dt_to_text(submission.submitted_at), submission.submitted_by,
-                 submission.comment))
-            return bool(cur.rowcount)
+            return insert_daily(conn, submission)
 
     def list_daily(self, start: date, end: date, *, sort: str, offset: int,
                    limit: int, submitter: str | None = None) -> list[DailyEntry]:
@@ -280,3 +274,13 @@ class SqliteCatalog(SqliteBase):
                   "daily_submissions": "daily_submissions", "imports": "import_log"}
         return {name: int(self.scalar(f"SELECT COUNT(*) FROM {table}"))
                 for name, table in tables.items()}
+
+
+def insert_daily(conn: sqlite3.Connection, submission: DailySubmission) -> bool:
+    """Put a paper on a daily list unless it is on one already; True when added."""
+    cur = conn.execute(
+        "INSERT INTO daily_submissions (paper_id, day, submitted_at, submitted_by, comment)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id) DO NOTHING",
+        (submission.paper_id, submission.day.isoformat(), ts(submission.submitted_at),
+         submission.submitted_by, submission.comment))
+    return bool(cur.rowcount)

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from paperwire.models import DailyEntry, DailySubmission, Organization, Paper
 from paperwire.models_community import Comment, User, VoteResult
-from paperwire.storage.rows import row_to_daily, row_to_paper, text_to_dt
+from paperwire.storage.rows import row_to_daily, row_to_paper, text_to_dt, ts
 from paperwire.storage.sqlite_base import SqliteBase
-from paperwire.storage.sqlite_catalog import DAILY_SELECT, PAPER_SELECT
+from paperwire.storage.sqlite_catalog import DAILY_SELECT, PAPER_SELECT, insert_daily
 
 COMMENT_SELECT = ("SELECT c.*, u.username AS username FROM comments c "
                   "JOIN users u ON u.id = c.user_id")
 VISIBLE = "deleted_at IS NULL AND hidden_at IS NULL"
-
-
-def ts(value: datetime) -> str:
-    """A UTC timestamp whose text order is its time order."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 def row_to_user(row: sqlite3.Row | Mapping[str, Any]) -> User:
@@ -219,12 +214,7 @@ class SqliteCommunity(SqliteBase):
                                                  submission.day.isoformat())).fetchone()[0]
             if used >= per_day:
                 return "limit"
-            cur = conn.execute(
-                "INSERT INTO daily_submissions (paper_id, day, submitted_at, submitted_by, comment)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id) DO NOTHING",
-                (submission.paper_id, submission.day.isoformat(), ts(submission.submitted_at),
-                 submission.submitted_by, submission.comment))
-            return "added" if cur.rowcount else "duplicate"
+            return "added" if insert_daily(conn, submission) else "duplicate"
 
     def count_user_submissions(self, username: str, day: date) -> int:
         return int(self.scalar("SELECT COUNT(*) FROM daily_submissions WHERE submitted_by = ?"

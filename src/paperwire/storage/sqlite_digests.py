@@ -10,14 +10,11 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from paperwire.digests.models import OutboxDraft, OutboxEntry, Preferences, Subscriber
+from paperwire.models_digests import OutboxDraft, OutboxEntry, Preferences, Subscriber
+from paperwire.storage.rows import ts
 from paperwire.storage.sqlite_base import SqliteBase
 
 CHUNK = 500
-
-
-def time_to_text(value: datetime) -> str:
-    return value.isoformat(timespec="microseconds")
 
 
 def preferences_to_json(prefs: Preferences) -> str:
@@ -48,7 +45,7 @@ class SqliteDigests(SqliteBase):
                 " preferences_json, created_at) VALUES (?, ?, 'pending', ?, ?, ?, ?)"
                 " ON CONFLICT (email) DO NOTHING",
                 (email, username, preferences.frequency, token,
-                 preferences_to_json(preferences), time_to_text(now)))
+                 preferences_to_json(preferences), ts(now)))
             row = conn.execute("SELECT * FROM subscribers WHERE email = ?", (email,)).fetchone()
         return row_to_subscriber(row)
 
@@ -63,7 +60,7 @@ class SqliteDigests(SqliteBase):
     def import_subscribers(self, emails: Sequence[tuple[str, str]], preferences: Preferences,
                            now: datetime) -> int:
         prefs = preferences_to_json(preferences)
-        stamp = time_to_text(now)
+        stamp = ts(now)
         with self.transaction() as conn:
             before = conn.total_changes
             conn.executemany(
@@ -84,7 +81,7 @@ class SqliteDigests(SqliteBase):
             conn.execute(
                 "UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ?"
                 " WHERE token = ? AND status IN ('pending', 'confirmed')",
-                (time_to_text(now), token))
+                (ts(now), token))
             row = conn.execute("SELECT * FROM subscribers WHERE token = ?", (token,)).fetchone()
             if row is None:
                 return None
@@ -104,7 +101,7 @@ class SqliteDigests(SqliteBase):
         with self.transaction() as conn:
             conn.execute("INSERT INTO subscription_confirmations (token_hash, subscriber_id,"
                          " created_at, expires_at) VALUES (?, ?, ?, ?)",
-                         (token_hash, subscriber_id, time_to_text(now), time_to_text(expires_at)))
+                         (token_hash, subscriber_id, ts(now), ts(expires_at)))
 
     def last_confirmation_at(self, subscriber_id: int) -> datetime | None:
         value = self.scalar("SELECT MAX(created_at) FROM subscription_confirmations"
@@ -115,11 +112,11 @@ class SqliteDigests(SqliteBase):
         row = self.query_one(
             "SELECT s.* FROM subscription_confirmations c JOIN subscribers s"
             " ON s.id = c.subscriber_id WHERE c.token_hash = ? AND c.used_at IS NULL"
-            " AND c.expires_at > ?", (token_hash, time_to_text(now)))
+            " AND c.expires_at > ?", (token_hash, ts(now)))
         return None if row is None else row_to_subscriber(row)
 
     def use_confirmation(self, token_hash: str, now: datetime) -> Subscriber | None:
-        stamp = time_to_text(now)
+        stamp = ts(now)
         with self.transaction() as conn:
             used = conn.execute(
                 "UPDATE subscription_confirmations SET used_at = ? WHERE token_hash = ?"
@@ -151,7 +148,7 @@ class SqliteDigests(SqliteBase):
         return dict(found)
 
     def create_outbox(self, period: str, drafts: Sequence[OutboxDraft], now: datetime) -> int:
-        stamp = time_to_text(now)
+        stamp = ts(now)
         with self.transaction() as conn:
             existing = {r[0] for r in conn.execute(
                 "SELECT subscriber_id FROM digest_outbox WHERE period = ?", (period,))}
@@ -179,7 +176,7 @@ class SqliteDigests(SqliteBase):
             "SELECT o.id AS o_id, o.period, o.status AS o_status, o.attempts, o.message_id, s.*"
             " FROM digest_outbox o JOIN subscribers s ON s.id = o.subscriber_id"
             " WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
-            " ORDER BY o.next_attempt_at, o.id LIMIT ?", (time_to_text(now), limit))
+            " ORDER BY o.next_attempt_at, o.id LIMIT ?", (ts(now), limit))
         items = self._items([r["o_id"] for r in rows])
         return [OutboxEntry(id=r["o_id"], period=r["period"], status=r["o_status"],
                             attempts=r["attempts"], message_id=r["message_id"],
@@ -215,14 +212,14 @@ class SqliteDigests(SqliteBase):
 
     def mark_outbox_sent(self, outbox_id: int, now: datetime) -> None:
         with self.transaction() as conn:
-            self._update_outbox(conn, outbox_id, {"status": "sent", "sent_at": time_to_text(now),
+            self._update_outbox(conn, outbox_id, {"status": "sent", "sent_at": ts(now),
                                                   "attempts": _plus_one(conn, outbox_id)})
 
     def mark_outbox_retry(self, outbox_id: int, attempts: int, next_at: datetime,
                           error: str) -> None:
         with self.transaction() as conn:
             self._update_outbox(conn, outbox_id, {"attempts": attempts, "last_error": error[:500],
-                                                  "next_attempt_at": time_to_text(next_at)})
+                                                  "next_attempt_at": ts(next_at)})
 
     def mark_outbox_done(self, outbox_id: int, status: str, error: str) -> None:
         with self.transaction() as conn:
@@ -235,7 +232,7 @@ class SqliteDigests(SqliteBase):
             sid = conn.execute("SELECT subscriber_id FROM digest_outbox WHERE id = ?",
                                (outbox_id,)).fetchone()[0]
             conn.execute("UPDATE subscribers SET status = 'bounced', bounced_at = ? WHERE id = ?",
-                         (time_to_text(now), sid))
+                         (ts(now), sid))
             conn.execute("UPDATE digest_outbox SET status = 'skipped', last_error = 'bounced'"
                          " WHERE subscriber_id = ? AND status = 'pending'", (sid,))
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
-from paperwire.storage.rows import text_to_dt
+from paperwire.storage.rows import text_to_dt, ts
 from paperwire.storage.sqlite_base import BUSY_TIMEOUT_MS, SqliteBase
-from paperwire.storage.sqlite_community import ts
 
 SQLITE_BUSY = 5
 KEEP_EVENTS = timedelta(days=31)  # the longest window any limit looks back

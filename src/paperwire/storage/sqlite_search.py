@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from paperwire.search.records import StoredEmbedding
+from paperwire.models import StoredEmbedding
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
 CHUNK = 500

@@ -1,7 +1,17 @@
-"""``create_app(settings, store)``: the FastAPI application (HTML pages and the JSON API)."""
+"""``create_app(services)``: the FastAPI application (HTML pages and the JSON API).
+
+The app runs with the ``Services`` it is given (``paperwire.bootstrap``) and builds none of its
+own: routes reach them through the aliases in ``web.deps``. While the app runs (its lifespan),
+a background thread indexes what changed (``SearchService.refresh``) every
+``PAPERWIRE_SEARCH_REFRESH`` seconds, so papers imported while ``serve`` or ``demo`` runs
+become searchable within seconds.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
@@ -12,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paperwire import __version__
-from paperwire.config import Settings
+from paperwire.bootstrap import Services
 from paperwire.errors import (
     Conflict,
     InvalidInput,
@@ -25,9 +35,7 @@ from paperwire.errors import (
     StorageFull,
     Unavailable,
 )
-from paperwire.services.ingest import arxiv_api_source
-from paperwire.storage import Store
-from paperwire.web.context import AppContext
+from paperwire.services.search_refresher import Refresher
 from paperwire.web.routes import (
     accounts,
     api,
@@ -39,14 +47,20 @@ from paperwire.web.routes import (
     search,
 )
 from paperwire.web.security import security_middleware
+from paperwire.web.sessions import session_middleware
 from paperwire.web.templating import render
 
 STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403, SourceError: 502,
           StorageFull: 507, StorageError: 503, RateLimited: 429, Unavailable: 503}
 
 
-def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
-    """Build the app. ``extras`` carries capability objects (embedder, mailer, sources…)."""
+log = logging.getLogger(__name__)
+# Search routes come before ``/api/papers/{id}``, which would otherwise match them.
+ROUTERS = (search, feeds, accounts, community, organizations, digests, api, pages)
+
+
+def create_app(services: Services) -> FastAPI:
+    """Build the app around ``services`` (the caller owns them and closes them)."""
     app = FastAPI(
         title="paperwire",
         version=__version__,
@@ -54,20 +68,28 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
         "shapes of the Hugging Face papers API.",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
-    extras.setdefault("paper_fetcher", arxiv_api_source(settings, store))
-    app.state.ctx = AppContext(settings=settings, store=store, extras=dict(extras))
+    app.state.services = services
     static_dir = resources.files("paperwire.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     app.middleware("http")(security_middleware)
+    app.middleware("http")(session_middleware)
     _add_error_handlers(app)
-    for module in (search, feeds, accounts, community, organizations, digests, api, pages):
+    for module in ROUTERS:
         app.include_router(module.router)
-    for module in (search, community, digests):
-        setup = getattr(module, "setup", None)
-        if setup is not None:
-            setup(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    services: Services = app.state.services
+    refresher = Refresher(services.search, services.settings.search_refresh)
+    refresher.start()
+    try:
+        yield
+    finally:  # waits out a step in progress: the store closes next
+        refresher.stop()
 
 
 def _wants_json(request: Request) -> bool:

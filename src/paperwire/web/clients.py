@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from paperwire.clock import now_utc
 from paperwire.services import limits
-from paperwire.services.accounts import now_utc
-from paperwire.web.context import get_ctx
+from paperwire.web.deps import services_of
 
 
 def client_address(request: Request) -> str:
@@ -25,7 +25,7 @@ def rate_limit(action: str) -> Callable[[Request], None]:
         raise ValueError(f"unknown limited action {action!r}")
 
     def check(request: Request) -> None:
-        ctx = get_ctx(request)
-        limits.check_rate(ctx.store, ctx.settings, action, client_address(request), now_utc())
+        services = services_of(request)
+        limits.check_rate(services.store, services.settings, action, client_address(request), now_utc())
 
     return check

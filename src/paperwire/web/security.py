@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from paperwire.web.deps import services_of
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -38,11 +40,11 @@ def _origin_of(url: str) -> str:
 
 
 async def security_middleware(request: Request, call_next: Handler) -> Response:
-    ctx = request.app.state.ctx
+    settings = services_of(request).settings
     path = request.url.path
     exempt = any(path.startswith(prefix) for prefix in CROSS_SITE_ALLOWED_PREFIXES)
     if request.method not in SAFE_METHODS and not exempt and is_cross_site(
-        request, ctx.settings.base_url
+        request, settings.base_url
     ):
         message = "Cross-site request refused."
         if path.startswith("/api/"):

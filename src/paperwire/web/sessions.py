@@ -22,6 +22,7 @@ from paperwire.config import Settings
 from paperwire.models_community import User
 from paperwire.services import accounts
 from paperwire.storage import Store
+from paperwire.web.deps import services_of
 from paperwire.web.security import SAFE_METHODS, Handler
 
 SESSION_COOKIE = "pw_session"
@@ -73,20 +74,20 @@ def session_token(request: Request) -> str | None:
 
 
 async def session_middleware(request: Request, call_next: Handler) -> Response:
-    ctx = request.app.state.ctx
+    services = services_of(request)
     token = session_token(request)
-    user = await run_in_threadpool(accounts.session_user, ctx.store, token) if token else None
+    user = await run_in_threadpool(accounts.session_user, services.store, token) if token else None
     seed = request.cookies.get(CSRF_COOKIE) or ""
     fresh_seed = not (16 <= len(seed) <= 100)
     if fresh_seed:
         seed = secrets.token_urlsafe(32)
     request.state.user = user
-    request.state.csrf_token = build_csrf_token(ctx.settings, seed)
-    request.state.voted = VotedLookup(ctx.store, user)
+    request.state.csrf_token = build_csrf_token(services.settings, seed)
+    request.state.voted = VotedLookup(services.store, user)
     response = await call_next(request)
     sent = response.headers.getlist("set-cookie")
     if fresh_seed and not any(h.startswith(CSRF_COOKIE + "=") for h in sent):
-        set_cookie(response, ctx.settings, CSRF_COOKIE, seed)
+        set_cookie(response, services.settings, CSRF_COOKIE, seed)
     return response
 
 

@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paperwire.web import mathtext
+from paperwire.web.comment_markup import render_comment_html
+from paperwire.web.deps import services_of
 from paperwire.web.links import render_href
 
 
@@ -24,16 +26,17 @@ def environment() -> Environment:
     env.filters["math"] = mathtext.render_math_html
     env.filters["authors_short"] = mathtext.render_authors_short
     env.filters["safe_href"] = render_href
+    env.filters["comment_html"] = render_comment_html
     return env
 
 
 def render(request: Request, template: str, context: dict[str, Any],
            status: int = 200) -> HTMLResponse:
-    ctx = request.app.state.ctx
+    settings = services_of(request).settings
     page_context = {
         "request": request,
-        "settings": ctx.settings,
-        "site_name": ctx.settings.site_name,
+        "settings": settings,
+        "site_name": settings.site_name,
         "user": getattr(request.state, "user", None),
         "csrf_token": getattr(request.state, "csrf_token", ""),
         **context,

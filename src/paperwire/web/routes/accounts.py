@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from paperwire.config import Settings
 from paperwire.errors import (
     Conflict,
     InvalidInput,
@@ -18,7 +19,7 @@ from paperwire.errors import (
 )
 from paperwire.services import accounts, community
 from paperwire.web.clients import client_address, rate_limit
-from paperwire.web.context import get_ctx
+from paperwire.web.deps import MailerDep, SettingsDep, StoreDep
 from paperwire.web.sessions import (
     end_session,
     require_csrf,
@@ -46,9 +47,9 @@ def form_error(request: Request, template: str, exc: PaperwireError,
     return response
 
 
-def logged_in(request: Request, token: str, target: str) -> Response:
+def logged_in(settings: Settings, token: str, target: str) -> Response:
     response = RedirectResponse(safe_next(target), status_code=303)
-    start_session(response, get_ctx(request).settings, token)
+    start_session(response, settings, token)
     return response
 
 
@@ -58,16 +59,15 @@ def signup_form(request: Request) -> Response:
 
 
 @router.post("/signup", dependencies=[Depends(rate_limit("signup"))])
-def signup(request: Request, username: Text, email: Text, password: Secret) -> Response:
-    ctx = get_ctx(request)
+def signup(request: Request, store: StoreDep, settings: SettingsDep, username: Text, email: Text,
+           password: Secret) -> Response:
     try:
-        accounts.sign_up(ctx.store, username, email, password)
-        _, token = accounts.log_in(ctx.store, ctx.settings, username, password,
-                                   client_address(request))
+        accounts.sign_up(store, username, email, password)
+        _, token = accounts.log_in(store, settings, username, password, client_address(request))
     except PaperwireError as exc:
         return form_error(request, "signup.html", exc, {"username": username, "email": email})
-    accounts.log_out(ctx.store, session_token(request))
-    return logged_in(request, token, f"/users/{username}")
+    accounts.log_out(store, session_token(request))
+    return logged_in(settings, token, f"/users/{username}")
 
 
 @router.get("/login")
@@ -76,23 +76,21 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, username: Text, password: Secret, next: NextPath = "/") -> Response:
-    ctx = get_ctx(request)
+def login(request: Request, store: StoreDep, settings: SettingsDep, username: Text,
+          password: Secret, next: NextPath = "/") -> Response:
     try:
-        _, token = accounts.log_in(ctx.store, ctx.settings, username, password,
-                                   client_address(request))
+        _, token = accounts.log_in(store, settings, username, password, client_address(request))
     except PaperwireError as exc:
         return form_error(request, "login.html", exc, {"username": username, "next": next})
-    accounts.log_out(ctx.store, session_token(request))
-    return logged_in(request, token, next)
+    accounts.log_out(store, session_token(request))
+    return logged_in(settings, token, next)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    ctx = get_ctx(request)
-    accounts.log_out(ctx.store, session_token(request))
+def logout(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    accounts.log_out(store, session_token(request))
     response = RedirectResponse("/", status_code=303)
-    end_session(response, ctx.settings)
+    end_session(response, settings)
     return response
 
 
@@ -103,15 +101,15 @@ def password_form(request: Request) -> Response:
 
 
 @router.post("/settings/password")
-def password_change(request: Request, old_password: Secret, new_password: Secret) -> Response:
-    ctx = get_ctx(request)
+def password_change(request: Request, store: StoreDep, settings: SettingsDep,
+                    old_password: Secret, new_password: Secret) -> Response:
     user = require_user(request)
     try:
-        token = accounts.change_password(ctx.store, ctx.settings, user, old_password,
+        token = accounts.change_password(store, settings, user, old_password,
                                          new_password)
     except PaperwireError as exc:
         return form_error(request, "password.html", exc)
-    return logged_in(request, token, f"/users/{user.username}")
+    return logged_in(settings, token, f"/users/{user.username}")
 
 
 @router.get("/reset")
@@ -120,12 +118,11 @@ def reset_request_form(request: Request) -> Response:
 
 
 @router.post("/reset", dependencies=[Depends(rate_limit("reset"))])
-def reset_request(request: Request, email: Text, background: BackgroundTasks) -> Response:
+def reset_request(request: Request, store: StoreDep, settings: SettingsDep, mailer: MailerDep,
+                  email: Text, background: BackgroundTasks) -> Response:
     """The same answer at once whether or not the address has an account: the look-up and
     the mail happen after it is sent."""
-    ctx = get_ctx(request)
-    background.add_task(accounts.request_password_reset, ctx.store, ctx.settings,
-                        ctx.extras.get("mailer"), email)
+    background.add_task(accounts.request_password_reset, store, settings, mailer, email)
     return render(request, "message.html", {
         "title": "Check your email",
         "message": "If an account uses this address, a link to choose a new password is on "
@@ -138,10 +135,9 @@ def reset_form(request: Request, token: str) -> Response:
 
 
 @router.post("/reset/{token}")
-def reset(request: Request, token: str, new_password: Secret) -> Response:
-    ctx = get_ctx(request)
+def reset(request: Request, store: StoreDep, token: str, new_password: Secret) -> Response:
     try:
-        accounts.reset_password(ctx.store, token[:200], new_password)
+        accounts.reset_password(store, token[:200], new_password)
     except PaperwireError as exc:
         return form_error(request, "reset.html", exc, {"token": token[:200]})
     return render(request, "message.html", {
@@ -151,6 +147,6 @@ def reset(request: Request, token: str, new_password: Secret) -> Response:
 
 
 @router.get("/users/{username}")
-def user_page(request: Request, username: str) -> Response:
-    found = community.profile(get_ctx(request).store, username)
+def user_page(request: Request, store: StoreDep, username: str) -> Response:
+    found = community.profile(store, username)
     return render(request, "user.html", {"profile": found})

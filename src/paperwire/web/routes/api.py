@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.services import catalog
-from paperwire.web.context import get_ctx
+from paperwire.web.deps import SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_daily_item, build_paper
 
 router = APIRouter(prefix="/api", tags=["papers"])
@@ -20,7 +20,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {400: ERROR, 404: ERROR}
 
 @router.get("/daily_papers", responses=RESPONSES)
 def daily_papers(
-    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
     date: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD")] = None,
     week: Annotated[str | None, Query(max_length=40, description="YYYY-Www")] = None,
     month: Annotated[str | None, Query(max_length=40, description="YYYY-MM")] = None,
@@ -32,18 +33,16 @@ def daily_papers(
     submitter: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[dict[str, Any]]:
     """Papers on the daily list of a date, an ISO week or a month (default: the latest day)."""
-    ctx = get_ctx(request)
-    period = catalog.resolve_period(ctx.store, ctx.settings, date, week, month)
-    listing = catalog.daily_listing(ctx.store, period, sort, p, limit, submitter or None,
-                                   ctx.settings.trending_gravity)
+    period = catalog.resolve_period(store, settings, date, week, month)
+    listing = catalog.daily_listing(store, period, sort, p, limit, submitter or None,
+                                   settings.trending_gravity)
     return [build_daily_item(entry) for entry in listing.page.items]
 
 
 @router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}})
-def paper(request: Request, paper_id: str) -> Response:
+def paper(store: StoreDep, paper_id: str) -> Response:
     """One paper by arXiv id (a versioned or merged id redirects to the current one)."""
-    ctx = get_ctx(request)
-    found = catalog.find_paper(ctx.store, paper_id)
+    found = catalog.find_paper(store, paper_id)
     if found.redirect_to is not None:
         return RedirectResponse(f"/api/papers/{found.redirect_to}", status_code=308)
     assert found.paper is not None

@@ -10,38 +10,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
-from paperwire.mail import Mailer, open_mailer
+from paperwire.config import Settings
+from paperwire.mail import Mailer
+from paperwire.models_digests import MAX_SIZE, SECTION_TITLES
 from paperwire.services import digest_send, digests
-from paperwire.services.digest_interests import UpvoteInterests, search_similar
-from paperwire.services.search import SearchService
+from paperwire.storage import Store
 from paperwire.web.clients import rate_limit
-from paperwire.web.context import get_ctx
+from paperwire.web.deps import InterestsDep, MailerDep, SettingsDep, StoreDep
 from paperwire.web.sessions import require_csrf
 from paperwire.web.templating import render
 
 router = APIRouter()
 Token = Annotated[str, Query(max_length=100)]
 TermsField = Annotated[str, Form(max_length=10_000)]
-
-
-def setup(app: FastAPI) -> None:
-    """Build the mailer and the upvote interests once (unless given in ``extras``)."""
-    ctx = app.state.ctx
-    if "mailer" not in ctx.extras:
-        ctx.extras["mailer"] = open_mailer(ctx.settings)
-    search = ctx.extras.get("search")
-    similar = search_similar(search) if isinstance(search, SearchService) else None
-    ctx.extras.setdefault("interests", UpvoteInterests(ctx.store, similar))
-
-
-def _mailer(request: Request) -> Mailer:
-    mailer: Mailer = get_ctx(request).extras["mailer"]
-    return mailer
 
 
 def _username(request: Request) -> str | None:
@@ -74,39 +59,38 @@ CHECK_INBOX = ("If the address can receive the digest, a confirmation mail is on
                "open the link in it to start receiving digests.")
 
 
-def _subscribe_later(request: Request, background: BackgroundTasks, email: str,
-                     frequency: str) -> None:
+def _subscribe_later(request: Request, background: BackgroundTasks, store: Store,
+                     mailer: Mailer, settings: Settings, email: str, frequency: str) -> None:
     """Check the input now; look the address up and mail after the answer is sent, so that
     known and unknown addresses answer alike, in the same time."""
-    ctx = get_ctx(request)
     digests.parse_email(email)
     digests.parse_frequency(frequency)
-    background.add_task(digests.subscribe, ctx.store, _mailer(request), ctx.settings, email,
-                        frequency, _username(request))
+    background.add_task(digests.subscribe, store, mailer, settings, email, frequency,
+                        _username(request))
 
 
 @router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400,
              dependencies=[Depends(rate_limit("subscribe"))])
-def api_subscribe(request: Request, body: SubscriptionIn,
-                  background: BackgroundTasks) -> SubscriptionOut:
+def api_subscribe(request: Request, store: StoreDep, mailer: MailerDep, settings: SettingsDep,
+                  body: SubscriptionIn, background: BackgroundTasks) -> SubscriptionOut:
     """Ask for a digest by email (double opt-in: nothing is sent before confirmation).
     The answer is the same whether or not the address is already known."""
-    _subscribe_later(request, background, body.email, body.frequency)
+    _subscribe_later(request, background, store, mailer, settings, body.email, body.frequency)
     return SubscriptionOut(status="confirmation_sent", message=CHECK_INBOX)
 
 
 @router.post("/subscribe", include_in_schema=False,
              dependencies=[Depends(require_csrf), Depends(rate_limit("subscribe"))])
-def form_subscribe(request: Request, email: Annotated[str, Form(max_length=320)],
-                   background: BackgroundTasks,
+def form_subscribe(request: Request, store: StoreDep, mailer: MailerDep, settings: SettingsDep,
+                   email: Annotated[str, Form(max_length=320)], background: BackgroundTasks,
                    frequency: Annotated[str, Form(max_length=20)] = "daily") -> Response:
-    _subscribe_later(request, background, email, frequency)
+    _subscribe_later(request, background, store, mailer, settings, email, frequency)
     return _message(request, "Check your inbox", CHECK_INBOX)
 
 
 @router.api_route("/subscribe/confirm/{token}", methods=["GET", "HEAD"], include_in_schema=False)
-def confirm_page(request: Request, token: str) -> Response:
-    subscriber = digests.pending_confirmation(get_ctx(request).store, token)
+def confirm_page(request: Request, store: StoreDep, token: str) -> Response:
+    subscriber = digests.pending_confirmation(store, token)
     return _message(request, "Confirm your subscription",
                     f"Press the button to receive the {subscriber.preferences.frequency} digest "
                     f"at {subscriber.email}.",
@@ -115,8 +99,8 @@ def confirm_page(request: Request, token: str) -> Response:
 
 @router.post("/subscribe/confirm/{token}", include_in_schema=False,
              dependencies=[Depends(require_csrf)])
-def confirm(request: Request, token: str) -> Response:
-    subscriber = digests.confirm(get_ctx(request).store, token)
+def confirm(request: Request, store: StoreDep, token: str) -> Response:
+    subscriber = digests.confirm(store, token)
     return _message(request, "You are subscribed",
                     f"{subscriber.email} will receive the {subscriber.preferences.frequency} "
                     "digest. Every digest has a link to change these preferences or unsubscribe.",
@@ -124,8 +108,9 @@ def confirm(request: Request, token: str) -> Response:
                           "text": "Choose sections, keywords and categories"})
 
 
-def _preferences_page(request: Request, token: str, saved: bool = False) -> Response:
-    subscriber = digests.subscriber_for(get_ctx(request).store, token)
+def _preferences_page(request: Request, store: Store, token: str,
+                      saved: bool = False) -> Response:
+    subscriber = digests.subscriber_for(store, token)
     p = subscriber.preferences
     fields = [("keywords", "Saved keyword searches", p.keywords),
               ("categories", "arXiv categories, e.g. cs.CL", p.categories),
@@ -138,13 +123,14 @@ def _preferences_page(request: Request, token: str, saved: bool = False) -> Resp
 
 
 @router.get("/subscriptions/{token}", include_in_schema=False)
-def preferences_page(request: Request, token: str, saved: bool = False) -> Response:
-    return _preferences_page(request, token, saved)
+def preferences_page(request: Request, store: StoreDep, token: str,
+                     saved: bool = False) -> Response:
+    return _preferences_page(request, store, token, saved)
 
 
 @router.post("/subscriptions/{token}", include_in_schema=False,
              dependencies=[Depends(require_csrf)])
-def save_preferences(request: Request, token: str,
+def save_preferences(store: StoreDep, token: str,
                      frequency: Annotated[str, Form(max_length=20)] = "daily",
                      size: Annotated[str, Form(max_length=10)] = "10",
                      sections: Annotated[list[str] | None, Form()] = None,
@@ -154,31 +140,30 @@ def save_preferences(request: Request, token: str,
     form = {"frequency": frequency, "size": size, "keywords": keywords,
             "categories": categories, "organizations": organizations, "authors": authors,
             "mute_terms": mute_terms}
-    digests.update_preferences(get_ctx(request).store, token, form, sections or [])
+    digests.update_preferences(store, token, form, sections or [])
     return RedirectResponse(f"/subscriptions/{token}?saved=true", status_code=303)
 
 
 @router.api_route("/unsubscribe/{token}", methods=["GET", "HEAD"], include_in_schema=False)
-def unsubscribe_page(request: Request, token: str) -> Response:
-    subscriber = digests.subscriber_for(get_ctx(request).store, token)
+def unsubscribe_page(request: Request, store: StoreDep, token: str) -> Response:
+    subscriber = digests.subscriber_for(store, token)
     return _message(request, "Unsubscribe", f"Stop all digests to {subscriber.email}?",
                     form_action=f"/unsubscribe/{token}", button="Unsubscribe", one_click=True)
 
 
 @router.post("/unsubscribe/{token}", include_in_schema=False)
-def unsubscribe(request: Request, token: str) -> Response:
+def unsubscribe(request: Request, store: StoreDep, token: str) -> Response:
     """RFC 8058 one-click unsubscribe (any origin, no cookies needed)."""
-    subscriber = digests.unsubscribe(get_ctx(request).store, token)
+    subscriber = digests.unsubscribe(store, token)
     return _message(request, "You are unsubscribed",
                     f"No more digests will be sent to {subscriber.email}.")
 
 
 @router.get("/digest/preview", include_in_schema=False)
-def preview(request: Request, period: Annotated[Literal["daily", "weekly"], Query()] = "daily",
+def preview(store: StoreDep, settings: SettingsDep, interests: InterestsDep,
+            period: Annotated[Literal["daily", "weekly"], Query()] = "daily",
             date: Annotated[str | None, Query(max_length=10)] = None,
             token: Token | None = None) -> Response:
     """The digest as it would be sent now (default preferences, or the token's)."""
-    ctx = get_ctx(request)
-    _, html = digest_send.preview_digest(ctx.store, ctx.settings, period, token, date,
-                                         ctx.extras.get("interests"))
+    _, html = digest_send.preview_digest(store, settings, period, token, date, interests)
     return HTMLResponse(html)

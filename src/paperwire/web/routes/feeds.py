@@ -9,11 +9,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from paperwire.config import Settings
 from paperwire.errors import NotFound
 from paperwire.models import Paper
 from paperwire.services import catalog, community, organizations
-from paperwire.services.search import SearchService
-from paperwire.web.context import get_ctx
+from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.feeds import FORMATS, FeedItem, render_feed
 
 router = APIRouter(include_in_schema=False)
@@ -26,9 +26,9 @@ def _fmt(ext: str) -> str:
     return ext
 
 
-def _feed(request: Request, ext: str, title: str, page_path: str,
+def _feed(request: Request, settings: Settings, ext: str, title: str, page_path: str,
           items: Sequence[FeedItem]) -> Response:
-    base = get_ctx(request).settings.base_url.rstrip("/")
+    base = settings.base_url.rstrip("/")
     fmt = _fmt(ext)
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     body = render_feed(fmt, title, base + page_path, self_url, items, base)
@@ -36,44 +36,40 @@ def _feed(request: Request, ext: str, title: str, page_path: str,
 
 
 @router.get("/daily.{ext}")
-def daily_feed(request: Request, ext: str) -> Response:
-    ctx = get_ctx(request)
-    period = catalog.resolve_period(ctx.store, ctx.settings)
-    listing = catalog.daily_listing(ctx.store, period, "upvotes", 0, FEED_SIZE)
+def daily_feed(request: Request, store: StoreDep, settings: SettingsDep, ext: str) -> Response:
+    period = catalog.resolve_period(store, settings)
+    listing = catalog.daily_listing(store, period, "upvotes", 0, FEED_SIZE)
     items = [FeedItem(e.paper, e.submitted_at) for e in listing.page.items]
-    return _feed(request, ext, f"{ctx.settings.site_name}: daily papers {period.key}", "/", items)
+    return _feed(request, settings, ext, f"{settings.site_name}: daily papers {period.key}", "/", items)
 
 
 @router.get("/trending.{ext}")
-def trending_feed(request: Request, ext: str) -> Response:
-    ctx = get_ctx(request)
-    listing = community.community_listing(ctx.store, ctx.settings, "trending", "week", 0,
+def trending_feed(request: Request, store: StoreDep, settings: SettingsDep, ext: str) -> Response:
+    listing = community.community_listing(store, settings, "trending", "week", 0,
                                           FEED_SIZE)
     items = [FeedItem(e.paper, e.submitted_at) for e in listing.page.items]
-    return _feed(request, ext, f"{ctx.settings.site_name}: trending papers", "/trending", items)
+    return _feed(request, settings, ext, f"{settings.site_name}: trending papers", "/trending", items)
 
 
 @router.get("/organizations/{name}.{ext}")
-def organization_feed(request: Request, name: str, ext: str) -> Response:
-    ctx = get_ctx(request)
-    found = organizations.organization_page(ctx.store, name, 0, FEED_SIZE)
+def organization_feed(request: Request, store: StoreDep, settings: SettingsDep, name: str,
+                      ext: str) -> Response:
+    found = organizations.organization_page(store, name, 0, FEED_SIZE)
     org = found.organization
     items = [FeedItem(p) for p in found.papers.items]
-    return _feed(request, ext, f"{ctx.settings.site_name}: papers of {org.fullname}",
+    return _feed(request, settings, ext, f"{settings.site_name}: papers of {org.fullname}",
                  f"/organizations/{quote(org.name)}", items)
 
 
 @router.get("/search.{ext}")
-def search_feed(request: Request, ext: str,
+def search_feed(request: Request, store: StoreDep, settings: SettingsDep, search: SearchDep,
+                ext: str,
                 q: Annotated[str, Query(max_length=250)] = "") -> Response:
-    ctx = get_ctx(request)
     _fmt(ext)
-    engine = ctx.extras.get("search")
-
     def find() -> list[Paper]:
-        return community.search_papers(ctx.store, engine, q, FEED_SIZE)
+        return community.search_papers(store, search, q, FEED_SIZE)
 
-    papers = engine.within_deadline(find) if isinstance(engine, SearchService) else find()
+    papers = search.within_deadline(find)
     items = [FeedItem(p) for p in papers]
-    return _feed(request, ext, f"{ctx.settings.site_name}: search {q[:100]!r}",
+    return _feed(request, settings, ext, f"{settings.site_name}: search {q[:100]!r}",
                  f"/search?q={quote(q)}", items)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from paperwire.services import organizations
-from paperwire.web.context import get_ctx
+from paperwire.web.deps import SettingsDep, StoreDep
 from paperwire.web.sessions import require_csrf, require_user
 from paperwire.web.templating import render
 
@@ -22,35 +22,36 @@ def _to_org(name: str) -> Response:
 
 
 @router.get("/organizations")
-def organization_list(request: Request) -> Response:
-    orgs = get_ctx(request).store.list_organizations()
+def organization_list(request: Request, store: StoreDep) -> Response:
+    orgs = store.list_organizations()
     return render(request, "organizations.html", {"organizations": orgs})
 
 
 @router.post("/organizations")
-def organization_create(request: Request, name: Field, fullname: Field = "") -> Response:
+def organization_create(request: Request, store: StoreDep, name: Field,
+                        fullname: Field = "") -> Response:
     user = require_user(request)
-    org = organizations.create_org(get_ctx(request).store, user, name, fullname)
+    org = organizations.create_org(store, user, name, fullname)
     return _to_org(org.name)
 
 
 @router.get("/organizations/{name}")
-def organization(request: Request, name: str,
+def organization(request: Request, store: StoreDep, settings: SettingsDep, name: str,
                  p: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
-    ctx = get_ctx(request)
-    found = organizations.organization_page(ctx.store, name, p, ctx.settings.page_size)
+    found = organizations.organization_page(store, name, p, settings.page_size)
     return render(request, "organization.html", {"org": found})
 
 
 @router.post("/organizations/{name}/members")
-def organization_add_member(request: Request, name: str, username: Field) -> Response:
+def organization_add_member(request: Request, store: StoreDep, name: str,
+                            username: Field) -> Response:
     user = require_user(request)
-    organizations.add_member(get_ctx(request).store, user, name, username)
+    organizations.add_member(store, user, name, username)
     return _to_org(name)
 
 
 @router.post("/organizations/{name}/papers")
-def organization_attach(request: Request, name: str, paper: Field) -> Response:
+def organization_attach(request: Request, store: StoreDep, name: str, paper: Field) -> Response:
     user = require_user(request)
-    organizations.attach_paper(get_ctx(request).store, user, name, paper)
+    organizations.attach_paper(store, user, name, paper)
     return _to_org(name)

@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from paperwire.config import Settings
 from paperwire.services import catalog, health
 from paperwire.services.periods import Period
-from paperwire.web.context import get_ctx
-from paperwire.web.routes import community
+from paperwire.storage import Store
+from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
+from paperwire.web.routes import community, search
 from paperwire.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -18,57 +20,61 @@ Sort = Annotated[str, Query(max_length=40)]
 PageNo = Annotated[int, Query(ge=0, le=100_000)]
 
 
-def _list_page(request: Request, period: Period, sort: str, p: int) -> Response:
-    ctx = get_ctx(request)
-    listing = catalog.daily_listing(ctx.store, period, sort, p, ctx.settings.page_size,
-                                   gravity=ctx.settings.trending_gravity)
+def _list_page(request: Request, store: Store, settings: Settings, period: Period, sort: str,
+               p: int) -> Response:
+    listing = catalog.daily_listing(store, period, sort, p, settings.page_size,
+                                   gravity=settings.trending_gravity)
     return render(request, "daily.html", {"listing": listing, "period": period})
 
 
 @router.get("/")
-def home(request: Request, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
-    ctx = get_ctx(request)
-    return _list_page(request, catalog.resolve_period(ctx.store, ctx.settings), sort, p)
+def home(request: Request, store: StoreDep, settings: SettingsDep, sort: Sort = "upvotes",
+         p: PageNo = 0) -> Response:
+    return _list_page(request, store, settings, catalog.resolve_period(store, settings), sort, p)
 
 
 @router.get("/papers/date/{value}")
-def by_date(request: Request, value: str, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
-    ctx = get_ctx(request)
-    return _list_page(request, catalog.resolve_period(ctx.store, ctx.settings, date_=value),
+def by_date(request: Request, store: StoreDep, settings: SettingsDep, value: str,
+            sort: Sort = "upvotes", p: PageNo = 0) -> Response:
+    return _list_page(request, store, settings,
+                      catalog.resolve_period(store, settings, date_=value),
                       sort, p)
 
 
 @router.get("/papers/week/{value}")
-def by_week(request: Request, value: str, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
-    ctx = get_ctx(request)
-    return _list_page(request, catalog.resolve_period(ctx.store, ctx.settings, week=value),
+def by_week(request: Request, store: StoreDep, settings: SettingsDep, value: str,
+            sort: Sort = "upvotes", p: PageNo = 0) -> Response:
+    return _list_page(request, store, settings,
+                      catalog.resolve_period(store, settings, week=value),
                       sort, p)
 
 
 @router.get("/papers/month/{value}")
-def by_month(request: Request, value: str, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
-    ctx = get_ctx(request)
-    return _list_page(request, catalog.resolve_period(ctx.store, ctx.settings, month=value),
+def by_month(request: Request, store: StoreDep, settings: SettingsDep, value: str,
+             sort: Sort = "upvotes", p: PageNo = 0) -> Response:
+    return _list_page(request, store, settings,
+                      catalog.resolve_period(store, settings, month=value),
                       sort, p)
 
 
 @router.get("/papers")
-def all_papers(request: Request, p: PageNo = 0) -> Response:
-    ctx = get_ctx(request)
-    page = catalog.all_papers(ctx.store, p, ctx.settings.page_size)
+def all_papers(request: Request, store: StoreDep, settings: SettingsDep,
+               p: PageNo = 0) -> Response:
+    page = catalog.all_papers(store, p, settings.page_size)
     return render(request, "papers.html", {"page": page})
 
 
 @router.get("/papers/{paper_id:path}")
-def paper(request: Request, paper_id: str) -> Response:
-    ctx = get_ctx(request)
-    found = catalog.find_paper(ctx.store, paper_id)
+def paper(request: Request, store: StoreDep, search_service: SearchDep,
+          paper_id: str) -> Response:
+    found = catalog.find_paper(store, paper_id)
     if found.redirect_to is not None:
         return RedirectResponse(f"/papers/{found.redirect_to}", status_code=301)
     assert found.paper is not None
-    daily = catalog.daily_entry_of(ctx.store, found.paper.id)
-    return render(request, "paper.html", {"paper": found.paper, "daily": daily,
-                                          **community.paper_extras(request, found.paper)})
+    daily = catalog.daily_entry_of(store, found.paper.id)
+    similar = search.similar_papers(search_service, found.paper.id)
+    return render(request, "paper.html", {"paper": found.paper, "daily": daily, "similar": similar,
+                                          **community.paper_extras(store, found.paper)})
 
 
 @router.get("/docs")
@@ -84,7 +90,7 @@ def favicon() -> Response:
 
 
 @router.get("/healthz")
-def healthz(request: Request) -> Response:
-    found = health.check_health(get_ctx(request).store)
+def healthz(store: StoreDep) -> Response:
+    found = health.check_health(store)
     return JSONResponse({"status": "ok" if found.ok else "error", "papers": found.papers,
                          "database": found.database}, status_code=200 if found.ok else 503)

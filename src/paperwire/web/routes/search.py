@@ -1,34 +1,29 @@
 """Routes of the search capability: the search API and page, similar papers.
 
-``setup(app)`` builds the app's ``SearchService`` (``extras["search"]``; an ``embedder``
-extra is used when given), puts these routes ahead of ``/api/papers/{id}`` and registers the
-``similar_papers`` template helper. Requests only read the indexes (a GET never writes) and
-wait at most ``PAPERWIRE_SEARCH_DEADLINE`` seconds for them: past it the API answers 503 with
-``Retry-After`` and a page leaves "Similar papers" out. While the app runs (its lifespan), the
-background refresher (``services.search_refresher``) indexes what changed, so papers imported
-while ``serve`` or ``demo`` runs become searchable within seconds.
+Requests only read the indexes (a GET never writes) and wait at most
+``PAPERWIRE_SEARCH_DEADLINE`` seconds for them: past it the API answers 503 with
+``Retry-After`` and a page leaves "Similar papers" out. The app's lifespan runs the background
+refresher (``services.search_refresher``, started in ``web.app``), so papers imported while
+``serve`` or ``demo`` runs become searchable within seconds.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.services.search import MAX_LIMIT, SearchService
-from paperwire.services.search_refresher import Refresher
-from paperwire.web.context import get_ctx
+from paperwire.web.deps import SearchDep, SettingsDep
 from paperwire.web.hf_shapes import build_organization, build_paper, iso
 from paperwire.web.routes.api import RESPONSES
-from paperwire.web.templating import environment, render
+from paperwire.web.templating import render
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -36,12 +31,6 @@ Q = Annotated[str, Query(description="Search text, up to 250 characters")]
 Mode = Annotated[str, Query(max_length=20, description="hybrid, keyword or semantic")]
 Day = Annotated[date | None, Query(description="YYYY-MM-DD")]
 Text = Annotated[str | None, Query(max_length=100)]
-
-
-def service_of(request: Request) -> SearchService:
-    ctx = get_ctx(request)
-    svc: SearchService = ctx.extras["search"]
-    return svc
 
 
 def build_filters(date_from: date | None, date_to: date | None, category: str | None,
@@ -71,7 +60,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
 
 @router.get("/api/papers/search", tags=["search"], responses=RESPONSES)
 def search_api(
-    request: Request, q: Q = "", mode: Mode = "hybrid",
+    search: SearchDep, q: Q = "", mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     p: Annotated[int, Query(ge=0, le=1000, description="page, from 0")] = 0,
     date_from: Day = None, date_to: Day = None, category: Text = None,
@@ -79,24 +68,23 @@ def search_api(
 ) -> list[dict[str, Any]]:
     """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
-    svc = service_of(request)
-    results = svc.within_deadline(
-        lambda: svc.search(q, mode, limit, p * limit, filters, refresh=False))
+    results = search.within_deadline(
+        lambda: search.search(q, mode, limit, p * limit, filters, refresh=False))
     return [build_search_item(hit) for hit in results.hits]
 
 
 @router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES)
-def similar_api(request: Request, paper_id: str,
+def similar_api(search: SearchDep, paper_id: str,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
     """Papers nearest to this one by meaning."""
-    svc = service_of(request)
-    papers = svc.within_deadline(lambda: svc.similar(paper_id, limit, refresh=False))
+    papers = search.within_deadline(lambda: search.similar(paper_id, limit, refresh=False))
     return [build_paper(paper) for paper in papers]
 
 
 @router.get("/search", include_in_schema=False)
 def search_page(
-    request: Request, q: Annotated[str, Query()] = "", mode: Mode = "hybrid",
+    request: Request, search: SearchDep, settings: SettingsDep,
+    q: Annotated[str, Query()] = "", mode: Mode = "hybrid",
     p: Annotated[int, Query(ge=0, le=1000)] = 0, date_from: Day = None, date_to: Day = None,
     category: Text = None, organization: Text = None, has_code: bool = False,
 ) -> Response:
@@ -105,47 +93,20 @@ def search_page(
     context: dict[str, Any] = {"query": q, "mode": mode, "filters": filters, "results": None,
                                "category": category or "", "page_no": p}
     if q.strip():
-        size = get_ctx(request).settings.page_size
-        svc = service_of(request)
-        context["results"] = svc.within_deadline(
-            lambda: svc.search(q, mode, size, p * size, filters, refresh=False))
+        size = settings.page_size
+        context["results"] = search.within_deadline(
+            lambda: search.search(q, mode, size, p * size, filters, refresh=False))
     return render(request, "search.html", context)
 
 
-def similar_papers(request: Request, paper_id: str, limit: int = 5) -> list[Paper]:
-    """Template helper: similar papers from the indexes as they are, within the search
-    deadline (never fails or holds up a page: none then)."""
-    svc = get_ctx(request).extras.get("search")
-    if svc is None:
-        return []
+def similar_papers(search: SearchService, paper_id: str, limit: int = 5) -> list[Paper]:
+    """Similar papers from the indexes as they are, within the search deadline (never fails
+    or holds up the page showing them: none then)."""
     try:
-        return list(svc.within_deadline(lambda: svc.similar_to_papers([paper_id], limit)))
+        return list(search.within_deadline(lambda: search.similar_to_papers([paper_id], limit)))
     except Unavailable:
         log.warning("similar papers for %s left out: past the search deadline", paper_id)
         return []
     except Exception:  # a page must render even when the search files are unusable
         log.exception("similar papers for %s failed", paper_id)
         return []
-
-
-def setup(app: FastAPI) -> None:
-    ctx = app.state.ctx
-    if "search" not in ctx.extras:
-        ctx.extras["search"] = SearchService(ctx.settings, ctx.store, ctx.extras.get("embedder"))
-    mine = {search_api, similar_api, search_page}
-    app.router.routes.sort(key=lambda route: getattr(route, "endpoint", None) not in mine)
-    environment().globals["similar_papers"] = similar_papers
-    original = app.router.lifespan_context
-    service: SearchService = ctx.extras["search"]
-
-    @asynccontextmanager
-    async def lifespan(inner: Any) -> AsyncIterator[Any]:
-        refresher = Refresher(service, service.settings.search_refresh)
-        refresher.start()
-        try:
-            async with original(inner) as state:
-                yield state
-        finally:
-            refresher.stop()
-
-    app.router.lifespan_context = lifespan

@@ -13,12 +13,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 
-from paperwire.digests.models import OutboxEntry
+from paperwire.clock import now_utc
 from paperwire.errors import InvalidInput
 from paperwire.mail import Mailer, MailError
+from paperwire.models_digests import OutboxEntry
 from paperwire.storage.proto_digests import DigestStore
 
 BATCH = 50
@@ -98,10 +99,6 @@ class SendReport:
         return self.failed == 0 and not self.stopped
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class OutboxSender:
     """Sends every due outbox row until none is left, waiting for retries as needed."""
 
@@ -113,7 +110,7 @@ class OutboxSender:
         self.policy = policy
         self.sleep = sleep
         self.limiter = RateLimiter(policy.rate, sleep=sleep)
-        now = utc_now()
+        now = now_utc()
         self.limiter.seed([(now - t).total_seconds()
                            for t in store.recent_send_times(self.limiter.count)])
         self.report = SendReport()
@@ -124,7 +121,7 @@ class OutboxSender:
         handled = 0
         while (max_messages is None or handled < max_messages) and not self.report.stopped:
             limit = BATCH if max_messages is None else min(BATCH, max_messages - handled)
-            batch = self.store.due_outbox(utc_now(), limit)
+            batch = self.store.due_outbox(now_utc(), limit)
             for entry in batch:
                 if self.report.stopped:
                     break
@@ -135,7 +132,7 @@ class OutboxSender:
             next_at = self.store.next_retry_at()
             if next_at is None:
                 return self.report
-            self.sleep(max(0.0, min(MAX_WAIT_S, (next_at - utc_now()).total_seconds())))
+            self.sleep(max(0.0, min(MAX_WAIT_S, (next_at - now_utc()).total_seconds())))
         return self.report
 
     def _send_one(self, entry: OutboxEntry) -> None:
@@ -160,7 +157,7 @@ class OutboxSender:
         except InvalidInput as exc:
             self._close(entry, "failed", str(exc))
             return
-        self.store.mark_outbox_sent(entry.id, utc_now())
+        self.store.mark_outbox_sent(entry.id, now_utc())
         self.report.sent += 1
         self._consecutive_temporary = 0
 
@@ -174,7 +171,7 @@ class OutboxSender:
 
     def _refused(self, entry: OutboxEntry, exc: MailError) -> None:
         if not exc.temporary:
-            self.store.mark_bounced(entry.id, str(exc), utc_now())
+            self.store.mark_bounced(entry.id, str(exc), now_utc())
             self.report.bounced += 1
             return
         attempts = entry.attempts + 1
@@ -183,7 +180,7 @@ class OutboxSender:
         else:
             wait = compute_backoff(attempts, self.policy.retry_base)
             self.store.mark_outbox_retry(entry.id, attempts,
-                                         utc_now() + timedelta(seconds=wait), str(exc))
+                                         now_utc() + timedelta(seconds=wait), str(exc))
             self.report.retried += 1
         self._consecutive_temporary += 1
         if self._consecutive_temporary >= self.policy.max_attempts:

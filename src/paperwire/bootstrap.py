@@ -1,0 +1,70 @@
+"""The composition root: every concrete object paperwire runs with, built once from Settings.
+
+``build_services(settings)`` picks the Store the database URL names, the search service that
+reads and updates the data dir's indexes, the mailer ``PAPERWIRE_MAILER`` names, the arXiv API
+client submissions fetch papers with, and the digest's upvote interests. The CLI builds one
+``Services`` per invocation (``serve`` and ``demo`` hand it to ``create_app``); tests build one
+with parts of their own through the keyword arguments. Nothing else picks concrete classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paperwire.config import Settings
+from paperwire.errors import ConfigError
+from paperwire.mail import Mailer, open_mailer
+from paperwire.search.embedder import Embedder
+from paperwire.services.digest_interests import UpvoteInterests, search_similar
+from paperwire.services.ingest import arxiv_api_source
+from paperwire.services.search import SearchService
+from paperwire.sources.arxiv_api import ArxivApiSource
+from paperwire.storage import Store
+from paperwire.storage.sqlite import SqliteStore
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the web app and the CLI commands run with; ``close()`` releases all of it."""
+
+    settings: Settings
+    store: Store
+    search: SearchService
+    mailer: Mailer
+    paper_fetcher: ArxivApiSource
+    interests: UpvoteInterests
+
+    def close(self) -> None:
+        self.paper_fetcher.close()
+        self.mailer.close()
+        self.store.close()
+
+
+def open_store(settings: Settings) -> Store:
+    """The Store the database URL names."""
+    if settings.database_url.startswith("sqlite:///"):
+        return SqliteStore(settings.database_path)
+    raise ConfigError(
+        f"PAPERWIRE_DATABASE_URL={settings.database_url!r}: only sqlite:/// URLs are supported."
+    )
+
+
+def build_services(settings: Settings, *, store: Store | None = None,
+                   embedder: Embedder | None = None, mailer: Mailer | None = None,
+                   paper_fetcher: ArxivApiSource | None = None) -> Services:
+    """Build every part from ``settings``; a part given as an argument is used as it is.
+
+    Without ``embedder`` the search service loads the model the settings name the first
+    time it needs one (``Services.search.embedder``), once for the whole process.
+    """
+    store = store if store is not None else open_store(settings)
+    search = SearchService(settings, store, embedder)
+    return Services(
+        settings=settings,
+        store=store,
+        search=search,
+        mailer=mailer if mailer is not None else open_mailer(settings),
+        paper_fetcher=paper_fetcher if paper_fetcher is not None
+        else arxiv_api_source(settings, store),
+        interests=UpvoteInterests(store, search_similar(search)),
+    )
