@@ -20,8 +20,7 @@ from argon2 import PasswordHasher
 from paperwire.config import Settings, load_settings
 from paperwire.services import accounts
 from paperwire.storage.sqlite import SqliteStore
-from tests.conftest import REPO
-from tests.helpers import free_port
+from tests.helpers import REPO, free_port
 
 PASSWORD = "quiet-lantern-42"
 

@@ -16,7 +16,7 @@ import pytest
 from bench.ingest import record_id, write_snapshot
 
 from tests.browser import running_paperwire
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 PORT = 8111
 PAPERS = 3000

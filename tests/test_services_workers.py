@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.ingest import write_snapshot
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def children_of(pid: int) -> list[int]:

@@ -27,8 +27,7 @@ from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.community_helpers import PASSWORD
-from tests.conftest import REPO
-from tests.helpers import free_port
+from tests.helpers import REPO, free_port
 
 LIMIT_BYTES = 48_000
 
