@@ -27,7 +27,8 @@ from paperwire.services import catalog
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = next((p / "shared" / "data" for p in Path(__file__).resolve().parents
+             if (p / "shared" / "data").is_dir()), Path("shared") / "data")
 
 
 def resolve(store: SqliteStore, prefix: str) -> str:
@@ -57,9 +58,15 @@ def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--embedder", choices=("package", "static"), default="package")
     args = parser.parse_args()
+    print(json.dumps(measure(args.embedder, args.tune)))
+
+
+def measure(embedder: str, grid: bool = False) -> dict[str, object]:
+    """The quality figures of one embedder (``PAPERWIRE_EMBEDDER`` value)."""
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings({"PAPERWIRE_DATA_DIR": tmp})
+        settings = load_settings({"PAPERWIRE_DATA_DIR": tmp, "PAPERWIRE_EMBEDDER": embedder})
         store = SqliteStore(settings.database_path)
         catalog.import_file(store, settings, "hf", DATA / "hf-papers-search-response.json")
         catalog.import_file(store, settings, "hf-page", DATA / "daily-papers-page.txt", year=2025)
@@ -74,16 +81,18 @@ def main() -> None:
                for name, r in (("keyword", keyword), ("semantic", semantic))}
         fused = {q: [pid for pid, _ in fuse_rankings(keyword[q], semantic[q], service.weights)]
                  for q in qrels}
-        result = {"bench": "search_quality", "papers": store.count_papers(), "queries": len(qrels),
+        result: dict[str, object] = {
+                  "bench": "search_quality", "embedder": embedder,
+                  "papers": store.count_papers(), "queries": len(qrels),
                   "keyword": evaluate(ids["keyword"], qrels),
                   "semantic": evaluate(ids["semantic"], qrels),
                   "hybrid": evaluate(fused, qrels),
                   "fusion": {"k": service.weights.k, "keyword": service.weights.keyword,
                              "semantic": service.weights.semantic}}
-        if args.tune:
+        if grid:
             result["grid"] = tune(keyword, semantic, qrels)
         store.close()
-    print(json.dumps(result))
+    return result
 
 
 def tune(keyword: dict[str, list[tuple[str, float]]], semantic: dict[str, list[tuple[str, float]]],

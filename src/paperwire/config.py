@@ -43,6 +43,7 @@ class Settings:
     embedder: str = "package"
     model_dir: Path | None = None
     search_refresh: float = 5.0
+    ray_address: str = ""
     # community
     submissions_per_day: int = 5
     login_failures_per_hour: int = 100
@@ -131,6 +132,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"Setting PAPERWIRE_TIMEZONE={settings.timezone!r} is not a time zone.") from exc
     if settings.daily_policy not in {"submitted", "categories"}:
         raise ConfigError("Setting PAPERWIRE_DAILY_POLICY must be 'submitted' or 'categories'.")
+    if settings.embedder not in {"package", "dir", "static"}:
+        raise ConfigError("Setting PAPERWIRE_EMBEDDER must be 'package', 'dir' or 'static'.")
     if settings.smtp_tls not in {"none", "starttls", "tls"}:
         raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
     if settings.mail_rate <= 0:

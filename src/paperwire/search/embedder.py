@@ -177,8 +177,13 @@ class OnnxEmbedder:
 
 
 def load_embedder(source: str, model_dir: Path | None, cache_dir: Path,
-                  threads: int = 1) -> OnnxEmbedder:
-    """The embedder the settings name (``package`` or ``dir``), verified and quantized."""
+                  threads: int = 1) -> Embedder:
+    """The embedder the settings name (``package``, ``dir`` or ``static``), verified (and
+    quantized for the ONNX ones)."""
+    if source == "static":
+        from paperwire.search.static import load_static
+
+        return load_static()
     if source == "package":
         files = package_files()
     elif source == "dir":
@@ -186,5 +191,5 @@ def load_embedder(source: str, model_dir: Path | None, cache_dir: Path,
             raise ConfigError("PAPERWIRE_EMBEDDER=dir needs PAPERWIRE_MODEL_DIR.")
         files = dir_files(model_dir)
     else:
-        raise ConfigError(f"Setting PAPERWIRE_EMBEDDER={source!r} must be 'package' or 'dir'.")
+        raise ConfigError(f"Setting PAPERWIRE_EMBEDDER={source!r} must be 'package', 'dir' or 'static'.")
     return OnnxEmbedder(quantized_copy(files, cache_dir), threads=threads)
