@@ -38,7 +38,8 @@ from paperwire.search.text import parse_query
 from paperwire.search.vectors import SHORTLIST, Segment
 from paperwire.sources.hf_page import parse_page
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = next((p / "shared" / "data" for p in Path(__file__).resolve().parents
+             if (p / "shared" / "data").is_dir()), Path("shared") / "data")
 FULL = 2_700_000
 
 

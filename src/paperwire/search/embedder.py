@@ -140,7 +140,7 @@ def quantized_copy(files: ModelFiles, cache_dir: Path) -> ModelFiles:
 class OnnxEmbedder:
     """A sentence-transformers style model on onnxruntime: mean pooling, unit vectors."""
 
-    def __init__(self, files: ModelFiles, threads: int = 1) -> None:
+    def __init__(self, files: ModelFiles, threads: int = 1, max_tokens: int = MAX_TOKENS) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -150,7 +150,7 @@ class OnnxEmbedder:
         self.session = ort.InferenceSession(str(files.model), options,
                                             providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(files.tokenizer))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.enable_padding()
         self.name = files.name
         self.version = files.version

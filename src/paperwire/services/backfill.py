@@ -23,6 +23,7 @@ import numpy as np
 
 from paperwire.config import Settings
 from paperwire.errors import ConfigError
+from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
 from paperwire.search.records import StoredEmbedding
 from paperwire.services.search_indexing import build_embeddings, build_text_hash, model_key
@@ -40,6 +41,7 @@ class BackfillReport:
     seconds: float = 0.0
     engine: str = "in-process"
     workers: int = 1
+    warmup: float = 0.0  # seconds until the first chunk was written (scan, cluster, model)
 
     @property
     def rate(self) -> float:
@@ -50,7 +52,7 @@ def build_missing_chunks(store: Store, model: str, chunk: int = CHUNK) -> list[s
     """Comma-joined ids of the papers lacking a current vector, ``chunk`` ids each."""
     chunks: list[str] = []
     pending: list[str] = []
-    scan: list[Any] = []
+    scan: list[Paper] = []
     for _seq, paper in store.iter_papers_since(0, batch=SCAN):
         scan.append(paper)
         if len(scan) >= SCAN:
@@ -62,7 +64,7 @@ def build_missing_chunks(store: Store, model: str, chunk: int = CHUNK) -> list[s
     return chunks
 
 
-def _missing(store: Store, model: str, papers: list[Any]) -> list[str]:
+def _missing(store: Store, model: str, papers: list[Paper]) -> list[str]:
     known = store.embedding_hashes([p.id for p in papers])
     return [p.id for p in papers if known.get(p.id) != (model, build_text_hash(p))]
 
@@ -87,6 +89,7 @@ def backfill(settings: Settings, store: Store, embedder: Embedder, chunk: int = 
         for joined in chunks:
             items = embed_chunk(store, embedder, joined)
             store.save_embeddings(items, None)
+            report.warmup = report.warmup or time.perf_counter() - started
             report.embedded += len(items)
             bar.update(len(items))
     finally:
@@ -155,8 +158,9 @@ def backfill_ray(settings: Settings, store: Store, store_factory: StoreFactory,
         return report
     _connect(ray, address, workers)
     try:
-        report.embedded = _run(ray, settings, store, store_factory, chunks, workers,
-                               _progress(report.missing, progress))
+        report.embedded, first = _run(ray, settings, store, store_factory, chunks, workers,
+                                      _progress(report.missing, progress))
+        report.warmup = first - started
     finally:
         ray.shutdown()
     report.seconds = time.perf_counter() - started
@@ -174,7 +178,8 @@ def _connect(ray: Any, address: str | None, workers: int) -> None:
 
 
 def _run(ray: Any, settings: Settings, store: Store, store_factory: StoreFactory,
-         chunks: list[str], workers: int, bar: Any) -> int:
+         chunks: list[str], workers: int, bar: Any) -> tuple[int, float]:
+    """Vectors written, and when the first chunk was (``time.perf_counter``)."""
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     dataset = ray.data.from_items([{"ids": c} for c in chunks], override_num_blocks=len(chunks))
@@ -182,17 +187,18 @@ def _run(ray: Any, settings: Settings, store: Store, store_factory: StoreFactory
         EmbedWorker, fn_constructor_args=(settings, store_factory), batch_size=1,
         batch_format="numpy", num_cpus=1,
         compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1))
-    embedded = 0
+    embedded, first = 0, 0.0
     try:
         for batch in vectors.iter_batches(batch_size=None, batch_format="numpy",
                                           prefetch_batches=0):
             items = build_items(batch)
             store.save_embeddings(items, None)
+            first = first or time.perf_counter()
             embedded += len(items)
             bar.update(len(items))
     finally:
         bar.close()
-    return embedded
+    return embedded, first
 
 
 def run_backfill(settings: Settings, store: Store, store_factory: StoreFactory,
