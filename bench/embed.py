@@ -44,7 +44,7 @@ from paperwire.models import IncomingPaper, Paper
 from paperwire.search.embedder import OnnxEmbedder, package_files, quantized_copy
 from paperwire.search.static import load_static
 from paperwire.services.backfill import backfill_ray
-from paperwire.services.search_indexing import build_embeddings, build_embedding_text
+from paperwire.services.search_indexing import build_embedding_text, build_embeddings
 
 FULL = 2_700_000
 OPTIONS = ("minilm", "minilm-2t", "minilm-2t-128", "static", "ray-static-1", "ray-static-2")
