@@ -57,9 +57,15 @@ def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--embedder", choices=("package", "static"), default="package")
     args = parser.parse_args()
+    print(json.dumps(measure(args.embedder, args.tune)))
+
+
+def measure(embedder: str, grid: bool = False) -> dict[str, object]:
+    """The quality figures of one embedder (``PAPERWIRE_EMBEDDER`` value)."""
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings({"PAPERWIRE_DATA_DIR": tmp})
+        settings = load_settings({"PAPERWIRE_DATA_DIR": tmp, "PAPERWIRE_EMBEDDER": embedder})
         store = SqliteStore(settings.database_path)
         catalog.import_file(store, settings, "hf", DATA / "demo-hf.json")
         catalog.import_file(store, settings, "hf-page", DATA / "demo-page.txt", year=2025)
@@ -74,16 +80,18 @@ def main() -> None:
                for name, r in (("keyword", keyword), ("semantic", semantic))}
         fused = {q: [pid for pid, _ in fuse_rankings(keyword[q], semantic[q], service.weights)]
                  for q in qrels}
-        result = {"bench": "search_quality", "papers": store.count_papers(), "queries": len(qrels),
+        result: dict[str, object] = {
+                  "bench": "search_quality", "embedder": embedder,
+                  "papers": store.count_papers(), "queries": len(qrels),
                   "keyword": evaluate(ids["keyword"], qrels),
                   "semantic": evaluate(ids["semantic"], qrels),
                   "hybrid": evaluate(fused, qrels),
                   "fusion": {"k": service.weights.k, "keyword": service.weights.keyword,
                              "semantic": service.weights.semantic}}
-        if args.tune:
+        if grid:
             result["grid"] = tune(keyword, semantic, qrels)
         store.close()
-    print(json.dumps(result))
+    return result
 
 
 def tune(keyword: dict[str, list[tuple[str, float]]], semantic: dict[str, list[tuple[str, float]]],

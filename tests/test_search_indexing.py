@@ -128,7 +128,7 @@ def test_model_files_are_checked_by_sha256(tmp_path: Path) -> None:
                                        + "  tokenizer.json\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="expected"):
         load_embedder("dir", folder, tmp_path / "cache")
-    with pytest.raises(ConfigError, match="must be 'package' or 'dir'"):
+    with pytest.raises(ConfigError, match="must be 'package', 'dir' or 'static'"):
         load_embedder("hub", None, tmp_path / "cache")
 
 

@@ -25,7 +25,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "daily_policy": ("submitted", "categories"),
     "smtp_tls": ("none", "starttls", "tls"),
     "mailer": ("smtp", "console"),
-    "embedder": ("package", "dir"),
+    "embedder": ("package", "dir", "static"),
 }
 
 
@@ -55,6 +55,7 @@ class Settings:
     model_dir: Path | None = None
     search_refresh: float = 5.0
     search_deadline: float = 2.0
+    ray_address: str = ""
     # community
     submissions_per_day: int = 5
     login_failures_per_hour: int = 100

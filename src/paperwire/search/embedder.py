@@ -140,7 +140,7 @@ def quantized_copy(files: ModelFiles, cache_dir: Path) -> ModelFiles:
 class OnnxEmbedder:
     """A sentence-transformers style model on onnxruntime: mean pooling, unit vectors."""
 
-    def __init__(self, files: ModelFiles, threads: int = 1) -> None:
+    def __init__(self, files: ModelFiles, threads: int = 1, max_tokens: int = MAX_TOKENS) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -150,7 +150,7 @@ class OnnxEmbedder:
         self.session = ort.InferenceSession(str(files.model), options,
                                             providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(files.tokenizer))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.enable_padding()
         self.name = files.name
         self.version = files.version
@@ -177,8 +177,13 @@ class OnnxEmbedder:
 
 
 def load_embedder(source: str, model_dir: Path | None, cache_dir: Path,
-                  threads: int = 1) -> OnnxEmbedder:
-    """The embedder the settings name (``package`` or ``dir``), verified and quantized."""
+                  threads: int = 1) -> Embedder:
+    """The embedder the settings name (``package``, ``dir`` or ``static``), verified (and
+    quantized for the ONNX ones)."""
+    if source == "static":
+        from paperwire.search.static import load_static
+
+        return load_static()
     if source == "package":
         files = package_files()
     elif source == "dir":
@@ -186,5 +191,5 @@ def load_embedder(source: str, model_dir: Path | None, cache_dir: Path,
             raise ConfigError("PAPERWIRE_EMBEDDER=dir needs PAPERWIRE_MODEL_DIR.")
         files = dir_files(model_dir)
     else:
-        raise ConfigError(f"Setting PAPERWIRE_EMBEDDER={source!r} must be 'package' or 'dir'.")
+        raise ConfigError(f"Setting PAPERWIRE_EMBEDDER={source!r} must be 'package', 'dir' or 'static'.")
     return OnnxEmbedder(quantized_copy(files, cache_dir), threads=threads)

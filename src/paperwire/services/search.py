@@ -53,6 +53,12 @@ COMPACT_AT = 20_000
 STEP_PAPERS = 32  # papers the background refresher embeds between two swaps
 QUERY_THREADS = 8
 WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.5)
+STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker dense ranking
+
+
+def fusion_weights(embedder: str) -> FusionWeights:
+    """The fusion constants tuned for the embedder the settings name."""
+    return STATIC_WEIGHTS if embedder == "static" else WEIGHTS
 
 
 def check_query(q: str | None) -> str:
@@ -86,11 +92,11 @@ class SearchService:
     """Indexes and queries of one data dir. Thread-safe; one instance per process."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder | None = None,
-                 weights: FusionWeights = WEIGHTS) -> None:
+                 weights: FusionWeights | None = None) -> None:
         self.settings = settings
         self.store = store
         self.files = SearchFiles(settings.data_dir / "search")
-        self.weights = weights
+        self.weights = weights or fusion_weights(settings.embedder)
         self._embedder = embedder
         self._loading = threading.Lock()
         self._writer = threading.RLock()  # held by the one writer; readers never wait on it

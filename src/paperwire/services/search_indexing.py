@@ -60,6 +60,21 @@ def model_key(embedder: Embedder) -> str:
     return f"{embedder.name}@{embedder.version}"
 
 
+def build_embeddings(embedder: Embedder, papers: list[Paper]) -> list[StoredEmbedding]:
+    """The papers' vectors as stored rows, embedded in length-sorted batches (less padding)."""
+    model = model_key(embedder)
+    todo = sorted(papers, key=lambda p: len(build_embedding_text(p)))
+    items: list[StoredEmbedding] = []
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start : start + EMBED_BATCH]
+        vectors = embedder.embed([build_embedding_text(p) for p in batch])
+        items.extend(
+            StoredEmbedding(p.id, model, build_text_hash(p), int(v.shape[0]),
+                            v.astype("<f2").tobytes())
+            for p, v in zip(batch, vectors, strict=True))
+    return items
+
+
 def _chunks(items: Iterator[tuple[int, Paper]], size: int) -> Iterator[list[tuple[int, Paper]]]:
     chunk: list[tuple[int, Paper]] = []
     for item in items:
@@ -130,15 +145,7 @@ class Indexer:
         """Embed the papers whose text or model changed; store vectors (+ watermark)."""
         known = self.store.embedding_hashes([p.id for p in papers])
         todo = [p for p in papers if known.get(p.id) != (self.model, build_text_hash(p))]
-        todo.sort(key=lambda p: len(build_embedding_text(p)))
-        items: list[StoredEmbedding] = []
-        for start in range(0, len(todo), EMBED_BATCH):
-            batch = todo[start : start + EMBED_BATCH]
-            vectors = self.embedder.embed([build_embedding_text(p) for p in batch])
-            items.extend(
-                StoredEmbedding(p.id, self.model, build_text_hash(p), int(v.shape[0]),
-                                v.astype("<f2").tobytes())
-                for p, v in zip(batch, vectors, strict=True))
+        items = build_embeddings(self.embedder, todo)
         if items or catalog_seq is not None:
             self.store.save_embeddings(items, catalog_seq)
         return len(items)
