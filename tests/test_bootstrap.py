@@ -63,7 +63,7 @@ def test_the_app_serves_from_the_services_it_is_given(settings: Settings,
     assert app.state.services is services
     store.upsert_papers([IncomingPaper(Paper(id="2501.00001", title="Given store"))])
     with TestClient(app, base_url="http://testserver") as client:
-        assert client.get("/healthz").json() == {"status": "ok", "papers": 1}
+        assert client.get("/healthz").json() == {"status": "ok", "papers": 1, "database": "writable"}
     services.close()
 
 
