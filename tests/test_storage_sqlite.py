@@ -163,3 +163,15 @@ def test_migration_normalizes_stored_timestamps_to_utc(tmp_path) -> None:  # typ
     entries = store.list_daily(day, day, sort="date", offset=0, limit=10)
     assert [e.paper.id for e in entries] == ["2510.00001", "2510.00002"]
     store.close()
+
+
+def test_lookups_by_many_ids_return_every_match(store: SqliteStore) -> None:
+    """Ids past one IN (...) chunk (500) are looked up too, never dropped."""
+    from paperwire.models import StoredEmbedding
+
+    ids = [f"2510.{n:05d}" for n in range(1, 1202)]
+    store.upsert_papers([IncomingPaper(Paper(id=pid, title=f"T {pid}")) for pid in ids])
+    store.save_embeddings([StoredEmbedding(pid, "m", "h", 2, b"\x00" * 4) for pid in ids], None)
+    assert len(store.get_embeddings(ids, "m")) == len(ids)
+    assert len(store.embedding_hashes(ids)) == len(ids)
+    assert [p.id for p in store.get_papers(ids)] == ids

@@ -5,10 +5,11 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.ids import is_arxiv_id, parse_arxiv_id
@@ -139,7 +140,7 @@ def daily_listing(store: Store, period: Period, sort: str = "upvotes", page: int
     if sort == "trending":  # the score is computed in ranking.py, over the whole period
         everything = store.list_daily(period.start, period.end, sort="upvotes", offset=0,
                                       limit=total, submitter=submitter)
-        ranked = rank_trending(everything, datetime.now(UTC), gravity)
+        ranked = rank_trending(everything, now_utc(), gravity)
         entries = ranked[page * limit:(page + 1) * limit]
     else:
         entries = store.list_daily(period.start, period.end, sort=sort, offset=page * limit,

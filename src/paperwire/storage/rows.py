@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
 from paperwire.ids import title_hash
 from paperwire.models import Author, DailyEntry, Organization, Paper
+
+T = TypeVar("T")
+IN_CHUNK = 500  # values per "IN (...)" query, well under SQLite's bound-parameter limit
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[tuple[list[T], str]]:
+    """Every value, in lists of at most ``size``, each with its ``?, ?, …`` placeholders."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
+        yield chunk, ", ".join("?" for _ in chunk)
 
 
 class RowLike(Protocol):

@@ -19,7 +19,7 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
-from paperwire.storage.rows import paper_columns, row_to_daily, row_to_paper, ts
+from paperwire.storage.rows import in_chunks, paper_columns, row_to_daily, row_to_paper, ts
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
 PAPER_SELECT = """
@@ -167,9 +167,7 @@ class SqliteCatalog(SqliteBase):
     def get_papers(self, paper_ids: Sequence[str]) -> list[Paper]:
         found: dict[str, Paper] = {}
         ids = list(paper_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in in_chunks(ids):
             for row in self.query(PAPER_SELECT + f" WHERE p.id IN ({marks})", chunk):
                 found[row["id"]] = row_to_paper(row)
         return [found[i] for i in ids if i in found]

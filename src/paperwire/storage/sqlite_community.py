@@ -9,7 +9,7 @@ from typing import Any
 
 from paperwire.models import DailyEntry, DailySubmission, Organization, Paper
 from paperwire.models_community import Comment, User, VoteResult
-from paperwire.storage.rows import row_to_daily, row_to_paper, text_to_dt, ts
+from paperwire.storage.rows import in_chunks, row_to_daily, row_to_paper, text_to_dt, ts
 from paperwire.storage.sqlite_base import SqliteBase
 from paperwire.storage.sqlite_catalog import DAILY_SELECT, PAPER_SELECT, insert_daily
 
@@ -148,12 +148,12 @@ class SqliteCommunity(SqliteBase):
         return VoteResult(paper_id, on, int(count[0]) if count else 0)
 
     def voted_papers(self, user_id: int, paper_ids: list[str]) -> set[str]:
-        if not paper_ids:
-            return set()
-        marks = ", ".join("?" for _ in paper_ids)
-        rows = self.query(f"SELECT paper_id FROM votes WHERE user_id = ? AND paper_id IN"
-                          f" ({marks})", [user_id, *paper_ids])
-        return {r[0] for r in rows}
+        found: set[str] = set()
+        for chunk, marks in in_chunks(paper_ids):
+            rows = self.query(f"SELECT paper_id FROM votes WHERE user_id = ? AND paper_id IN"
+                              f" ({marks})", [user_id, *chunk])
+            found.update(r[0] for r in rows)
+        return found
 
     def list_upvoted(self, user_id: int, limit: int) -> list[Paper]:
         rows = self.query(PAPER_SELECT + " JOIN votes v ON v.paper_id = p.id WHERE v.user_id = ?"

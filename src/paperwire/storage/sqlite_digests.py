@@ -11,10 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from paperwire.models_digests import OutboxDraft, OutboxEntry, Preferences, Subscriber
-from paperwire.storage.rows import ts
+from paperwire.storage.rows import in_chunks, ts
 from paperwire.storage.sqlite_base import SqliteBase
-
-CHUNK = 500
 
 
 def preferences_to_json(prefs: Preferences) -> str:
@@ -134,10 +132,7 @@ class SqliteDigests(SqliteBase):
     # -- outbox ----------------------------------------------------------------------
     def sent_paper_ids(self, paper_ids: Sequence[str], period: str) -> dict[int, set[str]]:
         found: dict[int, set[str]] = defaultdict(set)
-        ids = list(paper_ids)
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in in_chunks(paper_ids):
             rows = self.conn.execute(
                 "SELECT i.subscriber_id, i.paper_id FROM digest_items i JOIN digest_outbox o"
                 f" ON o.id = i.outbox_id WHERE i.paper_id IN ({marks}) AND o.period != ?"

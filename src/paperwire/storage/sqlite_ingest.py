@@ -13,9 +13,9 @@ from paperwire.storage.proto_ingest import (
     paper_column_names,
     prepare_paper,
 )
+from paperwire.storage.rows import in_chunks
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
-CHUNK = 500
 BULK_CACHE_KIB = 24576  # page cache of a bulk-inserting connection (index upkeep)
 PAPER_COLUMNS = paper_column_names()
 HASH = PAPER_COLUMNS.index("title_hash")
@@ -121,10 +121,7 @@ class SqliteIngest(SqliteBase):
 
     def _present(self, sql: str, values: list[Any]) -> set[str]:
         found: set[str] = set()
-        unique = list(dict.fromkeys(values))
-        for start in range(0, len(unique), CHUNK):
-            chunk = unique[start : start + CHUNK]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in in_chunks(list(dict.fromkeys(values))):
             found.update(row[0] for row in self.query(sql.format(marks), chunk))
         return found
 

@@ -6,9 +6,8 @@ import sqlite3
 from collections.abc import Sequence
 
 from paperwire.models import StoredEmbedding
+from paperwire.storage.rows import in_chunks
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
-
-CHUNK = 500
 
 
 def _row_to_embedding(row: sqlite3.Row) -> StoredEmbedding:
@@ -56,23 +55,19 @@ class SqliteSearch(SqliteBase):
     def embedding_hashes(self, paper_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """paper id -> (model, text hash) for the papers that have a stored vector."""
         found: dict[str, tuple[str, str]] = {}
-        ids = list(paper_ids)
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            marks = ", ".join("?" for _ in chunk)
+        for chunk, marks in in_chunks(paper_ids):
             for row in self.query("SELECT paper_id, model, text_hash FROM paper_embeddings"
                                   f" WHERE paper_id IN ({marks})", chunk):
                 found[row["paper_id"]] = (row["model"], row["text_hash"])
         return found
 
     def get_embeddings(self, paper_ids: Sequence[str], model: str) -> list[StoredEmbedding]:
-        ids = list(paper_ids)[:CHUNK]
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        rows = self.query(f"SELECT * FROM paper_embeddings WHERE paper_id IN ({marks})"
-                          " AND model = ?", [*ids, model])
-        return [_row_to_embedding(r) for r in rows]
+        found: list[StoredEmbedding] = []
+        for chunk, marks in in_chunks(paper_ids):
+            rows = self.query(f"SELECT * FROM paper_embeddings WHERE paper_id IN ({marks})"
+                              " AND model = ?", [*chunk, model])
+            found.extend(_row_to_embedding(r) for r in rows)
+        return found
 
     def embeddings_since(self, seq: int, model: str, limit: int) -> list[StoredEmbedding]:
         rows = self.query("SELECT * FROM paper_embeddings WHERE seq > ? AND model = ?"
