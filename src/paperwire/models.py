@@ -82,14 +82,16 @@ class DailyEntry:
 class IncomingPaper:
     """A paper as an importer or source delivers it, before it is merged into the catalog.
 
-    ``organization`` and ``daily`` are optional extras some sources carry. Fields left
-    as None/empty never overwrite what the catalog already knows.
+    ``organization``, ``daily`` and ``comment`` (the arXiv comments field, read for links)
+    are optional extras some sources carry. Fields left as None/empty never overwrite what
+    the catalog already knows.
     """
 
     paper: Paper
     daily: DailySubmission | None = None
     organization: Organization | None = None
     id_is_derived: bool = False
+    comment: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from paperwire.services import catalog
 from paperwire.web.context import get_ctx
 from paperwire.web.hf_shapes import build_daily_item, build_paper
+from paperwire.web.paging import build_link_header, page_rels
 
 router = APIRouter(prefix="/api", tags=["papers"])
 ERROR = {"description": "Invalid parameter or unknown paper", "content": {
@@ -20,7 +21,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {400: ERROR, 404: ERROR}
 
 @router.get("/daily_papers", responses=RESPONSES)
 def daily_papers(
-    request: Request,
+    request: Request, response: Response,
     date: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD")] = None,
     week: Annotated[str | None, Query(max_length=40, description="YYYY-Www")] = None,
     month: Annotated[str | None, Query(max_length=40, description="YYYY-MM")] = None,
@@ -36,7 +37,11 @@ def daily_papers(
     period = catalog.resolve_period(ctx.store, ctx.settings, date, week, month)
     listing = catalog.daily_listing(ctx.store, period, sort, p, limit, submitter or None,
                                    ctx.settings.trending_gravity)
-    return [build_daily_item(entry) for entry in listing.page.items]
+    page = listing.page
+    rels = page_rels(page.page, (page.page + 1) * page.page_size < page.total, page.pages - 1)
+    if rels:
+        response.headers["Link"] = build_link_header(request, rels)
+    return [build_daily_item(entry) for entry in page.items]
 
 
 @router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}})

@@ -24,7 +24,8 @@ from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.services.search import MAX_LIMIT, SearchService
 from paperwire.web.context import get_ctx
-from paperwire.web.hf_shapes import build_organization, build_paper, iso
+from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
+from paperwire.web.paging import build_link_header, page_rels
 from paperwire.web.routes.api import RESPONSES
 from paperwire.web.templating import environment, render
 
@@ -64,12 +65,13 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
         "highlightedTitle": list(hit.highlighted_title),
         "highlightedSummary": list(hit.highlighted_summary),
         "score": round(hit.score, 6),
+        **build_links(paper),
     }
 
 
 @router.get("/api/papers/search", tags=["search"], responses=RESPONSES)
 def search_api(
-    request: Request, q: Q = "", mode: Mode = "hybrid",
+    request: Request, response: Response, q: Q = "", mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     p: Annotated[int, Query(ge=0, le=1000, description="page, from 0")] = 0,
     date_from: Day = None, date_to: Day = None, category: Text = None,
@@ -78,6 +80,9 @@ def search_api(
     """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
     results = service_of(request).search(q, mode, limit, p * limit, filters, refresh=False)
+    rels = page_rels(p, results.more)
+    if rels:
+        response.headers["Link"] = build_link_header(request, rels)
     return [build_search_item(hit) for hit in results.hits]
 
 
