@@ -113,7 +113,7 @@ def test_list_papers_searches_with_highlights(api: HfApi) -> None:
     assert papers[0].github_repo == "https://github.com/IS2AI/KazQAD"
     assert "Kazakh" in (papers[0].title or "")
     assert len(papers) <= 5
-    assert [p.id for p in api.list_papers(query="protein folding experts", limit=3)][0] == PAPER
+    assert next(p.id for p in api.list_papers(query="protein folding experts", limit=3)) == PAPER
 
 
 def test_paper_info_fills_every_known_field(api: HfApi) -> None:
