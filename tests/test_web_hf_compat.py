@@ -26,9 +26,9 @@ def test_cursor_listing_walks_the_whole_catalog_once(client: TestClient, store: 
         (store.get_paper(pid).published_at.isoformat()) for pid in seen[:3]]  # type: ignore[union-attr]
 
 
-def test_bad_cursor_is_a_clear_400(client: TestClient) -> None:
-    response = client.get("/api/papers", params={"cursor": "bm90LWEtY3Vyc29y"})
-    assert response.status_code == 400 and response.json()["parameter"] == "cursor"
+def test_unknown_cursor_is_a_clear_404(client: TestClient) -> None:
+    response = client.get("/api/papers", params={"cursor": "2501.99999"})
+    assert response.status_code == 404 and "cursor" in response.json()["error"]
 
 
 def test_daily_and_search_link_headers(demo_client: TestClient) -> None:

@@ -34,10 +34,11 @@ log = logging.getLogger(__name__)
 CONFIRM_TTL = timedelta(days=3)
 RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
 MAX_TERMS = 50
-_EMAIL = re.compile(
-    r"[^@\s<>()\[\]\\,;:\"]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-    r"[A-Za-z]{2,63}"
+EMAIL_PATTERN = (
+    r"^[^@\s<>()\[\]\\,;:\"]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}$"
 )
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def utc_now() -> datetime:

@@ -3,8 +3,6 @@ every paper and a paper as Markdown."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
 from paperwire.errors import InvalidInput, NotFound
@@ -23,35 +21,31 @@ class CatalogPage:
     next_cursor: str | None
 
 
-def build_cursor(paper: Paper) -> str:
-    """An opaque cursor after ``paper`` in the newest-first order."""
-    key = f"{paper.published_at.isoformat() if paper.published_at else ''}\n{paper.id}"
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
-
-
-def parse_cursor(cursor: str) -> tuple[str, str]:
-    """The (published_at, id) key in a cursor; InvalidInput naming ``cursor`` if malformed."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidInput("Parameter 'cursor' is not a cursor this server gave out.",
-                           field="cursor") from exc
-    published, sep, paper_id = raw.partition("\n")
-    if not sep or not paper_id:
-        raise InvalidInput("Parameter 'cursor' is not a cursor this server gave out.",
-                           field="cursor")
-    return published, paper_id
+def cursor_key(store: Store, cursor: str) -> tuple[str, str]:
+    """The (published_at, id) key of the paper a cursor names (the last one of a page)."""
+    paper = store.get_paper(cursor) or store.get_paper(store.resolve_alias(cursor) or "")
+    if paper is None:
+        raise NotFound(f"cursor {cursor[:80]!r} names no paper in the catalog")
+    return (paper.published_at.isoformat() if paper.published_at else "", paper.id)
 
 
 def catalog_page(store: Store, cursor: str | None, limit: int) -> CatalogPage:
-    """Up to ``limit`` papers newest first, after ``cursor``; ``next_cursor`` None at the end."""
+    """Up to ``limit`` papers newest first, after the paper ``cursor`` names (the id of the
+    last paper of the previous page); ``next_cursor`` is None at the end."""
     if not 1 <= limit <= MAX_CATALOG_LIMIT:
         raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_CATALOG_LIMIT}.", field="limit")
-    after = parse_cursor(cursor) if cursor else None
+    after = cursor_key(store, cursor) if cursor else None
     papers = store.list_papers_after(after, limit + 1)
     more = len(papers) > limit
     shown = tuple(papers[:limit])
-    return CatalogPage(shown, build_cursor(shown[-1]) if more and shown else None)
+    return CatalogPage(shown, shown[-1].id if more and shown else None)
+
+
+def newest_papers(store: Store, offset: int, limit: int) -> list[Paper]:
+    """The newest papers of the catalog (what a search without a query lists)."""
+    if offset < 0 or limit < 1:
+        raise InvalidInput("offset must be 0 or more and limit 1 or more", field="limit")
+    return store.list_papers(offset=offset, limit=limit)
 
 
 def paper_markdown(store: Store, paper_id: str, with_comments: bool = False) -> str:

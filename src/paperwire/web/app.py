@@ -35,6 +35,7 @@ from paperwire.web.routes import (
     pages,
     search,
 )
+from paperwire.web.openapi import install_openapi
 from paperwire.web.security import security_middleware
 from paperwire.web.templating import render
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     app.middleware("http")(security_middleware)
     _add_error_handlers(app)
+    install_openapi(app)
     for module in (search, feeds, accounts, community, organizations, digests, hf_compat, api,
                    pages):
         app.include_router(module.router)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
 from paperwire.mail import Mailer, open_mailer
 from paperwire.services import digest_send, digests
+from paperwire.services.digests import EMAIL_PATTERN
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
 from paperwire.services.search import SearchService
 from paperwire.web.context import get_ctx
@@ -54,7 +55,8 @@ def _message(request: Request, heading: str, *lines: str, status: int = 200,
 
 
 class SubscriptionIn(BaseModel):
-    email: str = Field(max_length=320, examples=["reader@example.org"])
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN, examples=["reader@example.org"],
+                       json_schema_extra={"format": "email"})
     frequency: Literal["daily", "weekly"] = "daily"
 
 

@@ -17,18 +17,19 @@ from paperwire.web.paging import build_link_header
 from paperwire.web.routes.api import RESPONSES
 
 router = APIRouter()
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 MARKDOWN: dict[int | str, dict[str, Any]] = {200: {"description": "The paper as Markdown",
                   "content": {"text/markdown": {"schema": {"type": "string"}}}},
-            308: {"description": "Merged or versioned id: the current one"}, 404: RESPONSES[404]}
+            308: {"description": "Merged or versioned id: the current one"},
+            404: {"description": "Unknown paper (an HTML page)", "content": {"text/html": {}}},
+            422: {"description": "Invalid parameter (an HTML page)", "content": {"text/html": {}}}}
 
 
 @router.get("/api/papers", tags=["papers"], responses=RESPONSES)
 def list_papers(
     request: Request, response: Response,
     cursor: Annotated[str | None, Query(min_length=1, max_length=papers_api.MAX_CURSOR_CHARS,
-                                        pattern=CURSOR_PATTERN,
-                                        description="from the Link header's next URL")] = None,
+                                        description="the id of the last paper seen (the "
+                                        "Link header's next URL has it)")] = None,
     limit: Annotated[int, Query(ge=1, le=papers_api.MAX_CATALOG_LIMIT)] = 50,
 ) -> list[dict[str, Any]]:
     """Every paper in the catalog, newest first, ``limit`` at a time; follow ``rel="next"``."""
