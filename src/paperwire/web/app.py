@@ -24,6 +24,7 @@ from paperwire.errors import (
 from paperwire.services.ingest import arxiv_api_source
 from paperwire.storage import Store
 from paperwire.web.context import AppContext
+from paperwire.web.openapi import install_openapi
 from paperwire.web.routes import (
     accounts,
     api,
@@ -35,7 +36,6 @@ from paperwire.web.routes import (
     pages,
     search,
 )
-from paperwire.web.openapi import install_openapi
 from paperwire.web.security import security_middleware
 from paperwire.web.templating import render
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field
 from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
 from paperwire.mail import Mailer, open_mailer
 from paperwire.services import digest_send, digests
-from paperwire.services.digests import EMAIL_PATTERN
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
+from paperwire.services.digests import EMAIL_PATTERN
 from paperwire.services.search import SearchService
 from paperwire.web.context import get_ctx
 from paperwire.web.templating import render
