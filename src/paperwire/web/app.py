@@ -32,6 +32,7 @@ from paperwire.web.routes import (
     digests,
     feeds,
     hf_compat,
+    mcp_http,
     organizations,
     pages,
     search,
@@ -62,7 +63,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     for module in (search, feeds, accounts, community, organizations, digests, hf_compat, api,
                    pages):
         app.include_router(module.router)
-    for module in (search, community, digests):
+    for module in (search, community, digests, mcp_http):
         setup = getattr(module, "setup", None)
         if setup is not None:
             setup(app)
