@@ -38,7 +38,7 @@ class Settings:
     arxiv_max_retries: int = 5
     arxiv_timeout: float = 60.0
     contact_email: str = "admin@example.org"
-    daily_steps: tuple[str, ...] = ("arxiv", "index", "digest")
+    daily_steps: tuple[str, ...] = ("arxiv", "enrich", "index", "digest")
     # search
     embedder: str = "package"
     model_dir: Path | None = None
