@@ -52,3 +52,10 @@ def test_markdown_paper_with_comments_and_redirects(demo_client: TestClient) -> 
     moved = demo_client.get("/papers/2404.04487v1.md", follow_redirects=False)
     assert moved.status_code == 308 and moved.headers["location"] == "/papers/2404.04487.md"
     assert demo_client.get("/papers/2501.99999.md").status_code == 404
+
+
+def test_paper_page_keywords_are_searches(demo_client: TestClient) -> None:
+    page = demo_client.get("/papers/2404.04487").text
+    assert 'href="/search?q=%22reading+comprehension%22&amp;mode=keyword"' in page
+    found = demo_client.get("/search", params={"q": '"reading comprehension"', "mode": "keyword"})
+    assert found.status_code == 200 and "KazQAD" in found.text
