@@ -35,13 +35,24 @@ def test_week_and_date_filters(loaded_client: TestClient) -> None:
 @pytest.mark.parametrize(("query", "param"), [
     ("date=garbage", "date"), ("week=2025-W99", "week"), ("month=2025-13", "month"),
     ("limit=0", "limit"), ("limit=101", "limit"), ("p=-1", "p"), ("sort=random", "sort"),
-    ("date=2025-01-01&month=2025-01", "month"), ("p=abc", "p"),
+    ("date=2025-02-30", "date"), ("p=abc", "p"),
 ])
 def test_invalid_parameters_give_a_json_4xx_naming_them(loaded_client: TestClient, query: str,
                                                          param: str) -> None:
     response = loaded_client.get(f"/api/daily_papers?{query}")
     assert response.status_code in (400, 422)
     assert response.json()["parameter"] == param
+
+
+def test_the_most_precise_period_wins(loaded_client: TestClient) -> None:
+    day = loaded_client.get("/api/daily_papers?date=2024-04-05").json()
+    both = loaded_client.get("/api/daily_papers?date=2024-04-05&month=2025-10").json()
+    assert both == day and day
+
+
+def test_a_week_53_the_year_lacks_is_404(loaded_client: TestClient) -> None:
+    assert loaded_client.get("/api/daily_papers?week=2025-W53").status_code == 404
+    assert loaded_client.get("/api/daily_papers?week=2020-W53").status_code == 200
 
 
 def test_paper_by_id_and_redirects(loaded_client: TestClient) -> None:

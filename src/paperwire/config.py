@@ -49,13 +49,22 @@ class Settings:
     arxiv_max_retries: int = 5
     arxiv_timeout: float = 60.0
     contact_email: str = "admin@example.org"
-    daily_steps: tuple[str, ...] = ("arxiv", "index", "digest")
+    daily_steps: tuple[str, ...] = ("arxiv", "enrich", "index", "digest")
     # search
     embedder: str = "package"
     model_dir: Path | None = None
     search_refresh: float = 5.0
     search_deadline: float = 2.0
     ray_address: str = ""
+    # agents and enrichment
+    mcp_http: bool = False
+    mcp_calls_per_minute: int = 60
+    github_stars: bool = False
+    github_api_url: str = "https://api.github.com"
+    github_token: str = ""
+    github_refresh_hours: float = 24.0
+    github_max_requests: int = 500
+    keywords_per_paper: int = 8
     # community
     submissions_per_day: int = 5
     login_failures_per_hour: int = 100
@@ -158,6 +167,13 @@ def _validate(settings: Settings) -> None:
     for name in LIMITS:
         if getattr(settings, name) < 1:
             raise ConfigError(f"Setting {env_name(name)} must be a whole number above 0.")
+    if settings.mcp_calls_per_minute < 1:
+        raise ConfigError("Setting PAPERWIRE_MCP_CALLS_PER_MINUTE must be 1 or more.")
+    if not settings.github_api_url.startswith(("http://", "https://")):
+        raise ConfigError("Setting PAPERWIRE_GITHUB_API_URL must start with http:// or https://.")
+    if settings.github_max_requests < 0 or settings.keywords_per_paper < 0:
+        raise ConfigError("Settings PAPERWIRE_GITHUB_MAX_REQUESTS and "
+                          "PAPERWIRE_KEYWORDS_PER_PAPER must be 0 or more.")
     if not settings.base_url.startswith(("http://", "https://")):
         raise ConfigError("Setting PAPERWIRE_BASE_URL must start with http:// or https://.")
     if _is_public(settings.base_url) and not settings.debug:

@@ -13,6 +13,12 @@ from email_validator import EmailNotValidError, validate_email
 from paperwire.errors import InvalidInput
 
 MAX_LENGTH = 254
+# What the API schema states of an address (a looser outline of the rule above: ASCII, one @,
+# a dotted domain); ``parse_email`` is what decides.
+EMAIL_PATTERN = (
+    r"^[^@\s<>()\[\]\\,;:\"]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}$"
+)
 
 
 def parse_email(raw: str, field: str = "email") -> str:

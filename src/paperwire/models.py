@@ -82,7 +82,8 @@ class DailyEntry:
 class IncomingPaper:
     """A paper as an importer or source delivers it, before it is merged into the catalog.
 
-    ``organization`` and ``daily`` are optional extras some sources carry. Fields left
+    ``organization``, ``daily`` and ``comment`` (the arXiv comments field, read for links)
+    are optional extras some sources carry. Fields left
     as None/empty never overwrite what the catalog already knows. ``problems`` names fields
     that were left out (a bad URL): reported, while the rest of the record is stored.
     """
@@ -92,6 +93,7 @@ class IncomingPaper:
     organization: Organization | None = None
     id_is_derived: bool = False
     problems: tuple[str, ...] = ()
+    comment: str | None = None
 
 
 @dataclass(frozen=True)

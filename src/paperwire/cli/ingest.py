@@ -108,15 +108,17 @@ def run_step(ctx: click.Context, main: Any, cli: CliContext, step: str) -> None:
     elif step == "oai":
         for set_spec in dict.fromkeys(oai_set_for(c) for c in cli.settings.daily_categories):
             ctx.invoke(ingest_oai, set_spec=set_spec)
+    elif step == "enrich" and "enrich" in commands:
+        ctx.invoke(commands["enrich"])
     elif step == "index" and "index" in commands:
         ctx.invoke(commands["index"])
     elif step == "digest" and "send" in getattr(commands.get("digest"), "commands", {}):
         ctx.invoke(commands["digest"].commands["send"])
-    elif step in {"index", "digest"}:
+    elif step in {"index", "digest", "enrich"}:
         click.echo(f"daily: step {step} skipped (not available in this installation)", err=True)
     else:
         raise click.ClickException(f"unknown step {step!r} in PAPERWIRE_DAILY_STEPS "
-                                   "(known: arxiv, oai, index, digest)")
+                                   "(known: arxiv, oai, enrich, index, digest)")
 
 
 def register(main: click.Group) -> None:

@@ -123,9 +123,8 @@ def latest_day(store: Store, settings: Settings) -> date:
 
 def resolve_period(store: Store, settings: Settings, date_: str | None = None,
                    week: str | None = None, month: str | None = None) -> Period:
+    """The period asked for; given several, the most precise (date, week, month) wins."""
     given = [(k, v) for k, v in (("date", date_), ("week", week), ("month", month)) if v]
-    if len(given) > 1:
-        raise InvalidInput("give only one of date, week and month", field=given[1][0])
     if given:
         return parse_period(*given[0])
     return day_period(latest_day(store, settings))

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput
+from paperwire.links import parse_links
 from paperwire.models import DailySubmission, ImportReport, IncomingPaper, RecordError
 from paperwire.services.ingest_gate import StoreGate
 from paperwire.sources.arxiv_api import ArxivApiSource
@@ -54,6 +55,19 @@ def with_daily(item: IncomingPaper, settings: Settings) -> IncomingPaper:
     return replace(item, daily=DailySubmission(paper.id, day, paper.published_at))
 
 
+def with_links(item: IncomingPaper) -> IncomingPaper:
+    """Fill the code link and project page a record lacks from its abstract and comment."""
+    paper = item.paper
+    if paper.github_repo and paper.project_page:
+        return item
+    found = parse_links([paper.summary, item.comment])
+    repo = paper.github_repo or found.github_repo
+    page = paper.project_page or found.project_page
+    if (repo, page) == (paper.github_repo, paper.project_page):
+        return item
+    return replace(item, paper=replace(paper, github_repo=repo, project_page=page))
+
+
 def store_records(store: Store, records: Iterable[IncomingPaper | RecordError],
                   report: ImportReport, batch: int = BATCH) -> None:
     """Upsert good records in batches; count and keep the bad ones."""
@@ -63,7 +77,7 @@ def store_records(store: Store, records: Iterable[IncomingPaper | RecordError],
         if isinstance(record, RecordError):
             report.error(record.location, record.reason)
             continue
-        pending.append(record)
+        pending.append(with_links(record))
         if len(pending) >= batch:
             report.add(store.upsert_papers(pending))
             pending.clear()

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from paperwire.errors import InvalidInput
+from paperwire.errors import InvalidInput, NotFound
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -60,13 +60,20 @@ def month_period(year: int, month: int) -> Period:
     return Period("month", start, following - timedelta(days=1))
 
 
+def _week(year: int, week: int) -> Period:
+    """ISO week ``week`` of ``year``; week 53 of a 52-week year is NotFound (no such week)."""
+    if week == 53 and date(year, 12, 28).isocalendar()[1] == 52:
+        raise NotFound(f"week {year}-W53 does not exist: {year} has 52 ISO weeks")
+    return week_period(date.fromisocalendar(year, week, 1))
+
+
 def parse_period(kind: str, value: str) -> Period:
     """Parse ``YYYY-MM-DD`` (date), ``YYYY-Www`` (week) or ``YYYY-MM`` (month)."""
     try:
         if kind == "date":
             return day_period(date.fromisoformat(value))
         if kind == "week" and (m := _WEEK.fullmatch(value)):
-            return week_period(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))
+            return _week(int(m.group(1)), int(m.group(2)))
         if kind == "month" and (m := _MONTH.fullmatch(value)):
             return month_period(int(m.group(1)), int(m.group(2)))
     except ValueError:

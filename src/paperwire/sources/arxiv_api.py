@@ -59,7 +59,7 @@ def parse_api_entry(entry: Element) -> IncomingPaper:
         published_at=parse_atom_datetime(child_text(entry, ATOM + "published"), "published"),
         updated_at=parse_atom_datetime(child_text(entry, ATOM + "updated"), "updated"),
         pdf_url=aid.pdf_url, source="arxiv")
-    return IncomingPaper(paper)
+    return IncomingPaper(paper, comment=child_text(entry, ARXIV + "comment") or None)
 
 
 def parse_api_feed(data: bytes, where: str = "arXiv API") -> ApiPage:

@@ -134,7 +134,7 @@ def _paper(body: Element, ns: str, raw: bool) -> IncomingPaper:
                   categories=tuple(child_text(body, ns + "categories").split()),
                   published_at=published, updated_at=updated,
                   pdf_url=f"https://arxiv.org/pdf/{aid}", source="arxiv")
-    return IncomingPaper(paper)
+    return IncomingPaper(paper, comment=child_text(body, ns + "comments") or None)
 
 
 def parse_arxiv_id_field(text: str) -> str:

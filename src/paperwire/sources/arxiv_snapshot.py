@@ -50,7 +50,7 @@ def parse_snapshot_record(obj: Any) -> IncomingPaper:
         categories=tuple(_text(obj, "categories").split()),
         published_at=published, updated_at=parse_update_date(obj.get("update_date")) or updated,
         pdf_url=f"https://arxiv.org/pdf/{aid.base}", source="arxiv-snapshot")
-    return IncomingPaper(paper)
+    return IncomingPaper(paper, comment=_text(obj, "comments") or None)
 
 
 def squeeze(value: str) -> str:

@@ -25,6 +25,7 @@ from paperwire.storage.proto_community import CommunityStore
 from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
 from paperwire.storage.proto_limits import LimitStore
+from paperwire.storage.proto_links import LinksStore
 from paperwire.storage.proto_search import SearchStore
 
 
@@ -79,6 +80,6 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore,
+class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore, LinksStore,
             Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

@@ -9,6 +9,7 @@ become searchable within seconds.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -36,12 +37,15 @@ from paperwire.errors import (
     Unavailable,
 )
 from paperwire.services.search_refresher import Refresher
+from paperwire.web.openapi import install_openapi
 from paperwire.web.routes import (
     accounts,
     api,
     community,
     digests,
     feeds,
+    hf_compat,
+    mcp_http,
     organizations,
     pages,
     search,
@@ -56,7 +60,7 @@ STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403
 
 log = logging.getLogger(__name__)
 # Search routes come before ``/api/papers/{id}``, which would otherwise match them.
-ROUTERS = (search, feeds, accounts, community, organizations, digests, api, pages)
+ROUTERS = (search, feeds, accounts, community, organizations, digests, hf_compat, api, pages)
 
 
 def create_app(services: Services) -> FastAPI:
@@ -76,8 +80,10 @@ def create_app(services: Services) -> FastAPI:
     app.middleware("http")(security_middleware)
     app.middleware("http")(session_middleware)
     _add_error_handlers(app)
+    install_openapi(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    app.state.mcp_sessions = mcp_http.mount(app, services)
     return app
 
 
@@ -86,8 +92,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     services: Services = app.state.services
     refresher = Refresher(services.search, services.settings.search_refresh)
     refresher.start()
+    mcp = app.state.mcp_sessions
     try:
-        yield
+        async with mcp.run() if mcp is not None else contextlib.nullcontext():
+            yield
     finally:  # waits out a step in progress: the store closes next
         refresher.stop()
 

@@ -1,4 +1,9 @@
-"""JSON in the shapes of the Hugging Face papers API (pure), so existing clients work."""
+"""JSON in the shapes of the Hugging Face papers API (pure), so existing clients work.
+
+``huggingface_hub``'s ``PaperInfo`` reads the link fields (``githubRepo``, ``githubStars``,
+``projectPage``, ``ai_keywords``) from the top level of a listing item, not from its
+``paper`` object, so listing items carry them at both levels.
+"""
 
 from __future__ import annotations
 
@@ -19,39 +24,60 @@ def iso(value: datetime | None) -> str | None:
 def build_organization(org: Organization | None) -> dict[str, Any] | None:
     if org is None:
         return None
-    return {"_id": org.name, "name": org.name, "fullname": org.fullname, "avatar": safe_link(org.avatar)}
+    avatar = safe_link(org.avatar)
+    return {"_id": org.name, "name": org.name, "fullname": org.fullname, "avatar": avatar,
+            "avatarUrl": avatar}
+
+
+def build_user(username: str | None) -> dict[str, Any] | None:
+    """A user reference (``submittedBy``, an author's ``user``): paperwire knows the name."""
+    if not username:
+        return None
+    return {"_id": username, "user": username, "fullname": username, "type": "user"}
+
+
+def build_links(paper: Paper) -> dict[str, Any]:
+    """The enrichment fields: code, stars, project page, keywords."""
+    return {
+        "ai_keywords": list(paper.ai_keywords),
+        "githubRepo": safe_link(paper.github_repo),
+        "githubStars": paper.github_stars,
+        "projectPage": safe_link(paper.project_page),
+    }
+
+
+def build_authors(paper: Paper) -> list[dict[str, Any]]:
+    return [
+        {"_id": f"{paper.id}#{i}", "name": a.name, "hidden": a.hidden,
+         "status": "claimed_verified" if a.user else "extracted_pending",
+         **({"user": build_user(a.user)} if a.user else {})}
+        for i, a in enumerate(paper.authors)
+    ]
 
 
 def build_paper(paper: Paper, daily: DailyEntry | None = None) -> dict[str, Any]:
     """The ``paper`` object: id, authors, dates, title, summary, upvotes, links."""
     return {
         "id": paper.id,
-        "authors": [
-            {"_id": f"{paper.id}#{i}", "name": a.name, "hidden": a.hidden,
-             "status": "claimed_verified" if a.user else "extracted_pending",
-             **({"user": {"user": a.user}} if a.user else {})}
-            for i, a in enumerate(paper.authors)
-        ],
+        "authors": build_authors(paper),
         "numAuthors": paper.shown_author_count,
         "publishedAt": iso(paper.published_at),
         "title": paper.title,
         "summary": paper.summary,
         "upvotes": paper.upvotes,
+        "numComments": paper.num_comments,
         "discussionId": paper.id,
-        "ai_keywords": list(paper.ai_keywords),
-        "githubRepo": safe_link(paper.github_repo),
-        "githubStars": paper.github_stars,
-        "projectPage": safe_link(paper.project_page),
+        **build_links(paper),
         "mediaUrls": [],
         "submittedOnDailyAt": iso(daily.submitted_at) if daily else None,
-        "submittedOnDailyBy": {"user": daily.submitted_by} if daily and daily.submitted_by
-        else None,
+        "submittedOnDailyBy": build_user(daily.submitted_by) if daily else None,
         "withdrawnAt": iso(paper.withdrawn_at),
         "categories": list(paper.categories),
         "version": paper.version,
         "arxivUrl": f"https://arxiv.org/abs/{paper.id}" if is_arxiv_id(paper.id) else None,
         "pdfUrl": safe_link(paper.pdf_url),
         "organization": build_organization(paper.organization),
+        "source": paper.source or None,
     }
 
 
@@ -66,7 +92,8 @@ def build_daily_item(entry: DailyEntry) -> dict[str, Any]:
         "thumbnail": None,
         "mediaUrls": [],
         "numComments": paper.num_comments,
-        "submittedBy": {"user": entry.submitted_by} if entry.submitted_by else None,
+        "submittedBy": build_user(entry.submitted_by),
         "organization": build_organization(paper.organization),
         "isAuthorParticipating": any(a.user for a in paper.authors),
+        **build_links(paper),
     }

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.services import catalog
 from paperwire.web.deps import SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_daily_item, build_paper
+from paperwire.web.paging import build_link_header, page_rels
+from paperwire.web.params import MONTH_PATTERN, WEEK_PATTERN, DayParam
 
 router = APIRouter(prefix="/api", tags=["papers"])
+DailySort = Literal["publishedAt", "upvotes", "comments", "trending"]
 ERROR = {"description": "Invalid parameter or unknown paper", "content": {
     "application/json": {"schema": {"type": "object", "properties": {
         "error": {"type": "string"}, "parameter": {"type": "string"}}}}}}
@@ -20,23 +23,26 @@ RESPONSES: dict[int | str, dict[str, Any]] = {400: ERROR, 404: ERROR}
 
 @router.get("/daily_papers", responses=RESPONSES)
 def daily_papers(
-    store: StoreDep,
-    settings: SettingsDep,
-    date: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD")] = None,
-    week: Annotated[str | None, Query(max_length=40, description="YYYY-Www")] = None,
-    month: Annotated[str | None, Query(max_length=40, description="YYYY-MM")] = None,
+    request: Request, response: Response, store: StoreDep, settings: SettingsDep,
+    date: DayParam = None,
+    week: Annotated[str | None, Query(pattern=WEEK_PATTERN, description="YYYY-Www")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,
     p: Annotated[int, Query(ge=0, le=100_000, description="page, from 0")] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    sort: Annotated[str, Query(max_length=40,
-                               description="publishedAt, upvotes, comments or trending")
-                    ] = "publishedAt",
+    sort: Annotated[DailySort, Query(description="the order of the list")] = "publishedAt",
     submitter: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[dict[str, Any]]:
-    """Papers on the daily list of a date, an ISO week or a month (default: the latest day)."""
+    """Papers on the daily list of a date, an ISO week or a month (default: the latest day).
+    Given several, the most precise wins (date, then week, then month); a week 53 the year
+    does not have is a 404."""
     period = catalog.resolve_period(store, settings, date, week, month)
     listing = catalog.daily_listing(store, period, sort, p, limit, submitter or None,
                                    settings.trending_gravity)
-    return [build_daily_item(entry) for entry in listing.page.items]
+    page = listing.page
+    rels = page_rels(page.page, (page.page + 1) * page.page_size < page.total, page.pages - 1)
+    if rels:
+        response.headers["Link"] = build_link_header(request, rels)
+    return [build_daily_item(entry) for entry in page.items]
 
 
 @router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}})

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from paperwire.config import Settings
+from paperwire.emails import EMAIL_PATTERN
 from paperwire.mail import Mailer
 from paperwire.models_digests import MAX_SIZE, SECTION_TITLES
 from paperwire.services import digest_send, digests
@@ -42,7 +43,8 @@ def _message(request: Request, heading: str, *lines: str, status: int = 200,
 
 
 class SubscriptionIn(BaseModel):
-    email: str = Field(max_length=320, examples=["reader@example.org"])
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN, examples=["reader@example.org"],
+                       json_schema_extra={"format": "email"})
     frequency: Literal["daily", "weekly"] = "daily"
 
 

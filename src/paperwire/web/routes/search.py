@@ -10,8 +10,7 @@ refresher (``services.search_refresher``, started in ``web.app``), so papers imp
 from __future__ import annotations
 
 import logging
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -19,24 +18,31 @@ from fastapi.responses import Response
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
+from paperwire.search.text import MAX_QUERY_CHARS
+from paperwire.services import papers_api
 from paperwire.services.search import MAX_LIMIT, SearchService
-from paperwire.web.deps import SearchDep, SettingsDep
-from paperwire.web.hf_shapes import build_organization, build_paper, iso
+from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
+from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
+from paperwire.web.paging import build_link_header, page_rels
+from paperwire.web.params import DayParam, parse_day
 from paperwire.web.routes.api import RESPONSES
 from paperwire.web.templating import render
 
 router = APIRouter()
 log = logging.getLogger(__name__)
-Q = Annotated[str, Query(description="Search text, up to 250 characters")]
-Mode = Annotated[str, Query(max_length=20, description="hybrid, keyword or semantic")]
-Day = Annotated[date | None, Query(description="YYYY-MM-DD")]
+QUERY_PATTERN = r"[^\s\x00-\x1f\x7f-\x9f]"  # something to search for besides spaces and controls
+Q = Annotated[str | None, Query(min_length=1, max_length=MAX_QUERY_CHARS, pattern=QUERY_PATTERN,
+                         description="Search text, 1 to 250 characters, not only spaces")]
+Mode = Annotated[Literal["hybrid", "keyword", "semantic"], Query(description="how to match")]
+Day = DayParam
 Text = Annotated[str | None, Query(max_length=100)]
 
 
-def build_filters(date_from: date | None, date_to: date | None, category: str | None,
+def build_filters(date_from: str | None, date_to: str | None, category: str | None,
                   organization: str | None, has_code: bool) -> SearchFilters:
     categories = tuple(c.strip() for c in (category or "").split(",") if c.strip())
-    return SearchFilters(date_from, date_to, categories, organization or None, has_code)
+    return SearchFilters(parse_day(date_from, "date_from"), parse_day(date_to, "date_to"),
+                         categories, organization or None, has_code)
 
 
 def build_search_item(hit: SearchHit) -> dict[str, Any]:
@@ -55,21 +61,32 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
         "highlightedTitle": list(hit.highlighted_title),
         "highlightedSummary": list(hit.highlighted_summary),
         "score": round(hit.score, 6),
+        **build_links(paper),
     }
 
 
 @router.get("/api/papers/search", tags=["search"], responses=RESPONSES)
 def search_api(
-    search: SearchDep, q: Q = "", mode: Mode = "hybrid",
+    request: Request, response: Response, search: SearchDep, store: StoreDep,
+    q: Q = None, mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     p: Annotated[int, Query(ge=0, le=1000, description="page, from 0")] = 0,
     date_from: Day = None, date_to: Day = None, category: Text = None,
     organization: Text = None, has_code: bool = False,
 ) -> list[dict[str, Any]]:
-    """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches."""
+    """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches; without
+    ``q``, the newest papers (filters apply to searches only)."""
+    if q is None:
+        newest = papers_api.newest_papers(store, p * limit, limit)
+        return [build_search_item(SearchHit(paper, 0.0, ({"type": "text", "text": paper.title},),
+                                            ({"type": "text", "text": paper.summary},)))
+                for paper in newest]
     filters = build_filters(date_from, date_to, category, organization, has_code)
     results = search.within_deadline(
         lambda: search.search(q, mode, limit, p * limit, filters, refresh=False))
+    rels = page_rels(p, results.more)
+    if rels:
+        response.headers["Link"] = build_link_header(request, rels)
     return [build_search_item(hit) for hit in results.hits]
 
 

@@ -1,0 +1,48 @@
+"""CLI commands for agents and enrichment: ``paperwire mcp`` and ``paperwire enrich``."""
+
+from __future__ import annotations
+
+import click
+
+from paperwire.cli.context import CliContext, cli_errors, pass_cli
+from paperwire.services import enrichment
+from paperwire.sources.github import GithubSource
+
+
+@click.command("mcp")
+@pass_cli
+@cli_errors
+def mcp(cli: CliContext) -> None:
+    """Serve the read-only MCP tools over stdio (for an agent that starts this command)."""
+    from paperwire.web.mcp import PaperTools, build_mcp_server
+
+    search = cli.services.search
+    search.refresh()
+    build_mcp_server(PaperTools(cli.settings, cli.store, search)).run("stdio")
+
+
+@click.command("enrich")
+@pass_cli
+@cli_errors
+def enrich(cli: CliContext) -> None:
+    """Fill code links, project pages and keywords; refresh GitHub stars when allowed."""
+    source = GithubSource(cli.settings) if cli.settings.github_stars else None
+    try:
+        report = enrichment.enrich(cli.store, cli.settings, source)
+    finally:
+        if source is not None:
+            source.close()
+    click.echo(f"enriched: {report.links} papers got links, {report.keywords} got keywords, "
+               f"{report.repos_checked} repositories checked "
+               f"({report.repos_not_modified} unchanged)")
+    if report.stars_skipped:
+        click.echo(f"stars: {report.stars_skipped}", err=True)
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    if report.errors:
+        raise click.ClickException(f"{len(report.errors)} repositories could not be checked")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(mcp)
+    main.add_command(enrich)

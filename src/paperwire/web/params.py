@@ -1,0 +1,31 @@
+"""Query-parameter types shared by the API routes: the OpenAPI document states exactly what
+the server checks (patterns, formats, bounds), and the server checks exactly that."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Query
+
+from paperwire.errors import InvalidInput
+
+YEAR = r"[12][0-9]{3}"
+DATE_PATTERN = rf"^{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+WEEK_PATTERN = rf"^{YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+MONTH_PATTERN = rf"^{YEAR}-(0[1-9]|1[0-2])$"
+DATE_FORMAT = {"format": "date"}
+
+DayParam = Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra=DATE_FORMAT,
+                                       description="YYYY-MM-DD")]
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    """A calendar date from a pattern-checked parameter; InvalidInput for e.g. 02-30."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"Parameter {name!r} is not a calendar date: {value!r}",
+                           field=name) from exc
