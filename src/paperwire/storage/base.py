@@ -25,6 +25,7 @@ from paperwire.storage.proto_community import CommunityStore
 from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
 from paperwire.storage.proto_limits import LimitStore
+from paperwire.storage.proto_personal import PersonalStore
 from paperwire.storage.proto_search import SearchStore
 
 
@@ -80,5 +81,5 @@ class CatalogStore(Protocol):
 
 
 class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore,
-            Protocol):
+            PersonalStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

@@ -33,6 +33,7 @@ from paperwire.web.routes import (
     community,
     digests,
     feeds,
+    following,
     organizations,
     pages,
     search,
@@ -62,6 +63,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     _add_error_handlers(app)
     for module in (search, feeds, accounts, community, organizations, digests, api, pages):
         app.include_router(module.router)
+    app.include_router(following.router)
     for module in (search, community, digests):
         setup = getattr(module, "setup", None)
         if setup is not None:

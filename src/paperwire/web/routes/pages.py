@@ -11,6 +11,7 @@ from paperwire.services import catalog, health
 from paperwire.services.periods import Period
 from paperwire.web.context import get_ctx
 from paperwire.web.routes import community
+from paperwire.web.routes.following import hide_muted_listing
 from paperwire.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -22,7 +23,8 @@ def _list_page(request: Request, period: Period, sort: str, p: int) -> Response:
     ctx = get_ctx(request)
     listing = catalog.daily_listing(ctx.store, period, sort, p, ctx.settings.page_size,
                                    gravity=ctx.settings.trending_gravity)
-    return render(request, "daily.html", {"listing": listing, "period": period})
+    listing, muted = hide_muted_listing(request, listing)
+    return render(request, "daily.html", {"listing": listing, "period": period, **muted})
 
 
 @router.get("/")

@@ -26,6 +26,7 @@ from paperwire.services.search import MAX_LIMIT, SearchService
 from paperwire.web.context import get_ctx
 from paperwire.web.hf_shapes import build_organization, build_paper, iso
 from paperwire.web.routes.api import RESPONSES
+from paperwire.web.routes.following import hide_muted_results
 from paperwire.web.templating import environment, render
 
 router = APIRouter()
@@ -103,7 +104,8 @@ def search_page(
         size = get_ctx(request).settings.page_size
         context["results"] = service_of(request).search(q, mode, size, p * size, filters,
                                                         refresh=False)
-    return render(request, "search.html", context)
+    context["results"], muted = hide_muted_results(request, context["results"])
+    return render(request, "search.html", {**context, **muted})
 
 
 def similar_papers(request: Request, paper_id: str, limit: int = 5) -> list[Paper]:
