@@ -30,6 +30,7 @@ from paperwire.web.context import AppContext
 from paperwire.web.routes import (
     accounts,
     api,
+    collections,
     community,
     digests,
     feeds,
@@ -64,7 +65,8 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     for module in (search, feeds, accounts, community, organizations, digests, api, pages):
         app.include_router(module.router)
     app.include_router(following.router)
-    for module in (search, community, digests):
+    app.include_router(collections.router)
+    for module in (search, community, digests, collections):
         setup = getattr(module, "setup", None)
         if setup is not None:
             setup(app)
