@@ -35,6 +35,7 @@ from paperwire.web.routes import (
     digests,
     feeds,
     following,
+    for_you,
     organizations,
     pages,
     search,
@@ -66,6 +67,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
         app.include_router(module.router)
     app.include_router(following.router)
     app.include_router(collections.router)
+    app.include_router(for_you.router)
     for module in (search, community, digests, collections):
         setup = getattr(module, "setup", None)
         if setup is not None:
