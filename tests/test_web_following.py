@@ -94,3 +94,21 @@ def test_not_interested_is_recorded_for_the_user(client: TestClient, store: Sqli
     assert user is not None and store.dismissed_ids(user.id) == ["2601.00001"]
     post(client, "/papers/2601.00001/not-interested", {"on": "0"})
     assert store.dismissed_ids(user.id) == []
+
+
+def test_follow_this_search_lists_its_newest_matches(client: TestClient, store: SqliteStore,
+                                                     settings: Settings) -> None:
+    _papers(store, settings)
+    sign_up(client, "ada")
+    client.get("/api/papers/search", params={"q": "parsing"})  # builds the indexes
+    page = client.get("/search", params={"q": "graph parsing", "mode": "keyword",
+                                         "category": "cs.CL", "p": "0"}).text
+    assert "Follow this search" in page
+    value = "q=graph+parsing&mode=keyword&category=cs.CL&p=0"
+    assert f'name="value" value="{value.replace("&", "&amp;")}"' in page
+    response = post(client, "/follow", {"kind": "search", "value": value})
+    assert response.headers["location"] == "/following"
+    [followed] = client.get("/api/following").json()["follows"]
+    assert followed["value"] == "category=cs.CL&mode=keyword&q=graph+parsing"
+    assert [p["id"] for p in followed["papers"]] == ["2601.00002"]
+    assert "saved search “graph parsing” (cs.CL)" in client.get("/following").text

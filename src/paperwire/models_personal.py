@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import parse_qsl
 
 from paperwire.models import Paper
 
@@ -22,9 +23,13 @@ class Follow:
 
     @property
     def label(self) -> str:
-        names = {"author": "author", "organization": "organization", "category": "category",
-                 "search": "saved search"}
-        return f"{names.get(self.kind, self.kind)} {self.value}"
+        """How the follow reads in a sentence: "category cs.CL", "saved search 'x' (cs.CL)"."""
+        if self.kind != "search":
+            return f"{self.kind} {self.value}"
+        params = dict(parse_qsl(self.value))
+        extra = ", ".join(f"{v}" if k == "category" else f"{k} {v}"
+                          for k, v in sorted(params.items()) if k not in ("q", "mode"))
+        return f"saved search “{params.get('q', '')}”" + (f" ({extra})" if extra else "")
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,8 @@ def parse_search_value(value: str) -> tuple[str, str, SearchFilters]:
     cats = tuple(c.strip() for c in params.get("category", "").split(",") if c.strip())
     return (params.get("q", ""), params.get("mode", "hybrid"),
             SearchFilters(_day(params.get("date_from")), _day(params.get("date_to")), cats,
-                          params.get("organization") or None, params.get("has_code") == "1"))
+                          params.get("organization") or None,
+                          params.get("has_code", "").lower() in ("1", "true", "on")))
 
 
 def _day(text: str | None) -> date | None:
