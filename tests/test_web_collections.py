@@ -81,3 +81,21 @@ def test_private_collections_stay_private(client: TestClient, store: SqliteStore
     assert "Public collection by" in public and "Secret reading" in public
     assert "Save note" not in public and "Delete this collection" not in public
     assert "Secret reading" in anonymous.get(f"/collections/{cid}/export/ris").text
+
+
+def test_every_personal_form_carries_the_browsers_csrf_token(
+        client: TestClient, store: SqliteStore, settings: Settings) -> None:
+    cid = _setup(client, store, settings)
+    expected = csrf(client, "/collections")
+    for path in ("/papers/2601.00001", "/following", "/collections", f"/collections/{cid}",
+                 "/search?q=reading&mode=keyword"):
+        page = client.get(path).text
+        tokens = re.findall(r'name="csrf_token" value="([^"]*)"', page)
+        assert tokens and set(tokens) == {expected}, path
+    form = re.search(r'<form class="inline" method="post" action="/papers/2601.00001/'
+                     r'not-interested"><input type="hidden" name="csrf_token" value="([^"]+)"',
+                     client.get("/papers/2601.00001").text)
+    assert form is not None
+    response = client.post("/papers/2601.00001/not-interested",
+                           data={"csrf_token": form.group(1)}, follow_redirects=False)
+    assert response.status_code == 303
