@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from paperwire.config import Settings
+from paperwire.models import Paper
 from paperwire.search.embedder import OnnxEmbedder
+from paperwire.search.records import SearchFilters
 from paperwire.services import collections, follows
 from paperwire.services.for_you import for_you
 from paperwire.services.search import SearchService
@@ -101,3 +103,22 @@ def test_cold_start_is_trending_in_followed_categories(catalog: SqliteStore,
     put_paper(catalog, settings, "2601.20000", "A popular vision paper", categories=("cs.CV",),
               age_days=0.3, upvotes=500)
     assert for_you(catalog, settings, user).items[0].paper.id == "2601.20000"
+
+
+def test_saved_searches_give_their_reason(catalog: SqliteStore, settings: Settings,
+                                          embedder: OnnxEmbedder) -> None:
+    service = SearchService(settings, catalog, embedder)
+
+    def search(q: str, mode: str, filters: SearchFilters) -> list[Paper]:
+        return [hit.paper for hit in service.search(q, mode, 50, 0, filters).hits]
+
+    user = _user(catalog)
+    follows.follow(catalog, user, "search", "q=diarization&mode=keyword")
+    cold = for_you(catalog, settings, user, search=search)
+    assert [(i.paper.id, i.reasons) for i in cold.items] == [
+        ("2601.00004", ("matches your saved search “diarization”",))]
+    catalog.set_vote(user.id, "2601.00000", True, NOW)
+    warm = for_you(catalog, settings, user, search=search)
+    [item] = [i for i in warm.items if i.paper.id == "2601.00004"]
+    assert "matches your saved search “diarization”" in item.reasons
+    assert for_you(catalog, settings, user).items  # without a search function: skipped

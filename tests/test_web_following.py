@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from paperwire.config import Settings
+from paperwire.search.embedder import OnnxEmbedder
+from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from tests.community_helpers import new_client, post, sign_up
 from tests.personal_helpers import put_paper
@@ -46,7 +48,8 @@ def test_bad_follow_is_a_clear_error_and_csrf_is_required(client: TestClient) ->
 
 
 def test_mutes_hide_papers_from_daily_list_and_search_with_a_note(
-        client: TestClient, store: SqliteStore, settings: Settings) -> None:
+        client: TestClient, store: SqliteStore, settings: Settings,
+        embedder: OnnxEmbedder) -> None:
     _papers(store, settings)
     sign_up(client, "ada")
     assert "hidden:" not in client.get("/").text
@@ -55,7 +58,7 @@ def test_mutes_hide_papers_from_daily_list_and_search_with_a_note(
     assert "Diffusion for text" not in daily and "Graph parsing" in daily
     assert "hidden: 1" in daily and "show_muted=1" in daily
     assert "Diffusion for text" in client.get("/?show_muted=1").text
-    client.get("/api/papers/search", params={"q": "diffusion"})  # builds the indexes
+    SearchService(settings, store, embedder).index()
     found = client.get("/search", params={"q": "diffusion text", "mode": "keyword"}).text
     assert "hidden: 1" in found and "s-2601.00001" not in found
     shown = client.get("/search", params={"q": "diffusion text", "mode": "keyword",
@@ -97,10 +100,11 @@ def test_not_interested_is_recorded_for_the_user(client: TestClient, store: Sqli
 
 
 def test_follow_this_search_lists_its_newest_matches(client: TestClient, store: SqliteStore,
-                                                     settings: Settings) -> None:
+                                                     settings: Settings,
+                                                     embedder: OnnxEmbedder) -> None:
     _papers(store, settings)
     sign_up(client, "ada")
-    client.get("/api/papers/search", params={"q": "parsing"})  # builds the indexes
+    SearchService(settings, store, embedder).index()
     page = client.get("/search", params={"q": "graph parsing", "mode": "keyword",
                                          "category": "cs.CL", "p": "0"}).text
     assert "Follow this search" in page

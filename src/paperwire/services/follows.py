@@ -113,22 +113,24 @@ def following_feed(store: Store, user: User, search: SearchFn | None,
     mutes = [] if show_muted else store.list_mutes(user.id)
     sections = []
     for item in store.list_follows(user.id):
-        papers = _papers_of(store, item, search)
+        papers = papers_of_follow(store, item, search)
         kept, hidden = hide_muted(papers, mutes, lambda p: p)
         sections.append(FollowedSection(item, tuple(kept), hidden))
     return sections
 
 
-def _papers_of(store: Store, item: Follow, search: SearchFn | None) -> list[Paper]:
+def papers_of_follow(store: Store, item: Follow, search: SearchFn | None,
+                     limit: int = PER_FOLLOW) -> list[Paper]:
+    """The newest papers of one follow (a saved search needs ``search``)."""
     if item.kind != "search":
-        return store.papers_followed(item.kind, item.value, PER_FOLLOW)
+        return store.papers_followed(item.kind, item.value, limit)
     if search is None:
         return []
     q, mode, filters = parse_search_value(item.value)
     found = list(search(q, mode, filters))
     found.sort(key=lambda p: (p.published_at is not None, p.published_at or 0, p.id),
                reverse=True)
-    return found[:PER_FOLLOW]
+    return found[:limit]
 
 
 # -- mutes ---------------------------------------------------------------------------

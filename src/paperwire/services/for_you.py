@@ -25,7 +25,7 @@ from paperwire.models_personal import Follow, Mute
 from paperwire.ranking import trending_score
 from paperwire.relevance import Matrix, nearest, train_logistic
 from paperwire.services.accounts import now_utc
-from paperwire.services.follows import muted_by
+from paperwire.services.follows import SearchFn, muted_by, papers_of_follow
 from paperwire.services.search_indexing import decode_vectors
 from paperwire.storage import Store
 
@@ -60,9 +60,10 @@ class Signals:
     dismissed: list[str] = field(default_factory=list)
     follows: list[Follow] = field(default_factory=list)
     explicit: int = 0
+    searches: dict[str, list[str]] = field(default_factory=dict)
 
 
-def gather_signals(store: Store, user: User) -> Signals:
+def gather_signals(store: Store, user: User, search: SearchFn | None = None) -> Signals:
     signals = Signals(follows=store.list_follows(user.id), dismissed=store.dismissed_ids(user.id))
     saved = store.get_papers(store.saved_ids(user.id)[:MAX_SIGNALS])
     for papers, why in ((saved, "you saved"),
@@ -73,18 +74,22 @@ def gather_signals(store: Store, user: User) -> Signals:
             signals.seen.add(paper.id)
     signals.explicit = len(signals.positives)
     for item in signals.follows:
-        for paper in store.papers_followed(item.kind, item.value, PER_FOLLOW):
+        for paper in papers_of_follow(store, item, search, PER_FOLLOW):
             signals.positives.setdefault(paper.id, f"from {item.label}, which you follow")
             signals.titles[paper.id] = paper.title
+            if item.kind == "search":
+                signals.searches.setdefault(paper.id, []).append(item.label)
     signals.seen.update(signals.dismissed)
     return signals
 
 
 def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
-            show_muted: bool = False, now: datetime | None = None) -> ForYou:
+            show_muted: bool = False, now: datetime | None = None,
+            search: SearchFn | None = None) -> ForYou:
+    """The user's list; ``search`` runs saved searches (without it they are skipped)."""
     now = now or now_utc()
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
-    signals = gather_signals(store, user)
+    signals = gather_signals(store, user, search)
     candidates = [i for i in store.recent_paper_ids(since, MAX_CANDIDATES)
                   if i not in signals.seen]
     mutes = [] if show_muted else store.list_mutes(user.id)
@@ -93,7 +98,7 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     if model and signals.explicit:
         ranked = _rank_by_model(store, model, signals, candidates, user.id)
     if ranked is None:
-        return _cold_start(store, settings, signals, candidates, mutes, limit, now)
+        return _cold_start(store, settings, signals, candidates, mutes, limit, now, search)
     items, hidden = _take(store, ranked, signals, mutes, limit)
     return ForYou(tuple(items), cold_start=False, hidden=hidden)
 
@@ -156,6 +161,7 @@ def _batches(items: list[tuple[str, float, str]],
 
 def _reasons(paper: Paper, signals: Signals, near_id: str | None) -> tuple[str, ...]:
     reasons = follow_reasons(paper, signals.follows)
+    reasons += [f"matches your {label}" for label in signals.searches.get(paper.id, [])]
     if near_id is not None and near_id != paper.id:
         title = signals.titles.get(near_id, near_id)
         reasons.append(f"similar to “{title}” {signals.positives[near_id]}")
@@ -177,14 +183,15 @@ def follow_reasons(paper: Paper, follows: Sequence[Follow]) -> list[str]:
 
 
 def _cold_start(store: Store, settings: Settings, signals: Signals, candidates: list[str],
-                mutes: Sequence[Mute], limit: int, now: datetime) -> ForYou:
+                mutes: Sequence[Mute], limit: int, now: datetime,
+                search: SearchFn | None) -> ForYou:
     """Trending papers of what the user follows; trending overall without follows."""
     allowed = set(candidates)
     pool: dict[str, tuple[Paper, str]] = {}
     for item in signals.follows:
-        why = (f"trending in {item.value}, which you follow" if item.kind == "category"
-               else f"you follow {item.value}")
-        for paper in store.papers_followed(item.kind, item.value, 200):
+        why = {"category": f"trending in {item.value}, which you follow",
+               "search": f"matches your {item.label}"}.get(item.kind, f"you follow {item.value}")
+        for paper in papers_of_follow(store, item, search, 200):
             if paper.id in allowed:
                 pool.setdefault(paper.id, (paper, why))
     if not signals.follows:

@@ -11,6 +11,7 @@ from paperwire.services import for_you
 from paperwire.storage import Store
 from paperwire.web.context import get_ctx
 from paperwire.web.hf_shapes import build_paper
+from paperwire.web.routes.following import search_fn
 from paperwire.web.sessions import require_user
 from paperwire.web.templating import render
 
@@ -27,7 +28,7 @@ def store_of(request: Request) -> Store:
 def _ranked(request: Request, limit: int, show_muted: int) -> for_you.ForYou:
     user = require_user(request)
     return for_you.for_you(store_of(request), get_ctx(request).settings, user, limit,
-                           bool(show_muted))
+                           bool(show_muted), search=search_fn(request))
 
 
 @router.get("/for-you", include_in_schema=False)
