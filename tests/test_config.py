@@ -29,6 +29,7 @@ def test_values_are_converted_by_type() -> None:
     ("PAPERWIRE_SMTP_TLS", "maybe", "PAPERWIRE_SMTP_TLS"),
     ("PAPERWIRE_DEBUG", "perhaps", "PAPERWIRE_DEBUG"),
     ("PAPERWIRE_BASE_URL", "ftp://x", "PAPERWIRE_BASE_URL"),
+    ("PAPERWIRE_FOR_YOU_DAYS", "-1", "PAPERWIRE_FOR_YOU_DAYS must be a number of days"),
 ])
 def test_bad_values_name_the_variable(name: str, value: str, words: str) -> None:
     with pytest.raises(ConfigError, match=words):

@@ -76,6 +76,8 @@ class Settings:
     session_days: int = 30
     password_reset_minutes: int = 60
     trending_gravity: float = 1.8
+    # personal relevance
+    for_you_days: int = 14
     # email
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -164,6 +166,9 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("Setting PAPERWIRE_SEARCH_DEADLINE must be seconds, above 0.")
     if settings.mail_rate <= 0:
         raise ConfigError("Setting PAPERWIRE_MAIL_RATE must be messages per second, above 0.")
+    if settings.for_you_days < 0:
+        raise ConfigError("Setting PAPERWIRE_FOR_YOU_DAYS must be a number of days, 0 or more "
+                          "(0 means the whole catalog).")
     for name in LIMITS:
         if getattr(settings, name) < 1:
             raise ConfigError(f"Setting {env_name(name)} must be a whole number above 0.")

@@ -26,6 +26,7 @@ from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
 from paperwire.storage.proto_limits import LimitStore
 from paperwire.storage.proto_links import LinksStore
+from paperwire.storage.proto_personal import PersonalStore
 from paperwire.storage.proto_search import SearchStore
 
 
@@ -81,5 +82,6 @@ class CatalogStore(Protocol):
 
 
 class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore, LinksStore,
+            PersonalStore,
             Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

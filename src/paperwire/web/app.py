@@ -41,9 +41,12 @@ from paperwire.web.openapi import install_openapi
 from paperwire.web.routes import (
     accounts,
     api,
+    collections,
     community,
     digests,
     feeds,
+    following,
+    for_you,
     hf_compat,
     mcp_http,
     organizations,
@@ -60,7 +63,8 @@ STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403
 
 log = logging.getLogger(__name__)
 # Search routes come before ``/api/papers/{id}``, which would otherwise match them.
-ROUTERS = (search, feeds, accounts, community, organizations, digests, hf_compat, api, pages)
+ROUTERS = (search, feeds, accounts, community, organizations, digests, following, collections,
+           for_you, hf_compat, api, pages)
 
 
 def create_app(services: Services) -> FastAPI:

@@ -9,10 +9,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from paperwire.models_personal import Collection
+from paperwire.services import collections
 from paperwire.web import mathtext
 from paperwire.web.comment_markup import render_comment_html
 from paperwire.web.deps import services_of
 from paperwire.web.links import render_href
+from paperwire.web.sessions import current_user
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +30,13 @@ def environment() -> Environment:
     env.filters["authors_short"] = mathtext.render_authors_short
     env.filters["safe_href"] = render_href
     env.filters["comment_html"] = render_comment_html
+    env.globals["my_collections"] = my_collections
     return env
+
+
+def my_collections(request: Request) -> list[Collection]:
+    """The signed-in user's collections (the Save button's choices)."""
+    return collections.mine(services_of(request).store, current_user(request))
 
 
 def render(request: Request, template: str, context: dict[str, Any],

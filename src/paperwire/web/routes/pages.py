@@ -13,6 +13,7 @@ from paperwire.services.periods import Period
 from paperwire.storage import Store
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.routes import community, search
+from paperwire.web.routes.following import hide_muted_listing
 from paperwire.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +25,8 @@ def _list_page(request: Request, store: Store, settings: Settings, period: Perio
                p: int) -> Response:
     listing = catalog.daily_listing(store, period, sort, p, settings.page_size,
                                    gravity=settings.trending_gravity)
-    return render(request, "daily.html", {"listing": listing, "period": period})
+    listing, muted = hide_muted_listing(request, listing)
+    return render(request, "daily.html", {"listing": listing, "period": period, **muted})
 
 
 @router.get("/")

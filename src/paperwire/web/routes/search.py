@@ -26,6 +26,7 @@ from paperwire.web.hf_shapes import build_links, build_organization, build_paper
 from paperwire.web.paging import build_link_header, page_rels
 from paperwire.web.params import DayParam, parse_day
 from paperwire.web.routes.api import RESPONSES
+from paperwire.web.routes.following import hide_muted_results
 from paperwire.web.templating import render
 
 router = APIRouter()
@@ -113,7 +114,8 @@ def search_page(
         size = settings.page_size
         context["results"] = search.within_deadline(
             lambda: search.search(q, mode, size, p * size, filters, refresh=False))
-    return render(request, "search.html", context)
+    context["results"], muted = hide_muted_results(request, context["results"])
+    return render(request, "search.html", {**context, **muted})
 
 
 def similar_papers(search: SearchService, paper_id: str, limit: int = 5) -> list[Paper]:

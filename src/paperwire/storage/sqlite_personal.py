@@ -1,0 +1,190 @@
+"""The personal part of the SQLite store: follows, mutes, dismissals, collections."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from paperwire.ids import title_hash
+from paperwire.models import Paper
+from paperwire.models_personal import Collection, CollectionItem, Follow, Mute
+from paperwire.storage.rows import row_to_paper, text_to_dt
+from paperwire.storage.sqlite_base import SqliteBase
+from paperwire.storage.sqlite_catalog import PAPER_SELECT
+
+TABLES = ("follows", "mutes")
+NEWEST = " ORDER BY p.published_at IS NULL, p.published_at DESC, p.id LIMIT ?"
+FOLLOWED_WHERE = {
+    "author": " WHERE EXISTS (SELECT 1 FROM json_each(p.authors_json) a"
+              " WHERE lower(json_extract(a.value, '$.name')) = lower(?))",
+    "organization": " WHERE p.id IN (SELECT paper_id FROM paper_organizations"
+                    " WHERE organization = ?)",
+    "category": " WHERE (' ' || p.categories || ' ') LIKE ('% ' || ? || ' %')",
+}
+COLLECTION_SELECT = (
+    "SELECT c.*, u.username, (SELECT COUNT(*) FROM collection_items i"
+    " WHERE i.collection_id = c.id) AS size FROM collections c JOIN users u ON u.id = c.user_id")
+
+
+def _when(value: str) -> datetime:
+    found = text_to_dt(value)
+    assert found is not None
+    return found
+
+
+def _row_to_collection(row: sqlite3.Row) -> Collection:
+    return Collection(row["id"], row["user_id"], row["username"], row["name"],
+                      bool(row["is_public"]), _when(row["created_at"]), row["size"])
+
+
+def _table(name: str) -> str:
+    if name not in TABLES:
+        raise ValueError(f"unknown interest table {name!r}")
+    return name
+
+
+class SqlitePersonal(SqliteBase):
+    # -- follows and mutes -----------------------------------------------------------
+    def add_interest(self, table: str, user_id: int, kind: str, value: str, key: str,
+                     now: datetime) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                f"INSERT INTO {_table(table)} (user_id, kind, value, value_key, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (user_id, kind, value, key, now.isoformat()))
+            return bool(cur.rowcount)
+
+    def remove_interest(self, table: str, user_id: int, kind: str, key: str) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute(f"DELETE FROM {_table(table)} WHERE user_id = ? AND kind = ?"
+                               " AND value_key = ?", (user_id, kind, key))
+            return bool(cur.rowcount)
+
+    def _interests(self, table: str, user_id: int) -> list[sqlite3.Row]:
+        return self.query(f"SELECT * FROM {_table(table)} WHERE user_id = ?"
+                          " ORDER BY kind, value_key", (user_id,))
+
+    def list_follows(self, user_id: int) -> list[Follow]:
+        return [Follow(r["id"], r["kind"], r["value"], _when(r["created_at"]))
+                for r in self._interests("follows", user_id)]
+
+    def list_mutes(self, user_id: int) -> list[Mute]:
+        return [Mute(r["id"], r["kind"], r["value"], _when(r["created_at"]))
+                for r in self._interests("mutes", user_id)]
+
+    def papers_followed(self, kind: str, value: str, limit: int) -> list[Paper]:
+        where = FOLLOWED_WHERE.get(kind)
+        if where is None:
+            return []
+        return [row_to_paper(r) for r in self.query(PAPER_SELECT + where + NEWEST,
+                                                    (value, limit))]
+
+    # -- "not interested" ------------------------------------------------------------
+    def set_dismissal(self, user_id: int, paper_id: str, on: bool, now: datetime) -> None:
+        with self.transaction() as conn:
+            if on:
+                conn.execute("INSERT INTO dismissals (user_id, paper_id, created_at)"
+                             " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                             (user_id, paper_id, now.isoformat()))
+            else:
+                conn.execute("DELETE FROM dismissals WHERE user_id = ? AND paper_id = ?",
+                             (user_id, paper_id))
+
+    def dismissed_ids(self, user_id: int) -> list[str]:
+        rows = self.query("SELECT paper_id FROM dismissals WHERE user_id = ?"
+                          " ORDER BY created_at DESC", (user_id,))
+        return [r[0] for r in rows]
+
+    # -- candidates and matching -----------------------------------------------------
+    def recent_paper_ids(self, since: datetime | None, limit: int) -> list[str]:
+        if since is None:
+            rows = self.query("SELECT id FROM papers WHERE withdrawn_at IS NULL"
+                              " ORDER BY published_at DESC LIMIT ?", (limit,))
+        else:
+            rows = self.query("SELECT id FROM papers WHERE withdrawn_at IS NULL AND"
+                              " published_at >= ? ORDER BY published_at DESC LIMIT ?",
+                              (since.isoformat(), limit))
+        return [r[0] for r in rows]
+
+    def find_ids_by_title(self, key: str) -> list[str]:
+        rows = self.query("SELECT id FROM papers WHERE title_hash = ? AND title_key = ?"
+                          " ORDER BY id_is_derived, id", (title_hash(key), key))
+        return [r[0] for r in rows]
+
+    def main_embedding_model(self) -> str | None:
+        value = self.scalar("SELECT model FROM paper_embeddings GROUP BY model"
+                            " ORDER BY COUNT(*) DESC, model LIMIT 1")
+        return None if value is None else str(value)
+
+    # -- collections -----------------------------------------------------------------
+    def create_collection(self, user_id: int, name: str, key: str, public: bool,
+                          now: datetime) -> int | None:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO collections (user_id, name, name_key, is_public, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (user_id, name, key, int(public), now.isoformat()))
+            return int(cur.lastrowid or 0) if cur.rowcount else None
+
+    def get_collection(self, collection_id: int) -> Collection | None:
+        row = self.query_one(COLLECTION_SELECT + " WHERE c.id = ?", (collection_id,))
+        return None if row is None else _row_to_collection(row)
+
+    def list_collections(self, user_id: int) -> list[Collection]:
+        rows = self.query(COLLECTION_SELECT + " WHERE c.user_id = ? ORDER BY c.name_key",
+                          (user_id,))
+        return [_row_to_collection(r) for r in rows]
+
+    def update_collection(self, collection_id: int, name: str, key: str, public: bool) -> bool:
+        with self.transaction() as conn:
+            try:
+                conn.execute("UPDATE collections SET name = ?, name_key = ?, is_public = ?"
+                             " WHERE id = ?", (name, key, int(public), collection_id))
+            except sqlite3.IntegrityError:
+                return False
+            return True
+
+    def delete_collection(self, collection_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM collections WHERE id = ?", (collection_id,))
+
+    def add_collection_items(self, collection_id: int, paper_ids: Sequence[str], note: str,
+                             now: datetime) -> int:
+        added = 0
+        with self.transaction() as conn:
+            last = conn.execute("SELECT COALESCE(MAX(position), 0) FROM collection_items"
+                                " WHERE collection_id = ?", (collection_id,)).fetchone()[0]
+            for paper_id in paper_ids:
+                cur = conn.execute(
+                    "INSERT INTO collection_items (collection_id, paper_id, note, position,"
+                    " added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (collection_id, paper_id, note, last + added + 1, now.isoformat()))
+                added += cur.rowcount
+        return added
+
+    def remove_collection_item(self, collection_id: int, paper_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM collection_items WHERE collection_id = ? AND paper_id = ?",
+                         (collection_id, paper_id))
+
+    def set_collection_note(self, collection_id: int, paper_id: str, note: str) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute("UPDATE collection_items SET note = ? WHERE collection_id = ?"
+                               " AND paper_id = ?", (note, collection_id, paper_id))
+            return bool(cur.rowcount)
+
+    def list_collection_items(self, collection_id: int) -> list[CollectionItem]:
+        sql = PAPER_SELECT.replace(
+            "SELECT p.*,", "SELECT p.*, i.note AS i_note, i.position AS i_position,"
+            " i.added_at AS i_added_at,").replace(
+            "FROM papers p", "FROM collection_items i JOIN papers p ON p.id = i.paper_id")
+        rows = self.query(sql + " WHERE i.collection_id = ? ORDER BY i.position",
+                          (collection_id,))
+        return [CollectionItem(row_to_paper(r), r["i_note"], r["i_position"],
+                               _when(r["i_added_at"])) for r in rows]
+
+    def saved_ids(self, user_id: int) -> list[str]:
+        rows = self.query("SELECT DISTINCT i.paper_id FROM collection_items i JOIN collections c"
+                          " ON c.id = i.collection_id WHERE c.user_id = ?", (user_id,))
+        return [r[0] for r in rows]

@@ -1,0 +1,132 @@
+"""Follows, mutes and "not interested": the forms, the Following page, its JSON, and the
+helper that hides a user's muted papers from the daily lists and search results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from paperwire.clock import now_utc
+from paperwire.errors import PaperwireError
+from paperwire.models import Paper
+from paperwire.search.records import SearchFilters
+from paperwire.services import follows
+from paperwire.services.catalog import find_paper
+from paperwire.storage import Store
+from paperwire.web.deps import services_of
+from paperwire.web.hf_shapes import build_paper
+from paperwire.web.sessions import current_user, require_csrf, require_user, safe_next
+from paperwire.web.templating import render
+
+T = TypeVar("T")
+router = APIRouter(dependencies=[Depends(require_csrf)])
+Kind = Annotated[str, Form(max_length=40)]
+Value = Annotated[str, Form(max_length=2000)]
+Next = Annotated[str, Form(max_length=500)]
+ShowMuted = Annotated[int, Query(ge=0, le=1)]
+
+
+def store_of(request: Request) -> Store:
+    """The one place this module reaches the store."""
+    return services_of(request).store
+
+
+def search_fn(request: Request) -> follows.SearchFn | None:
+    svc = services_of(request).search
+
+    def run(q: str, mode: str, filters: SearchFilters) -> list[Paper]:
+        try:
+            return [hit.paper for hit in svc.search(q, mode, 50, 0, filters, refresh=False).hits]
+        except PaperwireError:
+            return []
+    return run
+
+
+def _back(next_path: str, default: str) -> Response:
+    return RedirectResponse(safe_next(next_path, default), status_code=303)
+
+
+@router.post("/follow", include_in_schema=False)
+def follow(request: Request, kind: Kind, value: Value, next: Next = "",
+           on: Annotated[str, Form(max_length=5)] = "1") -> Response:
+    """Follow (on=1) or unfollow (on=0) an author, organization, category or search."""
+    user = require_user(request)
+    if on == "0":
+        follows.unfollow(store_of(request), user, kind, value)
+    else:
+        follows.follow(store_of(request), user, kind, value)
+    return _back(next, "/following")
+
+
+@router.post("/mutes", include_in_schema=False)
+def mute(request: Request, kind: Kind, value: Value, next: Next = "",
+         on: Annotated[str, Form(max_length=5)] = "1") -> Response:
+    """Mute (on=1) or unmute (on=0) a category, keyword or author."""
+    user = require_user(request)
+    if on == "0":
+        follows.unmute(store_of(request), user, kind, value)
+    else:
+        follows.mute(store_of(request), user, kind, value)
+    return _back(next, "/following")
+
+
+@router.post("/papers/{paper_id:path}/not-interested", include_in_schema=False)
+def not_interested(request: Request, paper_id: str, next: Next = "",
+                   on: Annotated[str, Form(max_length=5)] = "1") -> Response:
+    user = require_user(request)
+    found = find_paper(store_of(request), paper_id)
+    target = found.redirect_to or paper_id
+    store_of(request).set_dismissal(user.id, target, on != "0", now_utc())
+    return _back(next, f"/papers/{target}")
+
+
+@router.get("/following", include_in_schema=False)
+def following_page(request: Request, show_muted: ShowMuted = 0) -> Response:
+    user = require_user(request)
+    store = store_of(request)
+    sections = follows.following_feed(store, user, search_fn(request), bool(show_muted))
+    return render(request, "following.html", {
+        "sections": sections, "mutes": store.list_mutes(user.id),
+        "hidden": sum(s.hidden for s in sections), "show_muted": bool(show_muted),
+        "show_muted_url": str(request.url.include_query_params(show_muted=1))})
+
+
+@router.get("/api/following", tags=["personal"])
+def following_api(request: Request, show_muted: ShowMuted = 0) -> dict[str, Any]:
+    """The signed-in user's follows, each with its newest papers, and their mutes."""
+    user = require_user(request)
+    store = store_of(request)
+    sections = follows.following_feed(store, user, search_fn(request), bool(show_muted))
+    return {"follows": [{"kind": s.follow.kind, "value": s.follow.value, "hidden": s.hidden,
+                         "papers": [build_paper(p) for p in s.papers]} for s in sections],
+            "mutes": [{"kind": m.kind, "value": m.value} for m in store.list_mutes(user.id)]}
+
+
+# -- hiding muted papers on other pages ----------------------------------------------
+def hide_muted_items(request: Request, items: Sequence[T],
+                     paper_of: Callable[[T], Paper]) -> tuple[list[T], dict[str, Any]]:
+    """``items`` less what the signed-in user muted (unless ?show_muted=1), and the
+    template context of the "hidden: N" note."""
+    show = request.query_params.get("show_muted") == "1"
+    mutes = [] if show else follows.mutes_of(store_of(request), current_user(request))
+    kept, hidden = follows.hide_muted(items, mutes, paper_of)
+    return kept, {"hidden": hidden,
+                  "show_muted_url": str(request.url.include_query_params(show_muted=1))}
+
+
+def hide_muted_listing(request: Request, listing: Any) -> tuple[Any, dict[str, Any]]:
+    """A daily listing whose page leaves out muted papers."""
+    kept, note = hide_muted_items(request, listing.page.items, lambda e: e.paper)
+    return replace(listing, page=replace(listing.page, items=tuple(kept))), note
+
+
+def hide_muted_results(request: Request, results: Any) -> tuple[Any, dict[str, Any]]:
+    """Search results that leave out muted papers."""
+    if results is None:
+        return None, {"hidden": 0}
+    kept, note = hide_muted_items(request, results.hits, lambda h: h.paper)
+    return replace(results, hits=tuple(kept)), note

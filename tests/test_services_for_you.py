@@ -1,0 +1,124 @@
+"""For you over real SQLite and real stored embeddings (the packaged MiniLM model)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from paperwire.config import Settings
+from paperwire.models import Paper
+from paperwire.search.embedder import OnnxEmbedder
+from paperwire.search.records import SearchFilters
+from paperwire.services import collections, follows
+from paperwire.services.for_you import for_you
+from paperwire.services.search import SearchService
+from paperwire.storage.sqlite import SqliteStore
+from tests.personal_helpers import put_paper
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+SPEECH = ["Streaming speech recognition with transducers",
+          "Self-supervised audio representations for spoken language",
+          "Low-resource automatic speech recognition with wav2vec",
+          "End-to-end speech translation of spoken lectures",
+          "Speaker diarization for meeting transcripts",
+          "Noise-robust acoustic models for voice assistants"]
+VISION = ["Semantic segmentation of street scenes with transformers",
+          "Instance segmentation masks from bounding boxes",
+          "Medical image segmentation with U-Net variants",
+          "Panoptic segmentation of aerial photographs",
+          "Real-time video object segmentation",
+          "Weakly supervised segmentation of satellite images"]
+
+
+@pytest.fixture
+def catalog(store: SqliteStore, settings: Settings, embedder: OnnxEmbedder) -> SqliteStore:
+    for n, title in enumerate(SPEECH):
+        put_paper(store, settings, f"2601.0{n:04d}", title, categories=("eess.AS",),
+                  summary=title + ". We study audio and speech.", age_days=n / 10,
+                  authors=("Sam Speech",), upvotes=10 - n)
+    for n, title in enumerate(VISION):
+        put_paper(store, settings, f"2601.1{n:04d}", title, categories=("cs.CV",),
+                  summary=title + ". We study images and pixels.", age_days=n / 10 + 0.05,
+                  authors=("Vic Vision",), upvotes=n)
+    put_paper(store, settings, "2301.00001", "Old segmentation paper", categories=("cs.CV",),
+              age_days=400)
+    SearchService(settings, store, embedder).index()
+    return store
+
+
+def _user(store: SqliteStore, name: str = "ada"):  # type: ignore[no-untyped-def]
+    user = store.create_user(name, f"{name}@example.org", "x", NOW)
+    assert user is not None
+    return user
+
+
+def test_saved_papers_pull_similar_ones_up_with_reasons(catalog: SqliteStore,
+                                                        settings: Settings) -> None:
+    user = _user(catalog)
+    reading = collections.create(catalog, user, "Segmentation")
+    for paper_id in ("2601.10000", "2601.10002"):
+        collections.save(catalog, user, reading.id, paper_id)
+    found = for_you(catalog, settings, user, limit=12)
+    assert not found.cold_start
+    ids = [i.paper.id for i in found.items]
+    assert "2601.10000" not in ids and "2601.10002" not in ids  # already saved
+    assert "2301.00001" not in ids  # older than PAPERWIRE_FOR_YOU_DAYS
+    assert all(i.startswith("2601.1") for i in ids[:4]), ids
+    assert any(r.startswith("similar to “") and r.endswith("” you saved")
+               for r in found.items[0].reasons)
+    everything = for_you(catalog, replace(settings, for_you_days=0), user, limit=20)
+    assert "2301.00001" in [i.paper.id for i in everything.items]
+
+
+def test_not_interested_and_follows_change_the_list(catalog: SqliteStore,
+                                                    settings: Settings) -> None:
+    user = _user(catalog)
+    catalog.set_vote(user.id, "2601.00000", True, NOW)
+    before = [i.paper.id for i in for_you(catalog, settings, user).items]
+    assert all(i.startswith("2601.0") for i in before[:4]), before
+    catalog.set_dismissal(user.id, before[0], True, NOW)
+    follows.follow(catalog, user, "category", "cs.CV")
+    after = for_you(catalog, settings, user)
+    assert before[0] not in [i.paper.id for i in after.items]
+    cv = [i for i in after.items if i.paper.categories == ("cs.CV",)]
+    assert cv and all("you follow cs.CV" in i.reasons for i in cv)
+    follows.mute(catalog, user, "category", "cs.CV")
+    muted = for_you(catalog, settings, user)
+    assert muted.hidden >= 1 and not [i for i in muted.items if "cs.CV" in i.paper.categories]
+
+
+def test_cold_start_is_trending_in_followed_categories(catalog: SqliteStore,
+                                                       settings: Settings) -> None:
+    """Without upvotes or saves: trending overall, then trending in followed categories."""
+    user = _user(catalog)
+    overall = for_you(catalog, settings, user)
+    assert overall.cold_start and overall.items[0].reasons == ("trending now",)
+    follows.follow(catalog, user, "category", "cs.CV")
+    found = for_you(catalog, settings, user)
+    assert found.cold_start
+    assert {i.paper.categories for i in found.items} == {("cs.CV",)}
+    assert found.items[0].reasons == ("trending in cs.CV, which you follow",)
+    put_paper(catalog, settings, "2601.20000", "A popular vision paper", categories=("cs.CV",),
+              age_days=0.3, upvotes=500)
+    assert for_you(catalog, settings, user).items[0].paper.id == "2601.20000"
+
+
+def test_saved_searches_give_their_reason(catalog: SqliteStore, settings: Settings,
+                                          embedder: OnnxEmbedder) -> None:
+    service = SearchService(settings, catalog, embedder)
+
+    def search(q: str, mode: str, filters: SearchFilters) -> list[Paper]:
+        return [hit.paper for hit in service.search(q, mode, 50, 0, filters).hits]
+
+    user = _user(catalog)
+    follows.follow(catalog, user, "search", "q=diarization&mode=keyword")
+    cold = for_you(catalog, settings, user, search=search)
+    assert [(i.paper.id, i.reasons) for i in cold.items] == [
+        ("2601.00004", ("matches your saved search “diarization”",))]
+    catalog.set_vote(user.id, "2601.00000", True, NOW)
+    warm = for_you(catalog, settings, user, search=search)
+    [item] = [i for i in warm.items if i.paper.id == "2601.00004"]
+    assert "matches your saved search “diarization”" in item.reasons
+    assert for_you(catalog, settings, user).items  # without a search function: skipped
