@@ -1,0 +1,125 @@
+"""Ranking one ``SearchQuery`` in a mode over a keyword index and a vector index.
+
+Constraints are applied inside both indexes: tantivy gets them as required clauses, and the
+vector search is restricted to the papers that satisfy them (``Candidates``: their keys when
+few, else a test the keyword index answers for each batch of candidates). The fused ranking
+therefore only ever holds papers that satisfy every constraint, whatever the depth.
+
+Relevance floor: semantic hits scoring below ``SEMANTIC_FLOOR`` (cosine similarity of
+MiniLM embeddings, calibrated with ``bench/search_quality.py --floor``: relevant papers of
+the quality set score 0.36 and up, the best paper for an off-topic query at most 0.27) are
+dropped before fusion, so a hybrid result made only of weak semantic matches never appears.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from paperwire.search.fusion import FusionWeights, fuse_rankings
+from paperwire.search.keyword import KeywordIndex
+from paperwire.search.query import SearchQuery
+from paperwire.search.text import WORD, analyze
+from paperwire.search.vectors import EXACT_SCAN, Candidates, VectorIndex
+
+SEMANTIC_FLOOR = 0.32
+Ranking = list[tuple[str, float]]
+Embed = Callable[[str], npt.NDArray[np.float32]]
+Submit = Callable[[Callable[[], Ranking]], "Future[Ranking]"]
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """Paper ids best first (as deep as asked) and about how many papers match."""
+
+    ranked: Ranking
+    total: int
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """What a query runs against (either may be missing before the first indexing)."""
+
+    keyword: KeywordIndex | None
+    vectors: VectorIndex | None
+    embed: Embed
+    weights: FusionWeights
+    floor: float = SEMANTIC_FLOOR
+
+
+def retrieve(query: SearchQuery, mode: str, depth: int, indexes: Indexes,
+             submit: Submit | None = None) -> Retrieved:
+    """The ranking of ``query`` in ``mode``; a query of constraints only lists the matching
+    papers newest first. ``submit`` runs the semantic side on another thread (hybrid)."""
+    keyword = indexes.keyword
+    if not query.ranked or (mode == "semantic" and not query.semantic_text):
+        if keyword is None or not query.constrained:
+            return Retrieved([], 0)
+        return Retrieved(keyword.browse(query, depth), keyword.count(query))
+    if mode == "keyword":
+        return _keyword(query, depth, keyword)
+    if mode == "semantic":
+        found = semantic_ranking(query, depth, indexes)
+        return Retrieved(found, len(found))
+    if submit is None:
+        semantic = semantic_ranking(query, depth, indexes)
+        lexical = _keyword(query, depth, keyword)
+    else:  # the embedding and vector search release the GIL: both sides run at once
+        future = submit(lambda: semantic_ranking(query, depth, indexes))
+        lexical = _keyword(query, depth, keyword)
+        semantic = future.result()
+    fused = fuse_rankings(lexical.ranked, semantic, indexes.weights)
+    matched = {pid for pid, _ in lexical.ranked}
+    return Retrieved(fused, lexical.total + sum(pid not in matched for pid, _ in semantic))
+
+
+def _keyword(query: SearchQuery, depth: int, keyword: KeywordIndex | None) -> Retrieved:
+    if keyword is None:
+        return Retrieved([], 0)
+    return Retrieved(keyword.search(query, depth), keyword.count(query))
+
+
+def semantic_ranking(query: SearchQuery, depth: int, indexes: Indexes) -> Ranking:
+    """Nearest papers to the query text among those satisfying the constraints, above
+    the floor."""
+    vectors = indexes.vectors
+    if vectors is None or not query.semantic_text or not len(vectors):
+        return []
+    candidates = build_candidates(query, indexes.keyword, len(vectors))
+    if candidates is not None and candidates.keys is not None and not len(candidates.keys):
+        return []
+    vector = indexes.embed(query.semantic_text)
+    found = vectors.search(vector, depth, candidates=candidates)
+    return [(pid, score) for pid, score in found if score >= indexes.floor]
+
+
+def build_candidates(query: SearchQuery, keyword: KeywordIndex | None,
+                     papers: int) -> Candidates | None:
+    """The vector search's restriction for ``query`` (None: every paper may be returned)."""
+    if not query.constrained or keyword is None:
+        return None
+    total, keys = keyword.matching_keys(query, EXACT_SCAN)
+    if keys is not None:
+        return Candidates(keys=keys)
+    return Candidates(accept=lambda batch: keyword.accepted_keys(query, batch),
+                      share=min(1.0, total / max(papers, 1)))
+
+
+def build_suggestions(query: SearchQuery, keyword: KeywordIndex | None) -> tuple[str, ...]:
+    """A did-you-mean query: each word the index does not know replaced by the closest
+    frequent word it does know (nothing when no word could be replaced)."""
+    if keyword is None or not query.parsed.terms:
+        return ()
+    fixes = dict(keyword.suggestions(query.parsed.terms))
+    if not fixes:
+        return ()
+
+    def swap(match: re.Match[str]) -> str:
+        stems = analyze(match.group(0))
+        return fixes.get(stems[0], match.group(0)) if stems else match.group(0)
+    return (WORD.sub(swap, query.raw),)
