@@ -195,6 +195,27 @@ class KeywordIndex:
         found = searcher.fast_field_values("key", [addr for _score, addr in hits])
         return np.isin(keys, np.asarray(found, dtype=np.uint64))
 
+    def well_matched(self, query: SearchQuery, paper_ids: list[str]) -> set[str]:
+        """The papers among ``paper_ids`` that contain more than half of the query's words
+        (a quoted phrase counts as one word, and always matches)."""
+        terms = query.parsed.terms
+        wanted = len(terms) + len(query.parsed.phrases)
+        need = wanted // 2 + 1 - len(query.parsed.phrases)
+        if need <= 0 or not paper_ids:
+            return set(paper_ids)
+        keys = np.array([paper_key(pid) for pid in paper_ids], dtype=np.uint64)
+        among = tantivy.Query.term_set_query(self.schema, "key", [int(k) for k in keys])
+        searcher = self.index.searcher()
+        counts = np.zeros(len(keys), dtype=np.int64)
+        for term in terms:
+            both = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, among),
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "text", term))])
+            hits = searcher.search(both, limit=len(keys), count=False).hits
+            found = searcher.fast_field_values("key", [addr for _score, addr in hits])
+            counts += np.isin(keys, np.asarray(found, dtype=np.uint64))
+        return {pid for pid, n in zip(paper_ids, counts, strict=True) if n >= need}
+
     def build_query(self, query: SearchQuery, searcher: tantivy.Searcher
                     ) -> tantivy.Query | None:
         """The ranking words (should) under the constraints (must / must not)."""

@@ -6,9 +6,12 @@ few, else a test the keyword index answers for each batch of candidates). The fu
 therefore only ever holds papers that satisfy every constraint, whatever the depth.
 
 Relevance floor: semantic hits scoring below ``SEMANTIC_FLOOR`` (cosine similarity of
-MiniLM embeddings, calibrated with ``bench/search_quality.py --floor``: relevant papers of
-the quality set score 0.36 and up, the best paper for an off-topic query at most 0.27) are
-dropped before fusion, so a hybrid result made only of weak semantic matches never appears.
+MiniLM embeddings, calibrated on the demo corpus with ``bench/search_quality.py``: the
+papers sought by the quality set score 0.25 and up, the best paper for an off-topic query at
+most 0.20) are dropped before fusion. In hybrid mode a keyword hit that contains at most half
+of the query's words (say only "results" of "football world cup results") is kept only when
+it is also a semantic hit above the floor, so a result made only of weak matches never
+appears. Keyword mode keeps plain BM25 matching.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from paperwire.search.query import SearchQuery
 from paperwire.search.text import WORD, analyze
 from paperwire.search.vectors import EXACT_SCAN, Candidates, VectorIndex
 
-SEMANTIC_FLOOR = 0.32
+SEMANTIC_FLOOR = 0.22
 Ranking = list[tuple[str, float]]
 Embed = Callable[[str], npt.NDArray[np.float32]]
 Submit = Callable[[Callable[[], Ranking]], "Future[Ranking]"]
@@ -73,9 +76,25 @@ def retrieve(query: SearchQuery, mode: str, depth: int, indexes: Indexes,
         future = submit(lambda: semantic_ranking(query, depth, indexes))
         lexical = _keyword(query, depth, keyword)
         semantic = future.result()
+    lexical = _supported(query, lexical, semantic, keyword)
     fused = fuse_rankings(lexical.ranked, semantic, indexes.weights)
     matched = {pid for pid, _ in lexical.ranked}
     return Retrieved(fused, lexical.total + sum(pid not in matched for pid, _ in semantic))
+
+
+def _supported(query: SearchQuery, lexical: Retrieved, semantic: Ranking,
+               keyword: KeywordIndex | None) -> Retrieved:
+    """The keyword hits that match most query words or are semantic hits too."""
+    if keyword is None or not lexical.ranked:
+        return lexical
+    close = {pid for pid, _ in semantic}
+    loose = [pid for pid, _ in lexical.ranked if pid not in close]
+    keep = close | keyword.well_matched(query, loose)
+    ranked = [(pid, score) for pid, score in lexical.ranked if pid in keep]
+    dropped = len(lexical.ranked) - len(ranked)
+    total = len(ranked) if len(lexical.ranked) < lexical.total and not ranked \
+        else lexical.total - dropped
+    return Retrieved(ranked, max(total, len(ranked)))
 
 
 def _keyword(query: SearchQuery, depth: int, keyword: KeywordIndex | None) -> Retrieved:
