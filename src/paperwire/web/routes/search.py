@@ -22,7 +22,7 @@ from fastapi.responses import Response
 
 from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.services.search import MAX_LIMIT, SearchService
+from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
 from paperwire.web.context import get_ctx
 from paperwire.web.hf_shapes import build_organization, build_paper, iso
 from paperwire.web.routes.api import RESPONSES
@@ -34,6 +34,7 @@ Q = Annotated[str, Query(description="Search text, up to 250 characters")]
 Mode = Annotated[str, Query(max_length=20, description="hybrid, keyword or semantic")]
 Day = Annotated[date | None, Query(description="YYYY-MM-DD")]
 Text = Annotated[str | None, Query(max_length=100)]
+Sort = Annotated[str, Query(max_length=20, description="relevance, recent or popular")]
 
 
 def service_of(request: Request) -> SearchService:
@@ -63,6 +64,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
         "organization": build_organization(paper.organization),
         "highlightedTitle": list(hit.highlighted_title),
         "highlightedSummary": list(hit.highlighted_summary),
+        "snippet": list(hit.snippet),
         "score": round(hit.score, 6),
     }
 
@@ -83,9 +85,10 @@ def search_api(
 
 @router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES)
 def similar_api(request: Request, paper_id: str,
-                limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
-    """Papers nearest to this one by meaning."""
-    papers = service_of(request).similar(paper_id, limit, refresh=False)
+                limit: Annotated[int, Query(ge=1, le=50)] = 10,
+                sort: Sort = "relevance") -> list[dict[str, Any]]:
+    """Papers nearest to this one by meaning; ``sort`` relevance, recent or popular."""
+    papers = service_of(request).similar(paper_id, limit, refresh=False, sort=sort)
     return [build_paper(paper) for paper in papers]
 
 
@@ -95,11 +98,12 @@ def search_page(
     p: Annotated[int, Query(ge=0, le=1000)] = 0, date_from: Day = None, date_to: Day = None,
     category: Text = None, organization: Text = None, has_code: bool = False,
 ) -> Response:
-    """The search page: a form, highlighted results, filters and paging."""
+    """The search page: a form, highlighted snippets, filters and paging; filters without
+    a query list the matching papers, newest first."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
     context: dict[str, Any] = {"query": q, "mode": mode, "filters": filters, "results": None,
                                "category": category or "", "page_no": p}
-    if q.strip():
+    if q.strip() or filters.active:
         size = get_ctx(request).settings.page_size
         context["results"] = service_of(request).search(q, mode, size, p * size, filters,
                                                         refresh=False)
@@ -107,15 +111,25 @@ def search_page(
 
 
 def similar_papers(request: Request, paper_id: str, limit: int = 5) -> list[Paper]:
-    """Template helper: similar papers from the indexes as they are (never fails a page)."""
+    """Template helper: similar papers from the indexes as they are (never fails a page),
+    sorted as the page's ``similar`` parameter says (relevance, recent or popular)."""
     svc = get_ctx(request).extras.get("search")
     if svc is None:
         return []
+    sort = similar_sort(request)
     try:
-        return list(svc.similar_to_papers([paper_id], limit))
+        if sort == "relevance":
+            return list(svc.similar_to_papers([paper_id], limit))
+        return list(svc.similar(paper_id, limit, refresh=False, sort=sort))
     except Exception:  # a page must render even when the search files are unusable
         log.exception("similar papers for %s failed", paper_id)
         return []
+
+
+def similar_sort(request: Request) -> str:
+    """The similar-papers order a page asks for (``?similar=``), relevance by default."""
+    sort = request.query_params.get("similar", "relevance")
+    return sort if sort in SIMILAR_SORTS else "relevance"
 
 
 def setup(app: FastAPI) -> None:
@@ -125,6 +139,7 @@ def setup(app: FastAPI) -> None:
     mine = {search_api, similar_api, search_page}
     app.router.routes.sort(key=lambda route: getattr(route, "endpoint", None) not in mine)
     environment().globals["similar_papers"] = similar_papers
+    environment().globals["similar_sort"] = similar_sort
     original = app.router.lifespan_context
     service: SearchService = ctx.extras["search"]
 
