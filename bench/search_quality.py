@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_quality_set import JUDGMENTS
 
 from paperwire.config import load_settings
-from paperwire.search.query import build_search_query
 from paperwire.search.fusion import FusionWeights, fuse_rankings
+from paperwire.search.query import build_search_query
 from paperwire.services import catalog
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore

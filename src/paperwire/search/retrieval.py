@@ -139,6 +139,21 @@ def build_suggestions(query: SearchQuery, keyword: KeywordIndex | None) -> tuple
         return ()
 
     def swap(match: re.Match[str]) -> str:
-        stems = analyze(match.group(0))
-        return fixes.get(stems[0], match.group(0)) if stems else match.group(0)
+        word = match.group(0)
+        stems = analyze(word)
+        if not stems or stems[0] not in fixes:
+            return word
+        return build_surface(word.lower(), fixes[stems[0]])
     return (WORD.sub(swap, query.raw),)
+
+
+def build_surface(word: str, stem: str) -> str:
+    """A word one edit away from ``word`` whose stem is ``stem`` (``stem`` itself when
+    there is none): "retreival" gives "retrieval", not the stem "retriev"."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    edits += [a + b[1:] for a, b in splits if b]
+    edits += [a + c + b[1:] for a, b in splits if b for c in letters]
+    edits += [a + c + b for a, b in splits for c in letters]
+    return next((e for e in edits if analyze(e) == [stem]), stem)
