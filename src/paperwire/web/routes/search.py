@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.services.search import MAX_LIMIT, SearchService
+from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
 from paperwire.web.deps import SearchDep, SettingsDep
 from paperwire.web.hf_shapes import build_organization, build_paper, iso
 from paperwire.web.routes.api import RESPONSES
@@ -31,6 +31,7 @@ Q = Annotated[str, Query(description="Search text, up to 250 characters")]
 Mode = Annotated[str, Query(max_length=20, description="hybrid, keyword or semantic")]
 Day = Annotated[date | None, Query(description="YYYY-MM-DD")]
 Text = Annotated[str | None, Query(max_length=100)]
+Sort = Annotated[str, Query(max_length=20, description="relevance, recent or popular")]
 
 
 def build_filters(date_from: date | None, date_to: date | None, category: str | None,
@@ -54,6 +55,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
         "organization": build_organization(paper.organization),
         "highlightedTitle": list(hit.highlighted_title),
         "highlightedSummary": list(hit.highlighted_summary),
+        "snippet": list(hit.snippet),
         "score": round(hit.score, 6),
     }
 
@@ -75,9 +77,11 @@ def search_api(
 
 @router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES)
 def similar_api(search: SearchDep, paper_id: str,
-                limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
-    """Papers nearest to this one by meaning."""
-    papers = search.within_deadline(lambda: search.similar(paper_id, limit, refresh=False))
+                limit: Annotated[int, Query(ge=1, le=50)] = 10,
+                sort: Sort = "relevance") -> list[dict[str, Any]]:
+    """Papers nearest to this one by meaning; ``sort`` relevance, recent or popular."""
+    papers = search.within_deadline(
+        lambda: search.similar(paper_id, limit, refresh=False, sort=sort))
     return [build_paper(paper) for paper in papers]
 
 
@@ -88,25 +92,38 @@ def search_page(
     p: Annotated[int, Query(ge=0, le=1000)] = 0, date_from: Day = None, date_to: Day = None,
     category: Text = None, organization: Text = None, has_code: bool = False,
 ) -> Response:
-    """The search page: a form, highlighted results, filters and paging."""
+    """The search page: a form, highlighted snippets, filters and paging; filters without
+    a query list the matching papers, newest first."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
     context: dict[str, Any] = {"query": q, "mode": mode, "filters": filters, "results": None,
                                "category": category or "", "page_no": p}
-    if q.strip():
+    if q.strip() or filters.active:
         size = settings.page_size
         context["results"] = search.within_deadline(
             lambda: search.search(q, mode, size, p * size, filters, refresh=False))
     return render(request, "search.html", context)
 
 
-def similar_papers(search: SearchService, paper_id: str, limit: int = 5) -> list[Paper]:
-    """Similar papers from the indexes as they are, within the search deadline (never fails
-    or holds up the page showing them: none then)."""
+def similar_papers(search: SearchService, paper_id: str, limit: int = 5,
+                   sort: str = "relevance") -> list[Paper]:
+    """Similar papers from the indexes as they are, in ``sort`` order (relevance, recent or
+    popular), within the search deadline (never fails or holds up the page showing them:
+    none then)."""
+    def find() -> list[Paper]:
+        if sort == "relevance":
+            return list(search.similar_to_papers([paper_id], limit))
+        return list(search.similar(paper_id, limit, refresh=False, sort=sort))
+
     try:
-        return list(search.within_deadline(lambda: search.similar_to_papers([paper_id], limit)))
+        return search.within_deadline(find)
     except Unavailable:
         log.warning("similar papers for %s left out: past the search deadline", paper_id)
         return []
     except Exception:  # a page must render even when the search files are unusable
         log.exception("similar papers for %s failed", paper_id)
         return []
+
+
+def build_similar_sort(value: str | None) -> str:
+    """The similar-papers order a page asks for (``?similar=``), relevance by default."""
+    return value if value in SIMILAR_SORTS else "relevance"
