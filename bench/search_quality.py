@@ -5,6 +5,11 @@ importers into a fresh data dir, indexes it, runs every query of ``search_qualit
 each mode and prints one JSON line. ``--tune`` also prints the best fusion constants found
 on a small grid (k, semantic weight).
 
+Each mode is measured as the service ranks (relevance floor, constraints) and, as the
+baseline in the same run, as plain rankings without a floor. ``off_topic`` is the share of
+off-topic queries that get any result (target 0); ``filters`` counts the papers whose
+operator or filter search disagrees with a brute-force scan over the catalog (target 0).
+
     PYTHONPATH=src python bench/search_quality.py
 """
 
@@ -23,11 +28,21 @@ from search_quality_set import JUDGMENTS
 
 from paperwire.config import load_settings
 from paperwire.search.fusion import FusionWeights, fuse_rankings
+from paperwire.search.query import build_search_query
 from paperwire.services import catalog
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "paperwire" / "data"  # the demo corpus
+OFF_TOPIC = ["banana bread recipe", "xyzzyqq", "football world cup results",
+             "how to fix a leaking faucet", "best pizza in naples", "celebrity gossip news",
+             "knitting patterns for winter scarves", "stock market tips for beginners",
+             "used car prices", "wedding dress shopping", "cheap flights to paris",
+             "gardening tomatoes in pots", "qwertyuiop asdfgh", "my cat sleeps all day"]
+FILTER_QUERIES = ["kazakh category:cs.CL", "model year:2024", "language -kazakh",
+                  '"language model" has:code', "speech org:issai", "author:Yeshpanov",
+                  "retrieval category:cs.IR year:2023-2025"]
+MODES = ("keyword", "semantic", "hybrid")
 
 
 def resolve(store: SqliteStore, prefix: str) -> str:
@@ -76,22 +91,56 @@ def measure(embedder: str, grid: bool = False) -> dict[str, object]:
         keyword = {q: service.keyword_ranking(q, 100) for q in qrels}
         semantic = {q: service.semantic_ranking(service.embedder.embed_query(q), 100)
                     for q in qrels}
-        ids = {name: {q: [pid for pid, _ in r[q]] for q in qrels}
-               for name, r in (("keyword", keyword), ("semantic", semantic))}
-        fused = {q: [pid for pid, _ in fuse_rankings(keyword[q], semantic[q], service.weights)]
-                 for q in qrels}
+        baseline = {"keyword": {q: [p for p, _ in keyword[q]] for q in qrels},
+                    "semantic": {q: [p for p, _ in semantic[q]] for q in qrels},
+                    "hybrid": {q: [p for p, _ in fuse_rankings(keyword[q], semantic[q],
+                                                               service.weights)]
+                               for q in qrels}}
+        served = {m: {q: [p for p, _ in service.rank(q, m, 100)] for q in qrels} for m in MODES}
         result: dict[str, object] = {
                   "bench": "search_quality", "embedder": embedder,
                   "papers": store.count_papers(), "queries": len(qrels),
-                  "keyword": evaluate(ids["keyword"], qrels),
-                  "semantic": evaluate(ids["semantic"], qrels),
-                  "hybrid": evaluate(fused, qrels),
+                  **{m: evaluate(served[m], qrels) for m in MODES},
+                  "baseline": {m: evaluate(baseline[m], qrels) for m in MODES},
+                  "off_topic": off_topic(service),
+                  "filters": filter_errors(service, store),
                   "fusion": {"k": service.weights.k, "keyword": service.weights.keyword,
                              "semantic": service.weights.semantic}}
         if grid:
             result["grid"] = tune(keyword, semantic, qrels)
         store.close()
     return result
+
+
+def off_topic(service: SearchService) -> dict[str, object]:
+    """Per mode, the share of off-topic queries with any result; and the baseline's."""
+    shares: dict[str, object] = {"queries": len(OFF_TOPIC)}
+    for mode in MODES:
+        hits = [q for q in OFF_TOPIC if service.rank(q, mode, 100)]
+        shares[mode] = round(len(hits) / len(OFF_TOPIC), 3)
+        shares[f"{mode}_with_results"] = hits
+    plain = [q for q in OFF_TOPIC if service.keyword_ranking(q, 100)
+             or service.semantic_ranking(service.embedder.embed_query(q), 100)]
+    shares["baseline_hybrid"] = round(len(plain) / len(OFF_TOPIC), 3)
+    return shares
+
+
+def filter_errors(service: SearchService, store: SqliteStore) -> dict[str, int]:
+    """Papers returned that fail the query's filters, plus papers passing them that a
+    constraints-only listing misses (brute force: ``SearchFilters.accepts`` over all)."""
+    papers = store.list_papers(offset=0, limit=100_000)
+    wrong = missed = 0
+    for text in FILTER_QUERIES:
+        query = build_search_query(text)
+        allowed = {p.id for p in papers if query.filters.accepts(p)}
+        for mode in MODES:
+            wrong += sum(pid not in allowed for pid, _ in service.rank(text, mode, 1000))
+        if not query.parsed.authors and not query.excluded and not query.parsed.phrases:
+            listed = {pid for pid, _ in service.retrieve(
+                build_search_query(" ".join(w for w in text.split() if ":" in w)),
+                "keyword", 100_000).ranked}
+            missed += len(allowed ^ listed)
+    return {"queries": len(FILTER_QUERIES), "outside_filters": wrong, "listing_mismatch": missed}
 
 
 def tune(keyword: dict[str, list[tuple[str, float]]], semantic: dict[str, list[tuple[str, float]]],

@@ -30,3 +30,48 @@ def test_a_known_word_is_not_widened_to_its_completions(tmp_path: Path) -> None:
     index = KeywordIndex(tmp_path / "kw")
     index.write(DOCS)
     assert found(index, "graph") == ["p3"]
+
+
+def test_filters_inside_the_index_match_brute_force(tmp_path: Path) -> None:
+    import random
+    from datetime import date, timedelta
+
+    from paperwire.search.keyword import KeywordDoc
+    from paperwire.search.query import build_search_query
+    from paperwire.search.records import SearchFilters
+
+    rng = random.Random(3)
+    cats, orgs = ["cs.cl", "cs.lg", "cs.cv", "math.st"], ["google", "meta", "issai"]
+    docs = [KeywordDoc(f"p{i}", f"paper {i} about {rng.choice(['graphs', 'speech'])}",
+                       "an abstract", "Ada Lovelace",
+                       date(2020, 1, 1) + timedelta(days=rng.randrange(1500)),
+                       tuple(rng.sample(cats, rng.randint(1, 2))),
+                       (rng.choice(orgs),) if rng.random() < 0.5 else (),
+                       rng.random() < 0.3) for i in range(2000)]
+    index = KeywordIndex(tmp_path / "kw")
+    index.write(docs)
+    for filters in (SearchFilters(date_from=date(2021, 3, 1), date_to=date(2021, 3, 9)),
+                    SearchFilters(categories=("math.ST",), has_code=True),
+                    SearchFilters(organization="ISSAI", categories=("cs.cv", "cs.cl"))):
+        query = build_search_query("speech", filters)
+        want = {d.paper_id for d in docs if "speech" in d.title and brute(d, filters)}
+        assert {pid for pid, _ in index.search(query, 5000)} == want
+        listed = index.browse(build_search_query("", filters), 5000)
+        assert {pid for pid, _ in listed} == {d.paper_id for d in docs if brute(d, filters)}
+        assert [s for _, s in listed] == sorted((s for _, s in listed), reverse=True)
+
+
+def brute(doc: object, filters: object) -> bool:
+    from paperwire.search.keyword import KeywordDoc
+    from paperwire.search.records import SearchFilters
+
+    assert isinstance(doc, KeywordDoc) and isinstance(filters, SearchFilters)
+    if filters.date_from and (doc.day is None or doc.day < filters.date_from):
+        return False
+    if filters.date_to and (doc.day is None or doc.day > filters.date_to):
+        return False
+    if filters.category_names and not set(filters.category_names) & set(doc.categories):
+        return False
+    if filters.org_names and not set(filters.org_names) & set(doc.organizations):
+        return False
+    return not (filters.has_code and not doc.has_code)

@@ -64,3 +64,30 @@ def test_a_grown_index_gets_new_lists(mix: np.ndarray) -> None:
     assert outgrown(small, 60_000)  # past 50,000 papers: about sqrt(N) lists
     assert not outgrown(Codebook.fit(mix, lists=300), 300 ** 2)
     assert outgrown(Codebook.fit(mix, lists=300), 700 ** 2)
+
+
+def test_restricted_search_matches_brute_force() -> None:
+    from paperwire.search.vectors import Candidates, Codebook, Segment, VectorIndex, build_keys
+
+    rng = np.random.default_rng(7)
+    low = rng.normal(size=(3000, 6)) @ rng.normal(size=(6, 32))  # low intrinsic dimension
+    vectors = (low + 0.1 * rng.normal(size=(3000, 32))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"p{i}" for i in range(3000)]
+    index = VectorIndex(Segment.build(ids[:2900], vectors[:2900],
+                                      Codebook.fit(vectors[:2900], lists=16)), 32)
+    index.add(ids[2900:], vectors[2900:])
+    query = vectors[5]
+    keys = build_keys(ids)
+    for allowed in (np.arange(0, 3000, 97), np.arange(0, 3000, 3)):
+        exact = vectors[allowed] @ query
+        want = [ids[allowed[i]] for i in np.argsort(-exact)[:10]]
+        few = index.search(query, 10, candidates=Candidates(keys=keys[allowed]))
+        members = keys[allowed]
+        many = index.search(query, 10, candidates=Candidates(
+            accept=lambda batch, members=members: np.isin(batch, members), share=len(allowed) / 3000))
+        for found in (few, many):
+            assert {pid for pid, _ in found} <= {ids[i] for i in allowed}
+            assert len(found) == 10
+        assert len({pid for pid, _ in few} & set(want)) >= 9  # exact scan of allowed rows
+        assert len({pid for pid, _ in many} & set(want)) >= 8  # approximate path

@@ -24,6 +24,20 @@ STOP_WORDS = frozenset({
     "this", "to", "was", "we", "were", "what", "when", "which", "with", "via", "using",
     "based",
 })
+# never highlighted (nor completed as a prefix): function words, whatever the query says
+FUNCTION_WORDS = STOP_WORDS | frozenset({
+    "about", "above", "after", "again", "against", "all", "also", "among", "any", "because",
+    "been", "before", "being", "below", "between", "both", "but", "can", "could", "did",
+    "do", "does", "doing", "down", "during", "each", "few", "further", "had", "having",
+    "he", "her", "here", "hers", "him", "his", "i", "if", "more", "most", "much", "must",
+    "no", "nor", "not", "now", "off", "once", "only", "other", "our", "ours", "out", "over",
+    "own", "same", "she", "should", "so", "some", "such", "than", "then", "them", "they",
+    "those", "through", "thus", "too", "under", "until", "up", "upon", "us", "very", "where",
+    "whether", "while", "who", "whom", "why", "will", "within", "without", "would", "yet",
+    "you", "your", "may", "might", "one", "two", "new", "across", "however", "therefore",
+})
+SNIPPET_CHARS = 320  # about three lines of a result
+SNIPPET_LEAD = 60  # characters of context before the first matched word
 
 
 @dataclass(frozen=True)
@@ -135,14 +149,68 @@ def build_highlights(text: str, parsed: ParsedQuery) -> list[dict[str, str]]:
     return parts
 
 
+def build_snippet(text: str, parsed: ParsedQuery,
+                  width: int = SNIPPET_CHARS) -> list[dict[str, str]]:
+    """About ``width`` characters of ``text`` around the densest run of matched words (the
+    start when nothing matches), cut at word boundaries, highlighted, with ellipses."""
+    if len(text) <= width:
+        return build_highlights(text, parsed)
+    words = query_words(parsed)
+    hits = [m.start() for m in WORD.finditer(text) if _is_hit(m.group(0), words, parsed.prefix)]
+    start = _densest_start(hits, width)
+    begin = 0 if start <= SNIPPET_LEAD else _word_start(text, start - SNIPPET_LEAD)
+    end = _word_end(text, begin + width)
+    parts = build_highlights(text[begin:end].strip(), parsed)
+    if begin > 0:
+        parts.insert(0, {"type": "text", "text": "… "})
+    if end < len(text):
+        parts.append({"type": "text", "text": " …"})
+    return _merged(parts)
+
+
+def _densest_start(hits: list[int], width: int) -> int:
+    """The matched position that begins the window of ``width`` with the most matches."""
+    best, best_count, right = 0, 0, 0
+    for left, position in enumerate(hits):
+        while right < len(hits) and hits[right] < position + width - SNIPPET_LEAD:
+            right += 1
+        if right - left > best_count:
+            best, best_count = position, right - left
+    return best
+
+
+def _word_start(text: str, at: int) -> int:
+    space = text.rfind(" ", 0, at)
+    return 0 if space < 0 else space + 1
+
+
+def _word_end(text: str, at: int) -> int:
+    if at >= len(text):
+        return len(text)
+    space = text.find(" ", at)
+    return len(text) if space < 0 else space
+
+
+def _merged(parts: list[dict[str, str]]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for part in parts:
+        _append(out, part["type"], part["text"])
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def _stem_of(word: str) -> str:
+    stems = analyze(word)
+    return stems[0] if stems else ""
+
+
 def _is_hit(word: str, words: frozenset[str], prefix: str | None) -> bool:
     lowered = word.lower()
+    if lowered in FUNCTION_WORDS:
+        return False
     if prefix and lowered.startswith(prefix):
         return True
-    if not words:
-        return False
-    stems = analyze(word)
-    return bool(stems) and stems[0] in words
+    return bool(words) and _stem_of(word) in words
 
 
 def _append(parts: list[dict[str, str]], kind: str, text: str) -> None:

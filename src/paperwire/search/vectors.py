@@ -16,6 +16,13 @@ recall@10 at the same shortlist; a first pass over half of each code lost more t
 A ``Segment`` is immutable and saved in its own folder; ``VectorIndex`` combines one
 segment with a small in-memory delta of newer vectors (exact search), which supersedes the
 segment's rows for the same papers.
+
+A search can be restricted to some papers (``Candidates``): when their keys are given (few
+papers: at most ``EXACT_SCAN``) their rows are scanned exactly; otherwise (many papers) the
+approximate search is run deep enough for the allowed share of the catalog and each batch of
+candidates is checked by ``accept``, widening until ``k`` allowed papers are found or the
+whole index was ranked. Either way the results are only allowed papers, ranked before any
+cut, so a filtered search finds what a filtered brute-force scan finds.
 """
 
 from __future__ import annotations
@@ -31,14 +38,33 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
+from paperwire.search.records import paper_key
+
 F32 = npt.NDArray[np.float32]
+Keys = npt.NDArray[np.uint64]
 RowMap = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]]
+EXACT_SCAN = 20_000  # restricted to at most this many papers: scan their rows exactly
+WIDEN = 4  # each round of a filtered approximate search goes this much deeper
 SHORTLIST = 3000
 FIT_SAMPLE = 50_000
 MIN_LISTS_PAPERS = 50_000  # below this, one list: every code is scanned
 PROBE = 0.05  # share of the lists a query scans
 MIN_PROBE = 8  # and at least this many
 KMEANS_ITER = 12
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The papers a search may return: ``keys`` (``paper_key`` values) when few, else an
+    ``accept`` test over keys and the ``share`` of the catalog it lets through."""
+
+    keys: Keys | None = None
+    accept: Callable[[Keys], npt.NDArray[np.bool_]] | None = None
+    share: float = 1.0
+
+
+def build_keys(ids: Sequence[str]) -> Keys:
+    return np.fromiter((paper_key(i) for i in ids), dtype=np.uint64, count=len(ids))
 
 
 @dataclass(frozen=True)
@@ -148,6 +174,31 @@ class Segment:
         self.book = book
         self.offsets = (np.array([0, len(ids)], dtype=np.int64) if offsets is None
                         else offsets)
+        self._keys: tuple[Keys, npt.NDArray[np.int64]] | None = None
+
+    def keys(self) -> tuple[Keys, npt.NDArray[np.int64]]:
+        """The rows' paper keys, sorted, and the row of each (computed once)."""
+        if self._keys is None:
+            keys = build_keys([raw.decode("utf-8") for raw in self.ids])
+            order = np.argsort(keys, kind="stable")
+            self._keys = (keys[order], order.astype(np.int64))
+        return self._keys
+
+    def rows_of(self, wanted: Keys) -> npt.NDArray[np.int64]:
+        """The rows of the papers with these keys (keys not in the segment are skipped)."""
+        keys, rows = self.keys()
+        if len(keys) == 0 or len(wanted) == 0:
+            return np.zeros(0, dtype=np.int64)
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return np.sort(rows[at[keys[at] == wanted]])
+
+    def scan(self, query: F32, rows: npt.NDArray[np.int64], k: int) -> list[tuple[str, float]]:
+        """Exact int8 scores of ``rows``, best ``k`` first."""
+        if len(rows) == 0 or k <= 0:
+            return []
+        scores = self.q8[rows].astype(np.float32) @ (query * (self.book.scale / 127.0))
+        best = np.argsort(-scores)[:k]
+        return [(self.ids[rows[i]].decode("utf-8"), float(scores[i])) for i in best]
 
     @classmethod
     def build(cls, ids: Sequence[str], vectors: F32, book: Codebook | None = None) -> Segment:
@@ -263,8 +314,72 @@ class VectorIndex:
         base = 0 if self.segment is None else len(self.segment)
         return base + len(self.delta_ids)
 
-    def search(self, query: F32, k: int, shortlist: int = SHORTLIST) -> list[tuple[str, float]]:
-        """(paper id, cosine-like score) best first."""
+    def search(self, query: F32, k: int, shortlist: int = SHORTLIST,
+               candidates: Candidates | None = None) -> list[tuple[str, float]]:
+        """(paper id, cosine-like score) best first, only ``candidates`` when given."""
+        if candidates is None:
+            return self._search(query, k, shortlist)
+        if candidates.keys is not None:
+            return self._scan(query, k, candidates.keys)
+        return self._search_accepted(query, k, shortlist, candidates)
+
+    def _scan(self, query: F32, k: int, keys: Keys) -> list[tuple[str, float]]:
+        """Exact scores of the papers with ``keys`` (segment rows and delta rows)."""
+        merged: dict[str, float] = {}
+        if self.segment is not None:
+            for pid, score in self.segment.scan(query, self.segment.rows_of(keys),
+                                                k + len(self.delta_ids)):
+                if pid not in self.delta_pos:
+                    merged[pid] = score
+        if self.delta_ids:
+            allowed = np.isin(build_keys(self.delta_ids), keys)
+            scores = self.delta @ query
+            for row in np.flatnonzero(allowed):
+                merged[self.delta_ids[row]] = float(scores[row])
+        return sorted(merged.items(), key=lambda item: -item[1])[:k]
+
+    def _search_accepted(self, query: F32, k: int, shortlist: int,
+                         candidates: Candidates) -> list[tuple[str, float]]:
+        """The approximate search, deep enough that ``k`` accepted papers survive."""
+        assert candidates.accept is not None
+        accept = candidates.accept
+        depth = max(k, int(k / max(candidates.share, 1e-6) * 2) + 1)
+        while depth < len(self):
+            found = self._search(query, depth, max(shortlist, depth))
+            mask = accept(build_keys([pid for pid, _ in found]))
+            kept = [hit for hit, ok in zip(found, mask, strict=True) if ok]
+            if len(kept) >= k:
+                return kept[:k]
+            depth *= WIDEN
+        return self._scan_all(query, k, accept)
+
+    def _scan_all(self, query: F32, k: int, accept: Callable[[Keys], npt.NDArray[np.bool_]]
+                  ) -> list[tuple[str, float]]:
+        """Every paper ranked exactly, then accepted in batches until ``k`` are found."""
+        ranked = self._scan_every(query)
+        kept: list[tuple[str, float]] = []
+        step = max(1000, 4 * k)
+        for start in range(0, len(ranked), step):
+            batch = ranked[start:start + step]
+            mask = accept(build_keys([pid for pid, _ in batch]))
+            kept.extend(hit for hit, ok in zip(batch, mask, strict=True) if ok)
+            if len(kept) >= k:
+                break
+        return kept[:k]
+
+    def _scan_every(self, query: F32) -> list[tuple[str, float]]:
+        merged: dict[str, float] = {}
+        if self.segment is not None:
+            rows = np.arange(len(self.segment), dtype=np.int64)
+            for pid, score in self.segment.scan(query, rows, len(rows)):
+                if pid not in self.delta_pos:
+                    merged[pid] = score
+        scores = self.delta @ query
+        for row, pid in enumerate(self.delta_ids):
+            merged[pid] = float(scores[row])
+        return sorted(merged.items(), key=lambda item: -item[1])
+
+    def _search(self, query: F32, k: int, shortlist: int) -> list[tuple[str, float]]:
         merged: dict[str, float] = {}
         if self.segment is not None:
             extra = min(len(self.delta_ids), 4 * k)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
@@ -29,10 +30,18 @@ from paperwire.errors import InvalidInput, NotFound, Unavailable
 from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
 from paperwire.search.engine import SearchFiles
-from paperwire.search.fusion import FusionWeights, fuse_rankings
-from paperwire.search.keyword import KeywordIndex
+from paperwire.search.fusion import FusionWeights
+from paperwire.search.keyword import KeywordIndex, outdated
+from paperwire.search.query import SearchQuery, build_search_query
 from paperwire.search.records import SearchFilters, SearchHit, SearchResults
-from paperwire.search.text import MAX_QUERY_CHARS, WORD, build_highlights, clean_query, parse_query
+from paperwire.search.retrieval import (
+    Indexes,
+    Retrieved,
+    build_suggestions,
+    retrieve,
+    semantic_ranking,
+)
+from paperwire.search.text import MAX_QUERY_CHARS, build_highlights, build_snippet, clean_query
 from paperwire.search.vectors import VectorIndex, remove_folder
 from paperwire.services.search_indexing import (
     Indexer,
@@ -46,12 +55,14 @@ from paperwire.storage import Store
 
 T = TypeVar("T")
 MODES = ("hybrid", "keyword", "semantic")
+SIMILAR_SORTS = ("relevance", "recent", "popular")
 MAX_LIMIT = 120
 DEPTH = 100
-FILTERED_DEPTH = 1000
 COMPACT_AT = 20_000
 STEP_PAPERS = 32  # papers the background refresher embeds between two swaps
 QUERY_THREADS = 8
+QUERY_CACHE = 2048  # query embeddings kept (LRU)
+SIMILAR_POOL = 50  # similar papers re-sorted by recency or popularity come from this many
 WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.5)
 STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker dense ranking
 
@@ -61,10 +72,11 @@ def fusion_weights(embedder: str) -> FusionWeights:
     return STATIC_WEIGHTS if embedder == "static" else WEIGHTS
 
 
-def check_query(q: str | None) -> str:
-    """The query, or InvalidInput naming ``q`` (empty or over 250 characters)."""
+def check_query(q: str | None, filters: SearchFilters | None = None) -> str:
+    """The query, or InvalidInput naming ``q`` (over 250 characters, or empty without a
+    filter: filters alone list the matching papers)."""
     text = clean_query(q or "").strip()
-    if not text:
+    if not text and not (filters and filters.active):
         raise InvalidInput("Parameter 'q' is empty: give a search query.", field="q")
     if len(q or "") > MAX_QUERY_CHARS:
         raise InvalidInput(f"Parameter 'q' is longer than {MAX_QUERY_CHARS} characters.",
@@ -104,6 +116,7 @@ class SearchService:
         self._indexer: Indexer | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._queries = ThreadPoolExecutor(QUERY_THREADS, "search-query")  # threads start lazily
+        self.embed_query = lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
 
     # -- components --------------------------------------------------------------------------
     @property
@@ -157,12 +170,17 @@ class SearchService:
             dim = segment.dim if segment is not None else self.embedder.dim
             vectors = VectorIndex(segment, dim, manifest.vector_seq)
             load_delta(self.store, manifest.model, vectors)
-        return self._publish(IndexSnapshot(self.files.open_keyword(manifest), vectors,
-                                           manifest.model, stamp))
+        keyword = None if self._keyword_outdated(manifest.keyword) \
+            else self.files.open_keyword(manifest)
+        return self._publish(IndexSnapshot(keyword, vectors, manifest.model, stamp))
+
+    def _keyword_outdated(self, folder: str) -> bool:
+        """An index of an older schema: the next ``index``/``refresh`` rebuilds it."""
+        return bool(folder) and outdated(self.files.root / folder)
 
     def _writable(self) -> IndexSnapshot:
         """The snapshot to write on: vectors of another model than the embedder's dropped,
-        a keyword index and a vector index present."""
+        a keyword index (of the current schema) and a vector index present."""
         model = model_key(self.embedder)
         if self.files.read().model not in ("", model):
             self.files.update(vectors="", vector_seq=0, model=model)
@@ -245,7 +263,8 @@ class SearchService:
     def stale(self) -> bool:
         manifest = self.files.read()
         seq = min(manifest.keyword_seq, self.store.search_watermark("catalog_seq"))
-        return self.store.max_paper_seq() > seq or not manifest.keyword
+        return (self.store.max_paper_seq() > seq or not manifest.keyword
+                or self._keyword_outdated(manifest.keyword))
 
     def refresh(self) -> None:
         """Index what changed since the last run (without compacting), reopen swapped files."""
@@ -271,40 +290,48 @@ class SearchService:
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
                filters: SearchFilters | None = None, refresh: bool = True) -> SearchResults:
         """Ranked, filtered, highlighted results; ``refresh`` (the default) first indexes
-        what changed. The search API and page pass False and rely on the refresher."""
-        text = check_query(q)
+        what changed. The search API and page pass False and rely on the refresher.
+        Operators in ``q`` and ``filters`` constrain every mode (``search.query``)."""
+        text = check_query(q, filters)
         check_mode(mode)
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_LIMIT}.", field="limit")
-        filters = filters or SearchFilters()
         if refresh:
             self.refresh()
-        ranked = self.rank(text, mode, FILTERED_DEPTH if filters.active else DEPTH)
-        papers = self._papers([pid for pid, _ in ranked], filters, offset + limit + 1)
-        scores = dict(ranked)
-        parsed = parse_query(text)
+        query = build_search_query(text, filters)
+        indexes = self._indexes()  # one snapshot for the whole request
+        found = self.retrieve(query, mode, max(DEPTH, offset + limit + 1), indexes)
+        papers = self._papers([pid for pid, _ in found.ranked], query.filters,
+                              offset + limit + 1)
+        scores = dict(found.ranked)
         hits = tuple(SearchHit(p, scores.get(p.id, 0.0),
-                               tuple(build_highlights(p.title, parsed)),
-                               tuple(build_highlights(p.summary, parsed)))
+                               tuple(build_highlights(p.title, query.parsed)),
+                               tuple(build_highlights(p.summary, query.parsed)),
+                               tuple(build_snippet(p.summary, query.parsed)))
                      for p in papers[offset : offset + limit])
-        return SearchResults(text, mode, hits, offset, limit, len(papers) > offset + limit)
+        suggestions = () if papers else build_suggestions(query, indexes.keyword)
+        total = max(found.total, len(papers)) if papers else 0
+        return SearchResults(text, mode, hits, offset, limit, len(papers) > offset + limit,
+                             total, suggestions)
+
+    def retrieve(self, query: SearchQuery, mode: str, depth: int,
+                 indexes: Indexes | None = None) -> Retrieved:
+        """Ranked ids for a parsed query on ``indexes`` (the current snapshot's by default)."""
+        return retrieve(query, mode, depth, indexes or self._indexes(), self._pool().submit)
 
     def rank(self, text: str, mode: str, depth: int) -> list[tuple[str, float]]:
         """Paper ids best first for a checked query (no catalog lookups)."""
-        if not WORD.search(text):
-            return []
-        if mode == "keyword":
-            return self.keyword_ranking(text, depth)
-        if mode == "semantic":
-            return self._semantic_for(text, depth)
-        # the embedding and vector search run on a second thread while tantivy searches
-        # (both release the GIL), so hybrid costs about the slower of the two, not the sum
-        future = self._pool().submit(self._semantic_for, text, depth)
-        keyword = self.keyword_ranking(text, depth)
-        return fuse_rankings(keyword, future.result(), self.weights)
+        return self.retrieve(build_search_query(text), mode, depth).ranked
 
-    def _semantic_for(self, text: str, depth: int) -> list[tuple[str, float]]:
-        return self.semantic_ranking(self.embedder.embed_query(text), depth)
+    def _indexes(self) -> Indexes:
+        """The current snapshot's indexes with the query embedder and weights (no lock)."""
+        snap = self.snapshot()
+        return Indexes(snap.keyword, snap.vectors, self.embed_query, self.weights)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        vector.setflags(write=False)
+        return vector
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
@@ -314,8 +341,12 @@ class SearchService:
         return self._executor
 
     def keyword_ranking(self, text: str, depth: int) -> list[tuple[str, float]]:
-        index = self.snapshot().keyword
-        return [] if index is None else index.search(parse_query(text), depth)
+        index = self._indexes().keyword
+        return [] if index is None else index.search(build_search_query(text), depth)
+
+    def semantic_query_ranking(self, text: str, depth: int) -> list[tuple[str, float]]:
+        """The floored semantic ranking of a query string (constraints applied)."""
+        return semantic_ranking(build_search_query(text), depth, self._indexes())
 
     def semantic_ranking(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
         vectors = self.snapshot().vectors
@@ -343,12 +374,20 @@ class SearchService:
         return None if new_id is None else self.store.get_paper(new_id)
 
     # -- similar papers ----------------------------------------------------------------------
-    def similar(self, paper_id: str, limit: int = 5, refresh: bool = True) -> list[Paper]:
-        """Papers nearest to one paper (NotFound when the paper does not exist)."""
+    def similar(self, paper_id: str, limit: int = 5, refresh: bool = True,
+                sort: str = "relevance") -> list[Paper]:
+        """Papers nearest to one paper (NotFound when the paper does not exist); ``sort``
+        "recent" or "popular" re-sorts the ``SIMILAR_POOL`` nearest by date or upvotes."""
         paper = self.store.get_paper(paper_id) or self._follow_alias(paper_id)
         if paper is None:
             raise NotFound(f"Paper {paper_id!r} not found.")
-        return self.similar_to_papers([paper.id], limit, refresh=refresh)
+        if sort not in SIMILAR_SORTS:
+            raise InvalidInput(f"Parameter 'sort' must be one of {', '.join(SIMILAR_SORTS)}.",
+                               field="sort")
+        if sort == "relevance":
+            return self.similar_to_papers([paper.id], limit, refresh=refresh)
+        pool = self.similar_to_papers([paper.id], max(limit, SIMILAR_POOL), refresh=refresh)
+        return sort_similar(pool, sort)[:limit]
 
     def similar_to_papers(self, paper_ids: Sequence[str], limit: int = 10,
                           exclude: Sequence[str] = (), refresh: bool = False) -> list[Paper]:
@@ -372,6 +411,17 @@ class SearchService:
                   if pid not in skip]
         return [p for p in self._papers(ranked, SearchFilters(), limit) if p.id not in skip][
             :limit]
+
+
+def sort_similar(papers: list[Paper], sort: str) -> list[Paper]:
+    """Nearest papers re-sorted: "recent" newest first, "popular" most upvoted first (ties
+    keep the nearest first)."""
+    if sort == "recent":
+        return sorted(papers, key=lambda p: -(p.published_at.timestamp()
+                                               if p.published_at else float("-inf")))
+    if sort == "popular":
+        return sorted(papers, key=lambda p: -p.upvotes)
+    return papers
 
 
 ServiceFactory = Callable[[], SearchService]

@@ -24,6 +24,7 @@ from paperwire.models import Paper, StoredEmbedding
 from paperwire.search.embedder import Embedder
 from paperwire.search.engine import SearchFiles
 from paperwire.search.keyword import KeywordDoc, KeywordIndex
+from paperwire.search.records import paper_organizations
 from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.storage import Store
 
@@ -53,7 +54,9 @@ def build_text_hash(paper: Paper) -> str:
 
 def build_keyword_doc(paper: Paper) -> KeywordDoc:
     names = " ".join(a.name for a in paper.authors if not a.hidden)
-    return KeywordDoc(paper.id, paper.title, paper.summary, names)
+    day = paper.published_at.date() if paper.published_at else None
+    return KeywordDoc(paper.id, paper.title, paper.summary, names, day, paper.categories,
+                      tuple(sorted(paper_organizations(paper))), bool(paper.github_repo))
 
 
 def model_key(embedder: Embedder) -> str:

@@ -68,14 +68,16 @@ def all_papers(request: Request, store: StoreDep, settings: SettingsDep,
 
 @router.get("/papers/{paper_id:path}")
 def paper(request: Request, store: StoreDep, search_service: SearchDep,
-          paper_id: str) -> Response:
+          paper_id: str, similar: Sort = "relevance") -> Response:
     found = catalog.find_paper(store, paper_id)
     if found.redirect_to is not None:
         return RedirectResponse(f"/papers/{found.redirect_to}", status_code=301)
     assert found.paper is not None
     daily = catalog.daily_entry_of(store, found.paper.id)
-    similar = search.similar_papers(search_service, found.paper.id)
-    return render(request, "paper.html", {"paper": found.paper, "daily": daily, "similar": similar,
+    order = search.build_similar_sort(similar)
+    nearest = search.similar_papers(search_service, found.paper.id, sort=order)
+    return render(request, "paper.html", {"paper": found.paper, "daily": daily,
+                                          "similar": nearest, "similar_order": order,
                                           **community.paper_extras(store, found.paper)})
 
 

@@ -20,7 +20,7 @@ from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.search.text import MAX_QUERY_CHARS
 from paperwire.services import papers_api
-from paperwire.services.search import MAX_LIMIT, SearchService
+from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
 from paperwire.web.paging import build_link_header, page_rels
@@ -37,6 +37,7 @@ Q = Annotated[str | None, Query(min_length=1, max_length=MAX_QUERY_CHARS, patter
 Mode = Annotated[Literal["hybrid", "keyword", "semantic"], Query(description="how to match")]
 Day = DayParam
 Text = Annotated[str | None, Query(max_length=100)]
+Sort = Annotated[str, Query(max_length=20, description="relevance, recent or popular")]
 
 
 def build_filters(date_from: str | None, date_to: str | None, category: str | None,
@@ -61,6 +62,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
         "organization": build_organization(paper.organization),
         "highlightedTitle": list(hit.highlighted_title),
         "highlightedSummary": list(hit.highlighted_summary),
+        "snippet": list(hit.snippet),
         "score": round(hit.score, 6),
         **build_links(paper),
     }
@@ -76,15 +78,15 @@ def search_api(
     organization: Text = None, has_code: bool = False,
 ) -> list[dict[str, Any]]:
     """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches; without
-    ``q``, the newest papers (filters apply to searches only)."""
-    if q is None:
+    ``q``, the papers matching the filters, newest first (no filters: the newest papers)."""
+    filters = build_filters(date_from, date_to, category, organization, has_code)
+    if q is None and not filters.active:
         newest = papers_api.newest_papers(store, p * limit, limit)
         return [build_search_item(SearchHit(paper, 0.0, ({"type": "text", "text": paper.title},),
                                             ({"type": "text", "text": paper.summary},)))
                 for paper in newest]
-    filters = build_filters(date_from, date_to, category, organization, has_code)
     results = search.within_deadline(
-        lambda: search.search(q, mode, limit, p * limit, filters, refresh=False))
+        lambda: search.search(q or "", mode, limit, p * limit, filters, refresh=False))
     rels = page_rels(p, results.more)
     if rels:
         response.headers["Link"] = build_link_header(request, rels)
@@ -93,9 +95,11 @@ def search_api(
 
 @router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES)
 def similar_api(search: SearchDep, paper_id: str,
-                limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
-    """Papers nearest to this one by meaning."""
-    papers = search.within_deadline(lambda: search.similar(paper_id, limit, refresh=False))
+                limit: Annotated[int, Query(ge=1, le=50)] = 10,
+                sort: Sort = "relevance") -> list[dict[str, Any]]:
+    """Papers nearest to this one by meaning; ``sort`` relevance, recent or popular."""
+    papers = search.within_deadline(
+        lambda: search.similar(paper_id, limit, refresh=False, sort=sort))
     return [build_paper(paper) for paper in papers]
 
 
@@ -106,11 +110,12 @@ def search_page(
     p: Annotated[int, Query(ge=0, le=1000)] = 0, date_from: Day = None, date_to: Day = None,
     category: Text = None, organization: Text = None, has_code: bool = False,
 ) -> Response:
-    """The search page: a form, highlighted results, filters and paging."""
+    """The search page: a form, highlighted snippets, filters and paging; filters without
+    a query list the matching papers, newest first."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
     context: dict[str, Any] = {"query": q, "mode": mode, "filters": filters, "results": None,
                                "category": category or "", "page_no": p}
-    if q.strip():
+    if q.strip() or filters.active:
         size = settings.page_size
         context["results"] = search.within_deadline(
             lambda: search.search(q, mode, size, p * size, filters, refresh=False))
@@ -118,14 +123,26 @@ def search_page(
     return render(request, "search.html", {**context, **muted})
 
 
-def similar_papers(search: SearchService, paper_id: str, limit: int = 5) -> list[Paper]:
-    """Similar papers from the indexes as they are, within the search deadline (never fails
-    or holds up the page showing them: none then)."""
+def similar_papers(search: SearchService, paper_id: str, limit: int = 5,
+                   sort: str = "relevance") -> list[Paper]:
+    """Similar papers from the indexes as they are, in ``sort`` order (relevance, recent or
+    popular), within the search deadline (never fails or holds up the page showing them:
+    none then)."""
+    def find() -> list[Paper]:
+        if sort == "relevance":
+            return list(search.similar_to_papers([paper_id], limit))
+        return list(search.similar(paper_id, limit, refresh=False, sort=sort))
+
     try:
-        return list(search.within_deadline(lambda: search.similar_to_papers([paper_id], limit)))
+        return search.within_deadline(find)
     except Unavailable:
         log.warning("similar papers for %s left out: past the search deadline", paper_id)
         return []
     except Exception:  # a page must render even when the search files are unusable
         log.exception("similar papers for %s failed", paper_id)
         return []
+
+
+def build_similar_sort(value: str | None) -> str:
+    """The similar-papers order a page asks for (``?similar=``), relevance by default."""
+    return value if value in SIMILAR_SORTS else "relevance"

@@ -1,0 +1,148 @@
+"""The served search path through a real server on loopback, at ``--n`` papers.
+
+Builds a catalog of synthetic papers (recombined sentences of the real demo abstracts, with
+dates, categories, organizations and code links), stores a vector for each (a mixture of
+the real embeddings of its sentences, as ``search_speed.py`` does, so nothing is embedded
+but the queries), indexes it through ``SearchService.index`` and starts ``paperwire serve``
+on 127.0.0.1. Then: search API p50/p99 for one client (20 results, each mode) and
+throughput / p99 with 32 concurrent clients (hybrid), with and without filters. Prints one
+JSON line.
+
+    PYTHONPATH=src python bench/search_serve.py --n 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_quality_set import JUDGMENTS
+from search_speed import real_sentences
+
+from paperwire.config import load_settings
+from paperwire.models import Author, IncomingPaper, Organization, Paper
+from paperwire.search.embedder import load_embedder
+from paperwire.search.records import StoredEmbedding
+from paperwire.services.search import SearchService
+from paperwire.services.search_indexing import build_text_hash, model_key
+from paperwire.storage.sqlite import SqliteStore
+
+PORT = 8207
+CATS = ["cs.CL", "cs.LG", "cs.CV", "cs.IR", "eess.AS", "stat.ML"]
+ORGS = [Organization("issai", "ISSAI"), Organization("google", "Google")]
+
+
+def build_catalog(store: SqliteStore, n: int, model: str, sentences: list[str],
+                  vecs: np.ndarray, rng: np.random.Generator) -> None:
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    for chunk in range(0, n, 2000):
+        papers, rows = [], []
+        for i in range(chunk, min(n, chunk + 2000)):
+            picks = rng.integers(0, len(sentences), 4)
+            summary = " ".join(sentences[j] for j in picks)
+            paper = Paper(f"syn-{i}", sentences[picks[0]][:90], summary,
+                          (Author(f"Author {i % 997}"),), 1,
+                          categories=(CATS[i % len(CATS)],),
+                          published_at=start + timedelta(hours=int(rng.integers(0, 50_000))),
+                          github_repo=f"https://github.com/x/{i}" if i % 4 == 0 else None)
+            papers.append(IncomingPaper(paper, organization=ORGS[i % 2] if i % 5 == 0
+                                        else None))
+            vector = (vecs[picks] * rng.dirichlet(np.ones(4))[:, None]).sum(axis=0)
+            vector += rng.normal(0, 0.02, vector.shape)
+            vector /= np.linalg.norm(vector)
+            rows.append(StoredEmbedding(paper.id, model, build_text_hash(paper),
+                                        len(vector), vector.astype("<f2").tobytes()))
+        store.upsert_papers(papers)
+        store.save_embeddings(rows, None)
+
+
+def timed(client: httpx.Client, params: dict[str, object]) -> float:
+    began = time.perf_counter()
+    response = client.get(f"http://127.0.0.1:{PORT}/api/papers/search", params=params)
+    response.raise_for_status()
+    return (time.perf_counter() - began) * 1000
+
+
+def pct(values: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(float(np.percentile(values, 50)), 2),
+            "p99_ms": round(float(np.percentile(values, 99)), 2)}
+
+
+def concurrent(queries: list[dict[str, object]], clients: int) -> dict[str, float]:
+    def worker(part: list[dict[str, object]]) -> list[float]:
+        with httpx.Client(timeout=60) as client:
+            return [timed(client, q) for q in part]
+    parts = [queries[i::clients] for i in range(clients)]
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        times = [t for part in pool.map(worker, parts) for t in part]
+    wall = time.perf_counter() - began
+    return {"clients": clients, "searches_per_s": round(len(times) / wall, 1), **pct(times)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=20_000)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    embedder = load_embedder("package", None, Path(tempfile.mkdtemp()) / "model")
+    sentences = real_sentences()
+    vecs = embedder.embed(sentences)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "PAPERWIRE_DATA_DIR": tmp, "PAPERWIRE_SECRET_KEY": "bench-secret-0123456",
+               "PAPERWIRE_SEARCH_REFRESH": "0"}
+        settings = load_settings(env)
+        store = SqliteStore(settings.database_path)
+        began = time.perf_counter()
+        build_catalog(store, args.n, model_key(embedder), sentences, vecs, rng)
+        SearchService(settings, store, embedder).index()
+        build_s = time.perf_counter() - began
+        store.close()
+        server = subprocess.Popen([sys.executable, "-m", "paperwire", "serve", "--port",
+                                   str(PORT)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            result = measure(args.n, build_s)
+        finally:
+            server.terminate()
+            server.wait(10)
+    print(json.dumps(result))
+
+
+def measure(n: int, build_s: float) -> dict[str, object]:
+    queries = list(JUDGMENTS)
+    with httpx.Client(timeout=60) as client:
+        for _ in range(120):
+            try:
+                client.get(f"http://127.0.0.1:{PORT}/api/papers/search", params={"q": "x"})
+                break
+            except httpx.TransportError:
+                time.sleep(1)
+        out: dict[str, object] = {"bench": "search_serve", "papers": n,
+                                  "build_s": round(build_s, 1), "limit": 20}
+        for mode in ("keyword", "semantic", "hybrid"):
+            for q in queries:  # warm-up: the query embedding cache is part of the served path
+                timed(client, {"q": q, "mode": mode})
+            out[mode] = pct([timed(client, {"q": q, "mode": mode}) for q in queries * 2])
+        filtered = [{"q": q, "category": "cs.IR", "date_from": "2023-01-01"} for q in queries]
+        out["hybrid_filtered"] = pct([timed(client, p) for p in filtered])
+    load = [{"q": q} for q in queries * 6]
+    out["concurrent"] = [concurrent(load, c) for c in (1, 8, 32)]
+    return out
+
+
+if __name__ == "__main__":
+    main()

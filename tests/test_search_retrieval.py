@@ -1,0 +1,117 @@
+"""Every mode over the demo corpus: operators, relevance floor, suggestions, listings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paperwire.search.records import SearchFilters
+from paperwire.services.search import SearchService
+from paperwire.storage.sqlite import SqliteStore
+
+MODES = ("hybrid", "semantic", "keyword")
+
+
+def api(client: TestClient, **params: object) -> list[dict[str, object]]:
+    response = client.get("/api/papers/search", params={"limit": 100, **params})
+    assert response.status_code == 200, response.text
+    items: list[dict[str, object]] = response.json()
+    return items
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_author_operator_holds_in_every_mode(demo_client: TestClient, mode: str) -> None:
+    items = api(demo_client, q="author:Yeshpanov", mode=mode)
+    assert 0 < len(items) < 10
+    for item in items:
+        names = [a["name"] for a in item["paper"]["authors"]]  # type: ignore[index]
+        assert any("Yeshpanov" in n for n in names)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_phrase_holds_in_every_mode(demo_client: TestClient, mode: str) -> None:
+    items = api(demo_client, q='"mixture of experts"', mode=mode)
+    assert 0 < len(items) < 10
+    for item in items:
+        text = f"{item['title']} {item['summary']}".lower().replace("-", " ")
+        assert "mixture of experts" in text
+
+
+@pytest.mark.parametrize("mode", ("hybrid", "semantic"))
+@pytest.mark.parametrize("query", ["xyzzyqq", "banana bread recipe", "used car prices"])
+def test_off_topic_queries_find_nothing(demo_client: TestClient, mode: str, query: str) -> None:
+    assert api(demo_client, q=query, mode=mode) == []
+
+
+def test_a_rare_word_is_not_followed_by_unrelated_papers(demo_client: TestClient) -> None:
+    titles = [str(i["title"]) for i in api(demo_client, q="matryoshka")]
+    assert titles[0].startswith("Matryoshka") and len(titles) <= 2
+
+
+def test_exclusion_leaves_papers_out(demo_client: TestClient) -> None:
+    for mode in MODES:
+        items = api(demo_client, q="kazakh -speech", mode=mode)
+        assert items
+        assert all("speech" not in f"{i['title']} {i['summary']}".lower() for i in items)
+
+
+def test_misspelling_gets_a_suggestion(demo_service: SearchService) -> None:
+    results = demo_service.search("retreival", refresh=False)
+    assert not results.hits and results.suggestions == ("retrieval",)
+
+
+def test_filters_without_query_list_matching_papers_newest_first(
+        demo_service: SearchService, demo_store: SqliteStore) -> None:
+    filters = SearchFilters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
+    results = demo_service.search("", limit=100, filters=filters, refresh=False)
+    expected = [p for p in demo_store.list_papers(offset=0, limit=1000) if filters.accepts(p)]
+    assert {h.paper.id for h in results.hits} == {p.id for p in expected}
+    days = [h.paper.published_at for h in results.hits]
+    assert days == sorted(days, reverse=True)  # type: ignore[type-var]
+    assert results.total == len(expected)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_filters_match_brute_force(demo_service: SearchService, demo_store: SqliteStore,
+                                   mode: str) -> None:
+    papers = demo_store.list_papers(offset=0, limit=1000)
+    for text in ["language model year:2025", "kazakh year:2024", "speech year:2024"]:
+        results = demo_service.search(text, mode, 100, refresh=False)
+        assert results.hits, text
+        for hit in results.hits:
+            assert hit.paper.published_at is not None
+            if "year:" in text:
+                assert str(hit.paper.published_at.year) == text.split("year:")[1]
+    assert papers
+
+
+def test_results_page_is_scannable(demo_client: TestClient) -> None:
+    page = demo_client.get("/search", params={"q": "speech during training"}).text
+    assert "About " in page and " results" in page
+    assert "<mark>during</mark>" not in page
+    assert "comment" in page and "▲" in page
+    assert len(page) < 40_000
+
+
+def test_api_items_carry_a_snippet(demo_client: TestClient) -> None:
+    item = api(demo_client, q="emotional speech dataset", limit=1)[0]
+    snippet = item["snippet"]
+    assert isinstance(snippet, list) and snippet
+    assert len("".join(p["text"] for p in snippet)) <= 400
+    assert "".join(p["text"] for p in item["highlightedSummary"]) == item["summary"]  # type: ignore[union-attr]
+
+
+def test_similar_papers_sort_by_recency_and_popularity(demo_client: TestClient) -> None:
+    first = api(demo_client, q="kazakh")[0]["paper"]["id"]  # type: ignore[index]
+    for sort, key in (("recent", "publishedAt"), ("popular", "upvotes")):
+        response = demo_client.get(f"/api/papers/{first}/similar",
+                                   params={"sort": sort, "limit": 8})
+        assert response.status_code == 200
+        values = [p[key] for p in response.json()]
+        assert values and values == sorted(values, reverse=True)
+    bad = demo_client.get(f"/api/papers/{first}/similar", params={"sort": "x"})
+    assert bad.status_code == 400
+    page = demo_client.get(f"/papers/{first}", params={"similar": "recent"}).text
+    assert "Newest" in page
