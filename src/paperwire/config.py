@@ -124,6 +124,29 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     return settings
 
 
+def with_listen_address(settings: Settings, environ: Mapping[str, str], host: str,
+                        port: int) -> Settings:
+    """Settings for a server on ``host:port``: without PAPERWIRE_BASE_URL, links use that address.
+
+    A wildcard host (``0.0.0.0``, ``::``) is not an address a browser can open, so links then name
+    the loopback address on the same port."""
+    if environ.get(env_name("base_url")):
+        return settings
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    moved = replace(settings, base_url=f"http://{shown}:{port}")
+    _validate(moved)
+    return moved
+
+
+def with_demo_defaults(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """The demo keeps mail in the outbox (``/dev/mail``) unless PAPERWIRE_MAILER is set."""
+    if environ.get(env_name("mailer")):
+        return settings
+    return replace(settings, mailer="outbox")
+
+
 def _validate(settings: Settings) -> None:
     try:
         ZoneInfo(settings.timezone)
@@ -133,6 +156,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("Setting PAPERWIRE_DAILY_POLICY must be 'submitted' or 'categories'.")
     if settings.smtp_tls not in {"none", "starttls", "tls"}:
         raise ConfigError("Setting PAPERWIRE_SMTP_TLS must be 'none', 'starttls' or 'tls'.")
+    if settings.mailer not in {"smtp", "console", "outbox"}:
+        raise ConfigError("Setting PAPERWIRE_MAILER must be 'smtp', 'console' or 'outbox'.")
     if settings.mail_rate <= 0:
         raise ConfigError("Setting PAPERWIRE_MAIL_RATE must be messages per second, above 0.")
     if not settings.base_url.startswith(("http://", "https://")):

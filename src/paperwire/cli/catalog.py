@@ -83,7 +83,8 @@ def serve(cli: CliContext, host: str, port: int) -> None:
 @pass_cli
 @cli_errors
 def demo(cli: CliContext, host: str, port: int) -> None:
-    """Load the demo corpus into an empty catalog, then serve the site."""
+    """Load the demo corpus into an empty catalog, then serve the site (mail: /dev/mail)."""
+    cli.use_demo_defaults()
     cli.settings.data_dir.mkdir(parents=True, exist_ok=True)
     if cli.store.count_papers() == 0:
         data = resources.files("paperwire") / "data"
@@ -91,7 +92,9 @@ def demo(cli: CliContext, host: str, port: int) -> None:
                 resources.as_file(data / "demo-hf.json") as hf:
             for fmt, path, year in (("hf-page", page, DEMO_YEAR), ("hf", hf, None)):
                 echo_report(catalog.import_file(cli.store, cli.settings, fmt, path, year=year))
-    click.echo(f"paperwire demo: http://{host}:{port}/ ({cli.store.count_papers()} papers)")
+    cli.listen_on(host, port)
+    base = cli.settings.base_url
+    click.echo(f"paperwire demo: {base}/ ({cli.store.count_papers()} papers; mail: {base}/dev/mail)")
     run_server(cli, host, port)
 
 
@@ -100,6 +103,7 @@ def run_server(cli: CliContext, host: str, port: int) -> None:
 
     from paperwire.web.app import create_app
 
+    cli.listen_on(host, port)
     app = create_app(cli.settings, cli.store, **cli.build_extras())
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 

@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from paperwire.config import Settings, load_settings
+from paperwire.config import Settings, load_settings, with_demo_defaults, with_listen_address
 from paperwire.errors import ConfigError, PaperwireError
 from paperwire.storage import Store
 from paperwire.storage.sqlite import SqliteStore
@@ -40,6 +40,16 @@ class CliContext:
         if self._store is None:
             self._store = open_store(self.settings)
         return self._store
+
+    def listen_on(self, host: str, port: int) -> None:
+        """A server is about to listen on ``host:port``: links follow it unless the base URL is set."""
+        try:
+            self._settings = with_listen_address(self.settings, self.environ, host, port)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    def use_demo_defaults(self) -> None:
+        self._settings = with_demo_defaults(self.settings, self.environ)
 
     def build_extras(self) -> dict[str, Any]:
         """Concrete capability objects (sources, embedder, mailer) chosen from settings."""

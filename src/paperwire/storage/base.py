@@ -24,6 +24,7 @@ from paperwire.models import (
 from paperwire.storage.proto_community import CommunityStore
 from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
+from paperwire.storage.proto_queues import QueueStore
 from paperwire.storage.proto_search import SearchStore
 
 
@@ -78,5 +79,6 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, Protocol):
+class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, QueueStore,
+            Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

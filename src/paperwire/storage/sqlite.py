@@ -6,8 +6,10 @@ from paperwire.storage.sqlite_catalog import SqliteCatalog
 from paperwire.storage.sqlite_community import SqliteCommunity
 from paperwire.storage.sqlite_digests import SqliteDigests
 from paperwire.storage.sqlite_ingest import SqliteIngest
+from paperwire.storage.sqlite_queues import SqliteQueues
 from paperwire.storage.sqlite_search import SqliteSearch
 
 
-class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests):
+class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests,
+                  SqliteQueues):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""

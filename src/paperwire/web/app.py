@@ -28,6 +28,7 @@ from paperwire.web.routes import (
     accounts,
     api,
     community,
+    devmail,
     digests,
     feeds,
     organizations,
@@ -56,7 +57,8 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     app.middleware("http")(security_middleware)
     _add_error_handlers(app)
-    for module in (search, feeds, accounts, community, organizations, digests, api, pages):
+    for module in (search, feeds, accounts, community, organizations, digests, devmail, api,
+                   pages):
         app.include_router(module.router)
     for module in (search, community, digests):
         setup = getattr(module, "setup", None)

@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from paperwire.web import mathtext
+from paperwire.web import links, mathtext
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +22,8 @@ def environment() -> Environment:
     )
     env.filters["math"] = mathtext.render_math_html
     env.filters["authors_short"] = mathtext.render_authors_short
+    env.filters["linkify"] = links.linkify
+    env.globals["safe_url"] = links.safe_url
     return env
 
 

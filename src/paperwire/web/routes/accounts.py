@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from paperwire.errors import Conflict, InvalidInput, PaperwireError, PermissionDenied
 from paperwire.services import accounts, community
+from paperwire.services.mail_queue import mail_notice
 from paperwire.web.context import get_ctx
 from paperwire.web.sessions import (
     end_session,
@@ -111,7 +112,8 @@ def reset_request(request: Request, email: Text) -> Response:
     return render(request, "message.html", {
         "title": "Check your email",
         "message": "If an account uses this address, a link to choose a new password is on "
-                   "its way. It works once and expires soon."})
+                   "its way. It works once and expires soon.",
+        "mail_notice": mail_notice(ctx.store, ctx.extras.get("mailer"))})
 
 
 @router.get("/reset/{token}")

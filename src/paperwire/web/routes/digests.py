@@ -17,6 +17,7 @@ from paperwire.digests.models import MAX_SIZE, SECTION_TITLES
 from paperwire.mail import Mailer, open_mailer
 from paperwire.services import digest_send, digests
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
+from paperwire.services.mail_queue import QueuedMailer, mail_notice
 from paperwire.services.search import SearchService
 from paperwire.web.context import get_ctx
 from paperwire.web.templating import render
@@ -30,7 +31,11 @@ def setup(app: FastAPI) -> None:
     """Build the mailer and the upvote interests once (unless given in ``extras``)."""
     ctx = app.state.ctx
     if "mailer" not in ctx.extras:
-        ctx.extras["mailer"] = open_mailer(ctx.settings)
+        delivery = None if ctx.settings.mailer == "outbox" else open_mailer(ctx.settings)
+        queued = QueuedMailer(ctx.store, delivery)
+        app.router.add_event_handler("startup", queued.start)
+        app.router.add_event_handler("shutdown", queued.stop)
+        ctx.extras["mailer"] = queued
     search = ctx.extras.get("search")
     similar = search_similar(search) if isinstance(search, SearchService) else None
     ctx.extras.setdefault("interests", UpvoteInterests(ctx.store, similar))
@@ -51,6 +56,11 @@ def _message(request: Request, heading: str, *lines: str, status: int = 200,
              **extra: Any) -> HTMLResponse:
     return render(request, "digest_message.html",
                   {"heading": heading, "lines": lines, **extra}, status=status)
+
+
+def _notice(request: Request) -> dict[str, Any]:
+    ctx = get_ctx(request)
+    return {"mail_notice": mail_notice(ctx.store, ctx.extras.get("mailer"))}
 
 
 class SubscriptionIn(BaseModel):
@@ -87,7 +97,8 @@ def form_subscribe(request: Request, email: Annotated[str, Form(max_length=320)]
     ctx = get_ctx(request)
     digests.subscribe(ctx.store, _mailer(request), ctx.settings, email, frequency,
                       _username(request))
-    return _message(request, "Check your inbox", CHECK_INBOX)
+    return _message(request, "Check your inbox", CHECK_INBOX, **_notice(request),
+                    link={"href": "/", "text": "Back to the daily papers"})
 
 
 @router.api_route("/subscribe/confirm/{token}", methods=["GET", "HEAD"], include_in_schema=False)
