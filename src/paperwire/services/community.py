@@ -67,13 +67,8 @@ def _find_or_fetch(store: Store, fetcher: PaperFetcher | None, arxiv_id: str) ->
     return _paper_or_404(store, arxiv_id)
 
 
-def submit_paper(store: Store, settings: Settings, fetcher: PaperFetcher | None, user: User,
-                 reference: str, comment: str = "") -> DailyEntry:
-    """Put a paper (arXiv id or URL) on today's daily list, fetching it when new."""
-    try:
-        arxiv_id = parse_arxiv_id(reference.strip()[:300]).base
-    except InvalidInput as exc:
-        raise InvalidInput(f"{reference[:80]!r} is not an arXiv id or URL", field="paper") from exc
+def check_submission(store: Store, settings: Settings, user: User, comment: str) -> date:
+    """Today's date when ``user`` may submit one more paper with ``comment``."""
     if len(comment) > MAX_SUBMIT_COMMENT:
         raise InvalidInput(f"comment must have at most {MAX_SUBMIT_COMMENT} characters",
                            field="comment")
@@ -81,6 +76,17 @@ def submit_paper(store: Store, settings: Settings, fetcher: PaperFetcher | None,
     if store.count_user_submissions(user.username, day) >= settings.submissions_per_day:
         raise PermissionDenied(f"you can submit at most {settings.submissions_per_day} papers "
                                "a day; try again tomorrow")
+    return day
+
+
+def submit_paper(store: Store, settings: Settings, fetcher: PaperFetcher | None, user: User,
+                 reference: str, comment: str = "") -> DailyEntry:
+    """Put a paper (arXiv id or URL) on today's daily list, fetching it when new."""
+    try:
+        arxiv_id = parse_arxiv_id(reference.strip()[:300]).base
+    except InvalidInput as exc:
+        raise InvalidInput(f"{reference[:80]!r} is not an arXiv id or URL", field="paper") from exc
+    day = check_submission(store, settings, user, comment)
     paper = _find_or_fetch(store, fetcher, arxiv_id)
     submission = DailySubmission(paper.id, day, now_utc(), user.username, comment.strip() or None)
     outcome = store.submit_daily(submission, settings.submissions_per_day)

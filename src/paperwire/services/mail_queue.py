@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -19,6 +18,7 @@ from email.policy import default as default_policy
 from paperwire.mail import Mailer, MailError, check_message_headers
 from paperwire.models_queues import QueuedMail
 from paperwire.services.accounts import now_utc
+from paperwire.services.background import WorkLoop
 from paperwire.storage import Store
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,8 @@ class QueuedMailer:
                  wait_s: float = WAIT_FOR_FIRST_TRY_S) -> None:
         self.store = store
         self.delivery = delivery
-        self.poll_s = poll_s
         self.wait_s = wait_s
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._done = threading.Condition()
-        self._tried: set[int] = set()
-        self._thread: threading.Thread | None = None
+        self.loop = WorkLoop("paperwire-mail", self._round, poll_s)
 
     @property
     def keeps_mail(self) -> bool:
@@ -89,42 +84,19 @@ class QueuedMailer:
         mail_id = self.store.enqueue_mail(str(message["To"]), str(message["Subject"]),
                                           message.as_string(), status, now_utc())
         if self.delivery is not None:
-            self.start()
-            self._wake.set()
-            self._wait_tried(mail_id)
-
-    def _wait_tried(self, mail_id: int) -> None:
-        with self._done:
-            self._done.wait_for(lambda: mail_id in self._tried, timeout=self.wait_s)
-            self._tried.discard(mail_id)
+            self.loop.wake_and_wait(mail_id, self.wait_s)
 
     def start(self) -> None:
-        """Start the delivery thread (once); it retries queued mail until ``stop``."""
-        if self.delivery is None or self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="paperwire-mail", daemon=True)
-        self._thread.start()
+        """Start the delivery thread; it retries queued mail until ``stop``."""
+        if self.delivery is not None:
+            self.loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self.loop.stop()
 
-    def _run(self) -> None:
+    def _round(self) -> list[int]:
         assert self.delivery is not None
-        while not self._stop.is_set():
-            try:
-                outcome = deliver_due(self.store, self.delivery)
-            except Exception:  # the thread must outlive a bad database moment
-                log.exception("mail queue: delivery round failed")
-                outcome = {}
-            with self._done:
-                self._tried.update(outcome)
-                self._done.notify_all()
-            self._wake.wait(self.poll_s)
-            self._wake.clear()
+        return list(deliver_due(self.store, self.delivery))
 
 
 @dataclass(frozen=True)

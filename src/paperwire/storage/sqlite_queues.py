@@ -93,6 +93,11 @@ class SqliteQueues(SqliteBase):
                          " last_error = ?, paper_id = ? WHERE id = ?",
                          (status, attempts, ts(next_try_at), error, paper_id, submission_id))
 
+    def get_queued_submission(self, user_id: int, arxiv_id: str) -> QueuedSubmission | None:
+        row = self.query_one(f"{SUBMISSION_SELECT} WHERE q.user_id = ? AND q.arxiv_id = ?",
+                             (user_id, arxiv_id))
+        return None if row is None else row_to_submission(row)
+
     def user_submission_queue(self, user_id: int, limit: int) -> list[QueuedSubmission]:
         rows = self.query(f"{SUBMISSION_SELECT} WHERE q.user_id = ? AND q.status != 'done'"
                           " ORDER BY q.id DESC LIMIT ?", (user_id, limit))

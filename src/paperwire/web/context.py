@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 
 from paperwire.config import Settings
 from paperwire.storage import Store
@@ -21,5 +21,9 @@ class AppContext:
 
 
 def get_ctx(request: Request) -> AppContext:
-    ctx: AppContext = request.app.state.ctx
+    return get_ctx_of(request.app)
+
+
+def get_ctx_of(app: FastAPI) -> AppContext:
+    ctx: AppContext = app.state.ctx
     return ctx

@@ -136,5 +136,9 @@ def reset(request: Request, token: str, new_password: Secret) -> Response:
 
 @router.get("/users/{username}")
 def user_page(request: Request, username: str) -> Response:
-    found = community.profile(get_ctx(request).store, username)
-    return render(request, "user.html", {"profile": found})
+    ctx = get_ctx(request)
+    found = community.profile(ctx.store, username)
+    viewer = getattr(request.state, "user", None)
+    own = viewer is not None and viewer.id == found.user.id
+    queued = ctx.store.user_submission_queue(found.user.id, 50) if own else []
+    return render(request, "user.html", {"profile": found, "queued": queued})

@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.errors import PaperwireError
 from paperwire.models import Paper
-from paperwire.services import community
+from paperwire.services import community, submission_queue
 from paperwire.web.comment_markup import render_comment_html
-from paperwire.web.context import get_ctx
+from paperwire.web.context import get_ctx, get_ctx_of
 from paperwire.web.routes.accounts import form_error
 from paperwire.web.sessions import (
     current_user,
@@ -29,9 +29,18 @@ Next = Annotated[str, Form(max_length=500)]
 
 
 def setup(app: FastAPI) -> None:
-    """Sessions on every request, and the comment Markdown filter for templates."""
+    """Sessions on every request, the comment Markdown filter for templates, and the
+    background fetcher of submissions new to the catalog."""
     app.middleware("http")(session_middleware)
     environment().filters["comment_html"] = render_comment_html
+    environment().filters["submission_state"] = submission_queue.describe
+    ctx = get_ctx_of(app)
+    fetcher = ctx.extras.get("paper_fetcher")
+    if fetcher is not None and "submission_queue" not in ctx.extras:
+        queue = submission_queue.SubmissionQueue(ctx.store, ctx.settings, fetcher)
+        app.router.add_event_handler("startup", queue.loop.start)
+        app.router.add_event_handler("shutdown", queue.loop.stop)
+        ctx.extras["submission_queue"] = queue
 
 
 def paper_extras(request: Request, paper: Paper) -> dict[str, Any]:
@@ -72,11 +81,13 @@ def submit(request: Request, paper: Annotated[str, Form(max_length=300)],
     ctx = get_ctx(request)
     user = require_user(request)
     try:
-        entry = community.submit_paper(ctx.store, ctx.settings,
-                                       ctx.extras.get("paper_fetcher"), user, paper, comment)
+        outcome = submission_queue.submit(ctx.store, ctx.settings,
+                                          ctx.extras.get("submission_queue"), user, paper, comment)
     except PaperwireError as exc:
         return form_error(request, "submit.html", exc, {"paper": paper, "comment": comment})
-    return RedirectResponse(f"/papers/{entry.paper.id}", status_code=303)
+    if outcome.entry is not None:
+        return RedirectResponse(f"/papers/{outcome.entry.paper.id}", status_code=303)
+    return render(request, "submit_queued.html", {"item": outcome.queued}, status=202)
 
 
 @router.post("/papers/{paper_id:path}/comments")
