@@ -17,7 +17,8 @@ pytest_plugins = ["tests.conftest_ingest", "tests.conftest_search", "tests.conft
                   "tests.conftest_digests"]
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = next((path for path in (REPO.parent / "shared" / "data", REPO / "shared" / "data")
+                    if path.is_dir()), REPO.parent / "shared" / "data")
 
 
 @pytest.fixture

@@ -47,3 +47,27 @@ def test_every_field_has_an_environment_variable() -> None:
     names = setting_names()
     assert "PAPERWIRE_DATABASE_URL" in names and "PAPERWIRE_SECRET_KEY" in names
     assert len(names) == len(Settings.__dataclass_fields__)
+
+
+def test_base_url_follows_the_listen_address_unless_set() -> None:
+    from paperwire.config import with_listen_address
+
+    bare = {"PAPERWIRE_DATA_DIR": "/tmp/x"}
+    assert with_listen_address(load_settings(bare), bare, "127.0.0.1", 8101).base_url == \
+        "http://127.0.0.1:8101"
+    assert with_listen_address(load_settings(bare), bare, "0.0.0.0", 8102).base_url == \
+        "http://127.0.0.1:8102"
+    assert with_listen_address(load_settings(bare), bare, "::1", 8103).base_url == \
+        "http://[::1]:8103"
+    fixed = {**bare, "PAPERWIRE_BASE_URL": "https://papers.example.org",
+             "PAPERWIRE_SECRET_KEY": "a-long-random-test-secret-0123456789"}
+    assert with_listen_address(load_settings(fixed), fixed, "127.0.0.1", 8101).base_url == \
+        "https://papers.example.org"
+
+
+def test_a_public_listen_address_still_needs_a_secret() -> None:
+    from paperwire.config import with_listen_address
+
+    bare = {"PAPERWIRE_DATA_DIR": "/tmp/x"}
+    with pytest.raises(ConfigError, match="PAPERWIRE_SECRET_KEY"):
+        with_listen_address(load_settings(bare), bare, "192.0.2.10", 8000)

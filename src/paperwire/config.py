@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from paperwire.errors import ConfigError
@@ -170,5 +171,8 @@ def _validate(settings: Settings) -> None:
 
 
 def _is_public(base_url: str) -> bool:
-    host = base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
-    return host not in {"127.0.0.1", "localhost", "::1", "[::1]"}
+    try:
+        host = urlsplit(base_url).hostname or ""
+    except ValueError:
+        return True
+    return host not in {"127.0.0.1", "localhost", "::1"}

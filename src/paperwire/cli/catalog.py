@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -11,8 +10,7 @@ import click
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
 from paperwire.models import ImportReport
 from paperwire.services import catalog
-
-DEMO_YEAR = 2025  # the year the demo page was captured: its dates without a year are 2025
+from paperwire.services import demo as demo_catalog
 
 
 def echo_report(report: ImportReport) -> None:
@@ -87,11 +85,8 @@ def demo(cli: CliContext, host: str, port: int) -> None:
     cli.use_demo_defaults()
     cli.settings.data_dir.mkdir(parents=True, exist_ok=True)
     if cli.store.count_papers() == 0:
-        data = resources.files("paperwire") / "data"
-        with resources.as_file(data / "demo-page.txt") as page, \
-                resources.as_file(data / "demo-hf.json") as hf:
-            for fmt, path, year in (("hf-page", page, DEMO_YEAR), ("hf", hf, None)):
-                echo_report(catalog.import_file(cli.store, cli.settings, fmt, path, year=year))
+        for report in demo_catalog.load_demo(cli.store, cli.settings):
+            echo_report(report)
     cli.listen_on(host, port)
     base = cli.settings.base_url
     click.echo(f"paperwire demo: {base}/ ({cli.store.count_papers()} papers; mail: {base}/dev/mail)")

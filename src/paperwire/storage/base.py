@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from paperwire.models import (
@@ -54,6 +54,8 @@ class CatalogStore(Protocol):
     def iter_papers_since(self, row_seq: int, batch: int = 1000) -> Iterator[tuple[int, Paper]]: ...
 
     def add_daily_submission(self, submission: DailySubmission) -> bool: ...
+
+    def move_daily(self, moves: Sequence[tuple[str, date, datetime]]) -> None: ...
 
     def list_daily(
         self, start: date, end: date, *, sort: str, offset: int, limit: int,

@@ -24,6 +24,7 @@ from paperwire.errors import (
 from paperwire.services.ingest import arxiv_api_source
 from paperwire.storage import Store
 from paperwire.web.context import AppContext
+from paperwire.web.http_basics import add_http_basics
 from paperwire.web.routes import (
     accounts,
     api,
@@ -56,6 +57,7 @@ def create_app(settings: Settings, store: Store, **extras: Any) -> FastAPI:
     static_dir = resources.files("paperwire.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     app.middleware("http")(security_middleware)
+    add_http_basics(app)
     _add_error_handlers(app)
     for module in (search, feeds, accounts, community, organizations, digests, devmail, api,
                    pages):

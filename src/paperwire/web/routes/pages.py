@@ -18,17 +18,20 @@ Sort = Annotated[str, Query(max_length=40)]
 PageNo = Annotated[int, Query(ge=0, le=100_000)]
 
 
-def _list_page(request: Request, period: Period, sort: str, p: int) -> Response:
+def _list_page(request: Request, period: Period, sort: str, p: int,
+               note: str | None = None) -> Response:
     ctx = get_ctx(request)
     listing = catalog.daily_listing(ctx.store, period, sort, p, ctx.settings.page_size,
                                    gravity=ctx.settings.trending_gravity)
-    return render(request, "daily.html", {"listing": listing, "period": period})
+    catalog.require_page(listing.page)
+    return render(request, "daily.html", {"listing": listing, "period": period, "note": note})
 
 
 @router.get("/")
 def home(request: Request, sort: Sort = "upvotes", p: PageNo = 0) -> Response:
     ctx = get_ctx(request)
-    return _list_page(request, catalog.resolve_period(ctx.store, ctx.settings), sort, p)
+    period, note = catalog.home_period(ctx.store, ctx.settings)
+    return _list_page(request, period, sort, p, note)
 
 
 @router.get("/papers/date/{value}")
