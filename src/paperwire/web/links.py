@@ -4,9 +4,13 @@ through ``linkify`` (the text is escaped, the link text is the URL as written)."
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
+
+from paperwire.ids import is_arxiv_id
+from paperwire.models import Paper
 
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
 TRAILING = ".,;:!?)]'\""
@@ -14,9 +18,11 @@ MAX_URL = 2_000
 
 
 def safe_url(url: str) -> str | None:
-    """``url`` when it is an absolute http(s) URL with a host and no control characters."""
+    """``url`` (stripped) when it is an absolute http(s) URL with a host and no whitespace or
+    control characters inside."""
     url = url.strip()
-    if not url or len(url) > MAX_URL or any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+    if not url or len(url) > MAX_URL or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127
+                                            for ch in url):
         return None
     try:
         parts = urlsplit(url)
@@ -27,7 +33,7 @@ def safe_url(url: str) -> str | None:
     return url
 
 
-def _trim(url: str) -> tuple[str, str]:
+def trim_url(url: str) -> tuple[str, str]:
     """Split punctuation that ends a sentence off a URL (keeping balanced parentheses)."""
     tail = ""
     while url and url[-1] in TRAILING:
@@ -37,19 +43,47 @@ def _trim(url: str) -> tuple[str, str]:
     return url, tail
 
 
-def linkify(text: str | Markup) -> Markup:
-    """Escape ``text`` (unless it is already Markup) and turn its http(s) URLs into links."""
-    source = text if isinstance(text, Markup) else escape(text)
+def link_html(url: str) -> Markup:
+    """A link to ``url`` when ``safe_url`` accepts it, else the URL as escaped text."""
+    target = safe_url(url)
+    if target is None:
+        return escape(url)
+    return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(target, url)
+
+
+def linkify(text: str) -> Markup:
+    """Escape ``text`` and turn its http(s) URLs into links."""
     out: list[str] = []
     pos = 0
-    for match in URL_IN_TEXT.finditer(source):
-        raw, tail = _trim(match.group(0))
-        target = safe_url(Markup(raw).unescape())
-        out.append(source[pos:match.start()])
-        if target is None:
-            out.append(raw + tail)
-        else:
-            out.append(f'<a href="{escape(target)}" rel="nofollow noopener">{raw}</a>{tail}')
+    for match in URL_IN_TEXT.finditer(text):
+        url, tail = trim_url(match.group(0))
+        out += [str(escape(text[pos:match.start()])), str(link_html(url)), str(escape(tail))]
         pos = match.end()
-    out.append(source[pos:])
+    out.append(str(escape(text[pos:])))
     return Markup("".join(out))
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    label: str
+    url: str
+    kind: str
+
+
+def paper_links(paper: Paper) -> list[PaperLink]:
+    """Where to read a paper: arXiv and its PDF when the id is an arXiv id (else a title search
+    on arXiv), the code and the project page; every URL passes ``safe_url``."""
+    found: list[PaperLink] = []
+    if is_arxiv_id(paper.id):
+        found.append(PaperLink("arXiv", f"https://arxiv.org/abs/{paper.id}", "arxiv"))
+        pdf = safe_url(paper.pdf_url or "") or f"https://arxiv.org/pdf/{paper.id}"
+        found.append(PaperLink("PDF", pdf, "pdf"))
+    elif paper.title:
+        query = urlencode({"query": paper.title[:300], "searchtype": "title"})
+        found.append(PaperLink("Find on arXiv", f"https://arxiv.org/search/?{query}", "search"))
+    if code := safe_url(paper.github_repo or ""):
+        stars = f" ★ {paper.github_stars}" if paper.github_stars else ""
+        found.append(PaperLink(f"Code{stars}", code, "code"))
+    if page := safe_url(paper.project_page or ""):
+        found.append(PaperLink("Project page", page, "project"))
+    return found

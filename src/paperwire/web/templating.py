@@ -24,6 +24,7 @@ def environment() -> Environment:
     env.filters["authors_short"] = mathtext.render_authors_short
     env.filters["linkify"] = links.linkify
     env.globals["safe_url"] = links.safe_url
+    env.globals["paper_links"] = links.paper_links
     return env
 
 
