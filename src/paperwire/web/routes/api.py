@@ -18,7 +18,7 @@ ERROR = {"description": "Invalid parameter or unknown paper", "content": {
 RESPONSES: dict[int | str, dict[str, Any]] = {400: ERROR, 404: ERROR}
 
 
-@router.get("/daily_papers", responses=RESPONSES)
+@router.get("/daily_papers", responses=RESPONSES, summary="Daily, weekly or monthly list")
 def daily_papers(
     request: Request,
     date: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD")] = None,
@@ -39,7 +39,8 @@ def daily_papers(
     return [build_daily_item(entry) for entry in listing.page.items]
 
 
-@router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}})
+@router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}},
+            summary="One paper")
 def paper(request: Request, paper_id: str) -> Response:
     """One paper by arXiv id (a versioned or merged id redirects to the current one)."""
     ctx = get_ctx(request)

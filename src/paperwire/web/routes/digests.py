@@ -81,7 +81,8 @@ CHECK_INBOX = ("If the address can receive the digest, a confirmation mail is on
                "open the link in it to start receiving digests.")
 
 
-@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400)
+@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400,
+             summary="Subscribe to the email digest")
 def api_subscribe(request: Request, body: SubscriptionIn) -> SubscriptionOut:
     """Ask for a digest by email (double opt-in: nothing is sent before confirmation).
     The answer is the same whether or not the address is already known."""

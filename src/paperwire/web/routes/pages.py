@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.services import catalog
 from paperwire.services.periods import Period
+from paperwire.web.api_docs import build_operations
 from paperwire.web.context import get_ctx
 from paperwire.web.routes import community
 from paperwire.web.templating import render
@@ -78,7 +79,8 @@ def paper(request: Request, paper_id: str) -> Response:
 def api_docs(request: Request) -> Response:
     """The API reference, rendered on the server from the OpenAPI schema (no CDN, no JS)."""
     schema = request.app.openapi()
-    return render(request, "api_docs.html", {"schema": schema})
+    operations = build_operations(schema, get_ctx(request).settings.base_url)
+    return render(request, "api_docs.html", {"schema": schema, "operations": operations})
 
 
 @router.get("/favicon.ico")
