@@ -78,5 +78,5 @@ def parse_period(kind: str, value: str) -> Period:
 
 
 def human_date(day: date) -> str:
-    """``Oct 3, 2025``: the one date format of pages and notes."""
+    """``Oct 3, 2025``: the one date format of pages and notes (a datetime gives its date)."""
     return f"{day:%b} {day.day}, {day.year}"

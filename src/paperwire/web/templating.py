@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from paperwire.services.periods import human_date
 from paperwire.web import links, mathtext
 
 
@@ -23,9 +24,16 @@ def environment() -> Environment:
     env.filters["math"] = mathtext.render_math_html
     env.filters["authors_short"] = mathtext.render_authors_short
     env.filters["linkify"] = links.linkify
+    env.filters["human_date"] = human_date
+    env.filters["count_of"] = count_of
     env.globals["safe_url"] = links.safe_url
     env.globals["paper_links"] = links.paper_links
     return env
+
+
+def count_of(count: int, noun: str) -> str:
+    """``1 paper``, ``3 papers``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def render(request: Request, template: str, context: dict[str, Any],
