@@ -69,6 +69,7 @@ def test_every_demo_page_has_no_serious_axe_findings(tmp_path: Path) -> None:
             for width in (1280, 390):
                 page = browser.new_page(viewport={"width": width, "height": 900},
                                         color_scheme=scheme)
+                page.set_default_timeout(120_000)
                 for path in pages:
                     page.goto(base + path)
                     if width == 1280 or path in SHOTS or path == pages[5]:
