@@ -1,8 +1,11 @@
 """The composition root: every concrete object paperwire runs with, built once from Settings.
 
 ``build_services(settings)`` picks the Store the database URL names, the search service that
-reads and updates the data dir's indexes, the mailer ``PAPERWIRE_MAILER`` names, the arXiv API
-client submissions fetch papers with, and the digest's upvote interests. The CLI builds one
+reads and updates the data dir's indexes, the site's mail queue in front of the mailer
+``PAPERWIRE_MAILER`` names (``outbox``: kept for ``/dev/mail``, never sent), the arXiv API
+client submissions fetch papers with, the queue of submissions waiting for it, and the digest's
+upvote interests. ``start()``/``stop()`` run the queues' background threads (the web app's
+lifespan calls them). The CLI builds one
 ``Services`` per invocation (``serve`` and ``demo`` hand it to ``create_app``); tests build one
 with parts of their own through the keyword arguments. Nothing else picks concrete classes.
 """
@@ -17,7 +20,9 @@ from paperwire.mail import Mailer, open_mailer
 from paperwire.search.embedder import Embedder
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
 from paperwire.services.ingest import arxiv_api_source
+from paperwire.services.mail_queue import QueuedMailer
 from paperwire.services.search import SearchService
+from paperwire.services.submission_queue import SubmissionQueue
 from paperwire.sources.arxiv_api import ArxivApiSource
 from paperwire.storage import Store
 from paperwire.storage.sqlite import SqliteStore
@@ -30,11 +35,30 @@ class Services:
     settings: Settings
     store: Store
     search: SearchService
-    mailer: Mailer
+    mailer: QueuedMailer
     paper_fetcher: ArxivApiSource
+    submissions: SubmissionQueue
     interests: UpvoteInterests
 
+    def start(self) -> None:
+        """Start delivering queued mail and fetching queued submissions in the background."""
+        self.mailer.start()
+        self.submissions.start()
+
+    def stop(self) -> None:
+        """Stop the background threads (a round in progress finishes first)."""
+        self.submissions.stop()
+        self.mailer.stop()
+
+    def digest_mailer(self) -> Mailer:
+        """The mailer digests are sent through directly (the outbox sends nothing)."""
+        if self.mailer.delivery is None:
+            raise ConfigError("Setting PAPERWIRE_MAILER='outbox' keeps the web site's mail for "
+                              "/dev/mail; sending digests needs 'smtp' or 'console'.")
+        return self.mailer.delivery
+
     def close(self) -> None:
+        self.stop()
         self.paper_fetcher.close()
         self.mailer.close()
         self.store.close()
@@ -59,12 +83,18 @@ def build_services(settings: Settings, *, store: Store | None = None,
     """
     store = store if store is not None else open_store(settings)
     search = SearchService(settings, store, embedder)
+    fetcher = paper_fetcher if paper_fetcher is not None else arxiv_api_source(settings, store)
     return Services(
         settings=settings,
         store=store,
         search=search,
-        mailer=mailer if mailer is not None else open_mailer(settings),
-        paper_fetcher=paper_fetcher if paper_fetcher is not None
-        else arxiv_api_source(settings, store),
+        mailer=QueuedMailer(store, mailer if mailer is not None else _delivery(settings)),
+        paper_fetcher=fetcher,
+        submissions=SubmissionQueue(store, settings, fetcher),
         interests=UpvoteInterests(store, search_similar(search)),
     )
+
+
+def _delivery(settings: Settings) -> Mailer | None:
+    """What delivers the queued mail: None keeps it in the outbox."""
+    return None if settings.mailer == "outbox" else open_mailer(settings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from paperwire.models import (
@@ -25,6 +25,7 @@ from paperwire.storage.proto_community import CommunityStore
 from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
 from paperwire.storage.proto_limits import LimitStore
+from paperwire.storage.proto_queues import QueueStore
 from paperwire.storage.proto_search import SearchStore
 
 
@@ -55,6 +56,8 @@ class CatalogStore(Protocol):
 
     def add_daily_submission(self, submission: DailySubmission) -> bool: ...
 
+    def move_daily(self, moves: Sequence[tuple[str, date, datetime]]) -> None: ...
+
     def list_daily(
         self, start: date, end: date, *, sort: str, offset: int, limit: int,
         submitter: str | None = None,
@@ -80,5 +83,6 @@ class CatalogStore(Protocol):
 
 
 class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore,
+            QueueStore,
             Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

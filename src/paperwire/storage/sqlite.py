@@ -7,9 +7,10 @@ from paperwire.storage.sqlite_community import SqliteCommunity
 from paperwire.storage.sqlite_digests import SqliteDigests
 from paperwire.storage.sqlite_ingest import SqliteIngest
 from paperwire.storage.sqlite_limits import SqliteLimits
+from paperwire.storage.sqlite_queues import SqliteQueues
 from paperwire.storage.sqlite_search import SqliteSearch
 
 
 class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests,
-                  SqliteLimits):
+                  SqliteLimits, SqliteQueues):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""

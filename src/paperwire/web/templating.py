@@ -9,10 +9,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from paperwire.web import mathtext
+from paperwire.services import submission_queue
+from paperwire.services.periods import human_date
+from paperwire.web import links, mathtext
 from paperwire.web.comment_markup import render_comment_html
 from paperwire.web.deps import services_of
-from paperwire.web.links import render_href
 
 
 @lru_cache(maxsize=1)
@@ -25,9 +26,20 @@ def environment() -> Environment:
     )
     env.filters["math"] = mathtext.render_math_html
     env.filters["authors_short"] = mathtext.render_authors_short
-    env.filters["safe_href"] = render_href
+    env.filters["safe_href"] = links.render_href
     env.filters["comment_html"] = render_comment_html
+    env.filters["submission_state"] = submission_queue.describe
+    env.filters["linkify"] = links.linkify
+    env.filters["human_date"] = human_date
+    env.filters["count_of"] = count_of
+    env.globals["safe_url"] = links.safe_url
+    env.globals["paper_links"] = links.paper_links
     return env
+
+
+def count_of(count: int, noun: str) -> str:
+    """``1 paper``, ``3 papers``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def render(request: Request, template: str, context: dict[str, Any],

@@ -58,7 +58,8 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-@router.get("/api/papers/search", tags=["search"], responses=RESPONSES)
+@router.get("/api/papers/search", tags=["search"], responses=RESPONSES,
+            summary="Search papers")
 def search_api(
     search: SearchDep, q: Q = "", mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
@@ -73,7 +74,8 @@ def search_api(
     return [build_search_item(hit) for hit in results.hits]
 
 
-@router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES)
+@router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES,
+            summary="Papers similar to one paper")
 def similar_api(search: SearchDep, paper_id: str,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
     """Papers nearest to this one by meaning."""
