@@ -79,4 +79,4 @@ def test_the_cli_builds_one_services_object(env: dict[str, str]) -> None:
 def test_a_wrong_choice_stops_the_cli_at_once_naming_it(env: dict[str, str]) -> None:
     result = CliRunner(env={**env, "PAPERWIRE_EMBEDDER": "hub"}).invoke(main, ["stats"])
     assert result.exit_code == 1
-    assert "PAPERWIRE_EMBEDDER='hub' must be 'package' or 'dir'" in result.output
+    assert "PAPERWIRE_EMBEDDER='hub' must be 'package', 'dir' or 'static'" in result.output

@@ -51,7 +51,7 @@ def test_every_field_has_an_environment_variable() -> None:
 
 @pytest.mark.parametrize(("name", "value", "words"), [
     ("PAPERWIRE_MAILER", "pigeon", "PAPERWIRE_MAILER='pigeon' must be 'smtp', 'console' or 'outbox'"),
-    ("PAPERWIRE_EMBEDDER", "hub", "PAPERWIRE_EMBEDDER='hub' must be 'package' or 'dir'"),
+    ("PAPERWIRE_EMBEDDER", "hub", "PAPERWIRE_EMBEDDER='hub' must be 'package', 'dir' or 'static'"),
     ("PAPERWIRE_DAILY_POLICY", "all", "'submitted' or 'categories'"),
     ("PAPERWIRE_SMTP_TLS", "ssl", "'none', 'starttls' or 'tls'"),
 ])

@@ -1,8 +1,8 @@
 """The composition root: every concrete object paperwire runs with, built once from Settings.
 
 ``build_services(settings)`` picks the Store the database URL names, the search service that
-reads and updates the data dir's indexes, the site's mail queue in front of the mailer
-``PAPERWIRE_MAILER`` names (``outbox``: kept for ``/dev/mail``, never sent), the arXiv API
+reads and updates the data dir's indexes, the mailer ``PAPERWIRE_MAILER`` names and the
+site's mail queue in front of it (``outbox``: mail kept for ``/dev/mail``, never sent), the arXiv API
 client submissions fetch papers with, the queue of submissions waiting for it, and the digest's
 upvote interests. ``start()``/``stop()`` run the queues' background threads (the web app's
 lifespan calls them). The CLI builds one
@@ -35,27 +35,28 @@ class Services:
     settings: Settings
     store: Store
     search: SearchService
-    mailer: QueuedMailer
+    mailer: Mailer
+    site_mail: QueuedMailer
     paper_fetcher: ArxivApiSource
     submissions: SubmissionQueue
     interests: UpvoteInterests
 
     def start(self) -> None:
         """Start delivering queued mail and fetching queued submissions in the background."""
-        self.mailer.start()
+        self.site_mail.start()
         self.submissions.start()
 
     def stop(self) -> None:
         """Stop the background threads (a round in progress finishes first)."""
         self.submissions.stop()
-        self.mailer.stop()
+        self.site_mail.stop()
 
     def digest_mailer(self) -> Mailer:
         """The mailer digests are sent through directly (the outbox sends nothing)."""
-        if self.mailer.delivery is None:
+        if self.site_mail.keeps_mail:
             raise ConfigError("Setting PAPERWIRE_MAILER='outbox' keeps the web site's mail for "
                               "/dev/mail; sending digests needs 'smtp' or 'console'.")
-        return self.mailer.delivery
+        return self.mailer
 
     def close(self) -> None:
         self.stop()
@@ -84,11 +85,14 @@ def build_services(settings: Settings, *, store: Store | None = None,
     store = store if store is not None else open_store(settings)
     search = SearchService(settings, store, embedder)
     fetcher = paper_fetcher if paper_fetcher is not None else arxiv_api_source(settings, store)
+    delivery = mailer if mailer is not None else _delivery(settings)
+    site_mail = QueuedMailer(store, delivery)
     return Services(
         settings=settings,
         store=store,
         search=search,
-        mailer=QueuedMailer(store, mailer if mailer is not None else _delivery(settings)),
+        mailer=delivery if delivery is not None else site_mail,
+        site_mail=site_mail,
         paper_fetcher=fetcher,
         submissions=SubmissionQueue(store, settings, fetcher),
         interests=UpvoteInterests(store, search_similar(search)),

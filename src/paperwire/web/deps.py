@@ -40,7 +40,8 @@ def get_search(request: Request) -> SearchService:
 
 
 def get_mailer(request: Request) -> Mailer:
-    return services_of(request).mailer
+    """The site's mail queue: pages answer without waiting out a slow or absent server."""
+    return services_of(request).site_mail
 
 
 def get_paper_fetcher(request: Request) -> ArxivApiSource:
