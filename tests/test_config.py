@@ -51,7 +51,7 @@ def test_every_field_has_an_environment_variable() -> None:
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [
-    ("PAPERWIRE_MAILER", "pigeon", "PAPERWIRE_MAILER='pigeon' must be 'smtp' or 'console'"),
+    ("PAPERWIRE_MAILER", "pigeon", "PAPERWIRE_MAILER='pigeon' must be 'smtp', 'console' or 'outbox'"),
     ("PAPERWIRE_EMBEDDER", "hub", "PAPERWIRE_EMBEDDER='hub' must be 'package', 'dir' or 'static'"),
     ("PAPERWIRE_DAILY_POLICY", "all", "'submitted' or 'categories'"),
     ("PAPERWIRE_SMTP_TLS", "ssl", "'none', 'starttls' or 'tls'"),
@@ -66,3 +66,27 @@ def test_a_model_dir_is_required_by_the_dir_embedder() -> None:
     with pytest.raises(ConfigError, match="PAPERWIRE_MODEL_DIR"):
         load_settings({"PAPERWIRE_EMBEDDER": "dir"})
     assert load_settings({"PAPERWIRE_EMBEDDER": "dir", "PAPERWIRE_MODEL_DIR": "/m"}).model_dir
+
+
+def test_base_url_follows_the_listen_address_unless_set() -> None:
+    from paperwire.config import with_listen_address
+
+    bare = {"PAPERWIRE_DATA_DIR": "/tmp/x"}
+    assert with_listen_address(load_settings(bare), bare, "127.0.0.1", 8101).base_url == \
+        "http://127.0.0.1:8101"
+    assert with_listen_address(load_settings(bare), bare, "0.0.0.0", 8102).base_url == \
+        "http://127.0.0.1:8102"
+    assert with_listen_address(load_settings(bare), bare, "::1", 8103).base_url == \
+        "http://[::1]:8103"
+    fixed = {**bare, "PAPERWIRE_BASE_URL": "https://papers.example.org",
+             "PAPERWIRE_SECRET_KEY": "a-long-random-test-secret-0123456789"}
+    assert with_listen_address(load_settings(fixed), fixed, "127.0.0.1", 8101).base_url == \
+        "https://papers.example.org"
+
+
+def test_a_public_listen_address_still_needs_a_secret() -> None:
+    from paperwire.config import with_listen_address
+
+    bare = {"PAPERWIRE_DATA_DIR": "/tmp/x"}
+    with pytest.raises(ConfigError, match="PAPERWIRE_SECRET_KEY"):
+        with_listen_address(load_settings(bare), bare, "192.0.2.10", 8000)

@@ -26,3 +26,19 @@ def test_quick_start_has_one_block_of_two_commands() -> None:
     assert len(lines) == 2
     assert "paperwire demo" in lines[0]
     assert ".ci/run" in lines[1]
+
+
+def test_quick_start_line_one_works_where_pip_is_externally_managed() -> None:
+    section = readme().split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    line = re.findall(r"```[a-z]*\n(.*?)```", section, re.S)[0].splitlines()[0]
+    steps = [step.strip() for step in line.split("&&")]
+    assert steps[0] == "python3 -m venv .venv" and steps[1] == ". .venv/bin/activate"
+    assert steps.index("pip install -e .") > 1 and steps[-1].startswith("paperwire demo")
+    assert "Python ≥ 3.11" in section
+
+
+def test_ci_uses_the_quick_start_venv_and_the_same_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "EXTERNALLY-MANAGED" in ci and ". .venv/bin/activate" in ci
+    assert ci.index(". .venv/bin/activate") < ci.index("pip install")
+    assert ci.rstrip().splitlines()[-1] == 'python3 -m pytest -q -p no:cacheprovider "$@"'

@@ -1,8 +1,11 @@
 """The composition root: every concrete object paperwire runs with, built once from Settings.
 
 ``build_services(settings)`` picks the Store the database URL names, the search service that
-reads and updates the data dir's indexes, the mailer ``PAPERWIRE_MAILER`` names, the arXiv API
-client submissions fetch papers with, and the digest's upvote interests. The CLI builds one
+reads and updates the data dir's indexes, the mailer ``PAPERWIRE_MAILER`` names and the
+site's mail queue in front of it (``outbox``: mail kept for ``/dev/mail``, never sent), the arXiv API
+client submissions fetch papers with, the queue of submissions waiting for it, and the digest's
+upvote interests. ``start()``/``stop()`` run the queues' background threads (the web app's
+lifespan calls them). The CLI builds one
 ``Services`` per invocation (``serve`` and ``demo`` hand it to ``create_app``); tests build one
 with parts of their own through the keyword arguments. Nothing else picks concrete classes.
 """
@@ -17,7 +20,9 @@ from paperwire.mail import Mailer, open_mailer
 from paperwire.search.embedder import Embedder
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
 from paperwire.services.ingest import arxiv_api_source
+from paperwire.services.mail_queue import QueuedMailer
 from paperwire.services.search import SearchService
+from paperwire.services.submission_queue import SubmissionQueue
 from paperwire.sources.arxiv_api import ArxivApiSource
 from paperwire.storage import Store
 from paperwire.storage.sqlite import SqliteStore
@@ -31,10 +36,30 @@ class Services:
     store: Store
     search: SearchService
     mailer: Mailer
+    site_mail: QueuedMailer
     paper_fetcher: ArxivApiSource
+    submissions: SubmissionQueue
     interests: UpvoteInterests
 
+    def start(self) -> None:
+        """Start delivering queued mail and fetching queued submissions in the background."""
+        self.site_mail.start()
+        self.submissions.start()
+
+    def stop(self) -> None:
+        """Stop the background threads (a round in progress finishes first)."""
+        self.submissions.stop()
+        self.site_mail.stop()
+
+    def digest_mailer(self) -> Mailer:
+        """The mailer digests are sent through directly (the outbox sends nothing)."""
+        if self.site_mail.keeps_mail:
+            raise ConfigError("Setting PAPERWIRE_MAILER='outbox' keeps the web site's mail for "
+                              "/dev/mail; sending digests needs 'smtp' or 'console'.")
+        return self.mailer
+
     def close(self) -> None:
+        self.stop()
         self.paper_fetcher.close()
         self.mailer.close()
         self.store.close()
@@ -59,12 +84,21 @@ def build_services(settings: Settings, *, store: Store | None = None,
     """
     store = store if store is not None else open_store(settings)
     search = SearchService(settings, store, embedder)
+    fetcher = paper_fetcher if paper_fetcher is not None else arxiv_api_source(settings, store)
+    delivery = mailer if mailer is not None else _delivery(settings)
+    site_mail = QueuedMailer(store, delivery)
     return Services(
         settings=settings,
         store=store,
         search=search,
-        mailer=mailer if mailer is not None else open_mailer(settings),
-        paper_fetcher=paper_fetcher if paper_fetcher is not None
-        else arxiv_api_source(settings, store),
+        mailer=delivery if delivery is not None else site_mail,
+        site_mail=site_mail,
+        paper_fetcher=fetcher,
+        submissions=SubmissionQueue(store, settings, fetcher),
         interests=UpvoteInterests(store, search_similar(search)),
     )
+
+
+def _delivery(settings: Settings) -> Mailer | None:
+    """What delivers the queued mail: None keeps it in the outbox."""
+    return None if settings.mailer == "outbox" else open_mailer(settings)

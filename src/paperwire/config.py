@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from paperwire.errors import ConfigError
@@ -24,7 +25,7 @@ LIMITS = ("login_failures_per_hour", "address_login_failures_per_hour", "address
 CHOICES: dict[str, tuple[str, ...]] = {
     "daily_policy": ("submitted", "categories"),
     "smtp_tls": ("none", "starttls", "tls"),
-    "mailer": ("smtp", "console"),
+    "mailer": ("smtp", "console", "outbox"),
     "embedder": ("package", "dir", "static"),
 }
 
@@ -153,6 +154,29 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     return settings
 
 
+def with_listen_address(settings: Settings, environ: Mapping[str, str], host: str,
+                        port: int) -> Settings:
+    """Settings for a server on ``host:port``: without PAPERWIRE_BASE_URL, links use that address.
+
+    A wildcard host (``0.0.0.0``, ``::``) is not an address a browser can open, so links then name
+    the loopback address on the same port."""
+    if environ.get(env_name("base_url")):
+        return settings
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    moved = replace(settings, base_url=f"http://{shown}:{port}")
+    _validate(moved)
+    return moved
+
+
+def with_demo_defaults(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """The demo keeps mail in the outbox (``/dev/mail``) unless PAPERWIRE_MAILER is set."""
+    if environ.get(env_name("mailer")):
+        return settings
+    return replace(settings, mailer="outbox")
+
+
 def _validate(settings: Settings) -> None:
     try:
         ZoneInfo(settings.timezone)
@@ -216,6 +240,8 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
 
 
 def _is_public(base_url: str) -> bool:
-    netloc = base_url.split("://", 1)[1].split("/", 1)[0]
-    host = netloc.rsplit("]", 1)[0] + "]" if netloc.startswith("[") else netloc.split(":", 1)[0]
+    try:
+        host = urlsplit(base_url).hostname or ""
+    except ValueError:
+        return True
     return not _is_loopback(host)

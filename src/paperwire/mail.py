@@ -154,7 +154,11 @@ def open_mailer(settings: Settings) -> SmtpMailer | ConsoleMailer:
         return SmtpMailer(settings)
     if settings.mailer == "console":
         return ConsoleMailer()
-    raise ConfigError(f"Setting PAPERWIRE_MAILER={settings.mailer!r} must be 'smtp' or 'console'.")
+    if settings.mailer == "outbox":
+        raise ConfigError("Setting PAPERWIRE_MAILER='outbox' keeps the web site's mail for "
+                          "/dev/mail; sending digests needs 'smtp' or 'console'.")
+    raise ConfigError(f"Setting PAPERWIRE_MAILER={settings.mailer!r} must be 'smtp', 'console' "
+                      "or 'outbox'.")
 
 
 def _reply_text(code: int, reply: bytes | str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,7 @@ from paperwire.cli.context import CliContext, cli_errors, pass_cli
 from paperwire.config import check_serving_secret
 from paperwire.models import ImportReport
 from paperwire.services import catalog
-
-DEMO_YEAR = 2025  # the year the demo page was captured: its dates without a year are 2025
+from paperwire.services import demo as demo_catalog
 
 
 def echo_report(report: ImportReport) -> None:
@@ -104,16 +102,16 @@ def serve(cli: CliContext, host: str, port: int, proxy_headers: bool,
 @cli_errors
 def demo(cli: CliContext, host: str, port: int, proxy_headers: bool,
          forwarded_allow_ips: str | None) -> None:
-    """Load the demo corpus into an empty catalog, then serve the site."""
+    """Load the demo corpus into an empty catalog, then serve the site (mail: /dev/mail)."""
     check_serving_secret(cli.settings, host)
+    cli.use_demo_defaults()
+    cli.listen_on(host, port)
     cli.settings.data_dir.mkdir(parents=True, exist_ok=True)
     if cli.store.count_papers() == 0:
-        data = resources.files("paperwire") / "data"
-        with resources.as_file(data / "demo-page.txt") as page, \
-                resources.as_file(data / "demo-hf.json") as hf:
-            for fmt, path, year in (("hf-page", page, DEMO_YEAR), ("hf", hf, None)):
-                echo_report(catalog.import_file(cli.store, cli.settings, fmt, path, year=year))
-    click.echo(f"paperwire demo: http://{host}:{port}/ ({cli.store.count_papers()} papers)")
+        for report in demo_catalog.load_demo(cli.store, cli.settings):
+            echo_report(report)
+    base = cli.settings.base_url
+    click.echo(f"paperwire demo: {base}/ ({cli.store.count_papers()} papers; mail: {base}/dev/mail)")
     run_server(cli, host, port, proxy_ips(proxy_headers, forwarded_allow_ips))
 
 
@@ -131,6 +129,7 @@ def run_server(cli: CliContext, host: str, port: int, proxies: list[str] | None 
     from paperwire.web.app import create_app
     from paperwire.web.proxy import ForwardedHostMiddleware
 
+    cli.listen_on(host, port)
     click.echo(f"search model loaded: {cli.services.search.load_model()}", err=True)  # not on a request
     app: Any = create_app(cli.services)
     if proxies is not None:

@@ -11,7 +11,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from paperwire.bootstrap import Services, build_services
-from paperwire.config import Settings, load_settings
+from paperwire.config import Settings, load_settings, with_demo_defaults, with_listen_address
 from paperwire.errors import ConfigError, PaperwireError
 from paperwire.storage import Store
 
@@ -47,6 +47,22 @@ class CliContext:
     @property
     def store(self) -> Store:
         return self.services.store
+
+    def listen_on(self, host: str, port: int) -> None:
+        """A server is about to listen on ``host:port``: links follow it unless the base URL is set."""
+        try:
+            self._use_settings(with_listen_address(self.settings, self.environ, host, port))
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    def use_demo_defaults(self) -> None:
+        self._use_settings(with_demo_defaults(self.settings, self.environ))
+
+    def _use_settings(self, settings: Settings) -> None:
+        """Settings change only before the services are built from them."""
+        if self._services is not None and settings != self._services.settings:
+            raise RuntimeError("settings changed after the services were built from them")
+        self._settings = settings
 
     def close(self) -> None:
         if self._services is not None:

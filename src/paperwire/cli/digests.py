@@ -26,7 +26,7 @@ def digest_group() -> None:
 def send(cli: CliContext, period: str, day: str | None, dry_run: bool) -> None:
     """Queue this period's digests and send every queued digest (safe to re-run)."""
     services = cli.services
-    run = digest_send.send_digests(services.store, services.mailer, services.settings, period,
+    run = digest_send.send_digests(services.store, services.digest_mailer(), services.settings, period,
                                    day, dry_run, services.interests)
     key = run.period.key if run.period else f"{period}:{day or 'latest'}"
     r = run.sending

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from paperwire.clock import now_utc
 from paperwire.config import Settings
@@ -16,7 +16,7 @@ from paperwire.ids import is_arxiv_id, parse_arxiv_id
 from paperwire.models import DailyEntry, ImportReport, IncomingPaper, Page, Paper, RecordError
 from paperwire.ranking import DEFAULT_GRAVITY, rank_trending
 from paperwire.services.ingest import store_records
-from paperwire.services.periods import Period, day_period, parse_period
+from paperwire.services.periods import Period, day_period, human_date, parse_period
 from paperwire.sources.hf import RecordInvalid, parse_hf_item
 from paperwire.sources.hf_page import parse_page
 from paperwire.sources.jsonstream import JsonStreamError, iter_json_items
@@ -25,6 +25,7 @@ from paperwire.storage import Store
 BATCH = 500
 SORTS = ("upvotes", "publishedAt", "comments", "trending")
 Parsed = tuple[int, IncomingPaper | RecordError]
+T = TypeVar("T")
 
 
 def open_text(path: Path) -> IO[str]:
@@ -121,6 +122,16 @@ def latest_day(store: Store, settings: Settings) -> date:
     return last if last is not None and last < today else today
 
 
+def home_period(store: Store, settings: Settings) -> tuple[Period, str | None]:
+    """Today's list, or the most recent day with papers and a line that says so."""
+    today = datetime.now(settings.zone).date()
+    shown = latest_day(store, settings)
+    if shown == today:
+        return day_period(today), None
+    return day_period(shown), (f"No papers are listed for today ({human_date(today)}) yet; "
+                               f"showing {human_date(shown)}, the most recent day with papers.")
+
+
 def resolve_period(store: Store, settings: Settings, date_: str | None = None,
                    week: str | None = None, month: str | None = None) -> Period:
     """The period asked for; given several, the most precise (date, week, month) wins."""
@@ -165,7 +176,15 @@ def _neighbour(store: Store, period: Period, direction: int) -> Period | None:
 def all_papers(store: Store, page: int = 0, limit: int = 30) -> Page[Paper]:
     check_paging(page, limit)
     items = store.list_papers(offset=page * limit, limit=limit)
-    return Page(tuple(items), store.count_papers(), page, limit)
+    return require_page(Page(tuple(items), store.count_papers(), page, limit))
+
+
+def require_page(page: Page[T]) -> Page[T]:
+    """``page`` unless it lies past the last page of its list (NotFound names both)."""
+    if page.page >= page.pages:
+        raise NotFound(f"page {page.page + 1} does not exist: this list has {page.pages} "
+                       f"page{'s' if page.pages != 1 else ''}")
+    return page
 
 
 @dataclass(frozen=True)

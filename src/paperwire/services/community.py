@@ -13,6 +13,7 @@ from paperwire.ids import parse_arxiv_id
 from paperwire.models import DailyEntry, DailySubmission, IncomingPaper, Page, Paper
 from paperwire.models_community import Comment, User, VoteResult
 from paperwire.ranking import TRENDING_WINDOW_DAYS, rank_trending
+from paperwire.services.periods import human_date
 from paperwire.storage import Store
 
 MAX_COMMENT = 10_000
@@ -67,13 +68,8 @@ def _find_or_fetch(store: Store, fetcher: PaperFetcher | None, arxiv_id: str) ->
     return _paper_or_404(store, arxiv_id)
 
 
-def submit_paper(store: Store, settings: Settings, fetcher: PaperFetcher | None, user: User,
-                 reference: str, comment: str = "") -> DailyEntry:
-    """Put a paper (arXiv id or URL) on today's daily list, fetching it when new."""
-    try:
-        arxiv_id = parse_arxiv_id(reference.strip()[:300]).base
-    except InvalidInput as exc:
-        raise InvalidInput(f"{reference[:80]!r} is not an arXiv id or URL", field="paper") from exc
+def check_submission(store: Store, settings: Settings, user: User, comment: str) -> date:
+    """Today's date when ``user`` may submit one more paper with ``comment``."""
     if len(comment) > MAX_SUBMIT_COMMENT:
         raise InvalidInput(f"comment must have at most {MAX_SUBMIT_COMMENT} characters",
                            field="comment")
@@ -81,6 +77,17 @@ def submit_paper(store: Store, settings: Settings, fetcher: PaperFetcher | None,
     if store.count_user_submissions(user.username, day) >= settings.submissions_per_day:
         raise PermissionDenied(f"you can submit at most {settings.submissions_per_day} papers "
                                "a day; try again tomorrow")
+    return day
+
+
+def submit_paper(store: Store, settings: Settings, fetcher: PaperFetcher | None, user: User,
+                 reference: str, comment: str = "") -> DailyEntry:
+    """Put a paper (arXiv id or URL) on today's daily list, fetching it when new."""
+    try:
+        arxiv_id = parse_arxiv_id(reference.strip()[:300]).base
+    except InvalidInput as exc:
+        raise InvalidInput(f"{reference[:80]!r} is not an arXiv id or URL", field="paper") from exc
+    day = check_submission(store, settings, user, comment)
     paper = _find_or_fetch(store, fetcher, arxiv_id)
     submission = DailySubmission(paper.id, day, now_utc(), user.username, comment.strip() or None)
     outcome = store.submit_daily(submission, settings.submissions_per_day)
@@ -102,6 +109,7 @@ class CommunityListing:
     sort: str
     window: str
     page: Page[DailyEntry]
+    note: str | None = None
 
 
 def check_list_sort(sort: str, window: str) -> None:
@@ -131,20 +139,37 @@ def community_listing(store: Store, settings: Settings, sort: str = "trending",
     """Daily-list papers of the last day/week/month (or all) in the order of ``sort``.
 
     Trending always ranks the papers listed in the last TRENDING_WINDOW_DAYS days (at most
-    CANDIDATES of them, the most upvoted) by the score of ``ranking.py``."""
+    CANDIDATES of them, the most upvoted) by the score of ``ranking.py``. When that window has
+    no papers, the window ends on the most recent day that has some, and ``note`` says so."""
     check_list_sort(sort, window)
     days = TRENDING_WINDOW_DAYS if sort == "trending" else TOP_WINDOWS[window]
-    since = date.min if days is None else today(settings) - timedelta(days=days - 1)
+    since, until, note = _window(store, settings, days)
     if sort == "trending":
-        candidates = store.list_daily(since, date.max, sort="upvotes", offset=0,
-                                      limit=CANDIDATES)
+        candidates = store.list_daily(since, until, sort="upvotes", offset=0, limit=CANDIDATES)
         ranked = order_entries(candidates, sort, settings)
         items = tuple(ranked[page * limit:(page + 1) * limit])
-        return CommunityListing(sort, window, Page(items, len(ranked), page, limit))
-    entries = store.list_daily(since, date.max, sort=SQL_SORTS[sort], offset=page * limit,
+        return CommunityListing(sort, window, Page(items, len(ranked), page, limit), note)
+    entries = store.list_daily(since, until, sort=SQL_SORTS[sort], offset=page * limit,
                                limit=limit)
-    total = store.count_daily(since, date.max)
-    return CommunityListing(sort, window, Page(tuple(entries), total, page, limit))
+    total = store.count_daily(since, until)
+    return CommunityListing(sort, window, Page(tuple(entries), total, page, limit), note)
+
+
+def _window(store: Store, settings: Settings, days: int | None) -> tuple[date, date, str | None]:
+    """(first day, last day, note) of a list of the last ``days`` days (None: all time)."""
+    end = today(settings)
+    if days is None:
+        return date.min, date.max, None
+    since = end - timedelta(days=days - 1)
+    if store.count_daily(since, date.max):
+        return since, date.max, None
+    _, last = store.daily_days()
+    if last is None or last >= since:
+        return since, date.max, None
+    first = last - timedelta(days=days - 1)
+    span = "day" if days == 1 else f"{days} days"
+    return first, last, (f"No papers were listed in the last {span}; showing the {span} up to "
+                         f"{human_date(last)}, the most recent with papers.")
 
 
 # -- comments --------------------------------------------------------------------------

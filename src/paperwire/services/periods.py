@@ -82,3 +82,8 @@ def parse_period(kind: str, value: str) -> Period:
     raise InvalidInput(
         f"{kind} {value[:40]!r} is not valid (expected e.g. {examples.get(kind, '?')})", field=kind
     )
+
+
+def human_date(day: date) -> str:
+    """``Oct 3, 2025``: the one date format of pages and notes (a datetime gives its date)."""
+    return f"{day:%b} {day.day}, {day.year}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from paperwire.models import (
@@ -27,6 +27,7 @@ from paperwire.storage.proto_ingest import IngestStore
 from paperwire.storage.proto_limits import LimitStore
 from paperwire.storage.proto_links import LinksStore
 from paperwire.storage.proto_personal import PersonalStore
+from paperwire.storage.proto_queues import QueueStore
 from paperwire.storage.proto_search import SearchStore
 
 
@@ -57,6 +58,8 @@ class CatalogStore(Protocol):
 
     def add_daily_submission(self, submission: DailySubmission) -> bool: ...
 
+    def move_daily(self, moves: Sequence[tuple[str, date, datetime]]) -> None: ...
+
     def list_daily(
         self, start: date, end: date, *, sort: str, offset: int, limit: int,
         submitter: str | None = None,
@@ -81,7 +84,6 @@ class CatalogStore(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore, LinksStore,
-            PersonalStore,
-            Protocol):
+class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore,
+            LinksStore, PersonalStore, QueueStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

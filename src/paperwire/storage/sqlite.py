@@ -9,9 +9,10 @@ from paperwire.storage.sqlite_ingest import SqliteIngest
 from paperwire.storage.sqlite_limits import SqliteLimits
 from paperwire.storage.sqlite_links import SqliteLinks
 from paperwire.storage.sqlite_personal import SqlitePersonal
+from paperwire.storage.sqlite_queues import SqliteQueues
 from paperwire.storage.sqlite_search import SqliteSearch
 
 
 class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests,
-                  SqliteLimits, SqliteLinks, SqlitePersonal):
+                  SqliteLimits, SqliteLinks, SqlitePersonal, SqliteQueues):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""

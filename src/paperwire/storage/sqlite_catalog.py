@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from paperwire.ids import title_hash, title_key
@@ -200,6 +200,13 @@ class SqliteCatalog(SqliteBase):
     def add_daily_submission(self, submission: DailySubmission) -> bool:
         with self.transaction() as conn:
             return insert_daily(conn, submission)
+
+    def move_daily(self, moves: Sequence[tuple[str, date, datetime]]) -> None:
+        """Put each (paper id, day, submitted at) on another day of the daily list."""
+        with self.transaction() as conn:
+            for paper_id, day, when in moves:
+                conn.execute("UPDATE daily_submissions SET day = ?, submitted_at = ?"
+                             " WHERE paper_id = ?", (day.isoformat(), ts(when), paper_id))
 
     def list_daily(self, start: date, end: date, *, sort: str, offset: int,
                    limit: int, submitter: str | None = None) -> list[DailyEntry]:

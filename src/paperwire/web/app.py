@@ -4,7 +4,8 @@ The app runs with the ``Services`` it is given (``paperwire.bootstrap``) and bui
 own: routes reach them through the aliases in ``web.deps``. While the app runs (its lifespan),
 a background thread indexes what changed (``SearchService.refresh``) every
 ``PAPERWIRE_SEARCH_REFRESH`` seconds, so papers imported while ``serve`` or ``demo`` runs
-become searchable within seconds.
+become searchable within seconds, and the services' queues deliver mail and fetch queued
+submissions.
 """
 
 from __future__ import annotations
@@ -37,12 +38,14 @@ from paperwire.errors import (
     Unavailable,
 )
 from paperwire.services.search_refresher import Refresher
+from paperwire.web.http_basics import add_http_basics
 from paperwire.web.openapi import install_openapi
 from paperwire.web.routes import (
     accounts,
     api,
     collections,
     community,
+    devmail,
     digests,
     feeds,
     following,
@@ -64,7 +67,7 @@ STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403
 log = logging.getLogger(__name__)
 # Search routes come before ``/api/papers/{id}``, which would otherwise match them.
 ROUTERS = (search, feeds, accounts, community, organizations, digests, following, collections,
-           for_you, hf_compat, api, pages)
+           for_you, devmail, hf_compat, api, pages)
 
 
 def create_app(services: Services) -> FastAPI:
@@ -83,6 +86,7 @@ def create_app(services: Services) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     app.middleware("http")(security_middleware)
     app.middleware("http")(session_middleware)
+    add_http_basics(app)
     _add_error_handlers(app)
     install_openapi(app)
     for module in ROUTERS:
@@ -96,11 +100,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     services: Services = app.state.services
     refresher = Refresher(services.search, services.settings.search_refresh)
     refresher.start()
+    services.start()
     mcp = app.state.mcp_sessions
     try:
         async with mcp.run() if mcp is not None else contextlib.nullcontext():
             yield
     finally:  # waits out a step in progress: the store closes next
+        services.stop()
         refresher.stop()
 
 
@@ -140,6 +146,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "Error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"There is no page at {request.url.path[:200]}."
         response = _error_response(request, exc.status_code, message)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value

@@ -16,6 +16,7 @@ from paperwire.config import Settings
 from paperwire.mail import Mailer
 from paperwire.services.digest_interests import UpvoteInterests
 from paperwire.services.search import SearchService
+from paperwire.services.submission_queue import SubmissionQueue
 from paperwire.sources.arxiv_api import ArxivApiSource
 from paperwire.storage import Store
 
@@ -39,11 +40,16 @@ def get_search(request: Request) -> SearchService:
 
 
 def get_mailer(request: Request) -> Mailer:
-    return services_of(request).mailer
+    """The site's mail queue: pages answer without waiting out a slow or absent server."""
+    return services_of(request).site_mail
 
 
 def get_paper_fetcher(request: Request) -> ArxivApiSource:
     return services_of(request).paper_fetcher
+
+
+def get_submissions(request: Request) -> SubmissionQueue:
+    return services_of(request).submissions
 
 
 def get_interests(request: Request) -> UpvoteInterests:
@@ -56,4 +62,5 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SearchDep = Annotated[SearchService, Depends(get_search)]
 MailerDep = Annotated[Mailer, Depends(get_mailer)]
 PaperFetcherDep = Annotated[ArxivApiSource, Depends(get_paper_fetcher)]
+SubmissionsDep = Annotated[SubmissionQueue, Depends(get_submissions)]
 InterestsDep = Annotated[UpvoteInterests, Depends(get_interests)]

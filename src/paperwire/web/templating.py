@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paperwire.models_personal import Collection
-from paperwire.services import collections
-from paperwire.web import mathtext
+from paperwire.services import collections, submission_queue
+from paperwire.services.periods import human_date
+from paperwire.web import links, mathtext
 from paperwire.web.comment_markup import render_comment_html
 from paperwire.web.deps import services_of
-from paperwire.web.links import render_href
 from paperwire.web.sessions import current_user
 
 
@@ -28,10 +28,21 @@ def environment() -> Environment:
     )
     env.filters["math"] = mathtext.render_math_html
     env.filters["authors_short"] = mathtext.render_authors_short
-    env.filters["safe_href"] = render_href
+    env.filters["safe_href"] = links.render_href
     env.filters["comment_html"] = render_comment_html
+    env.filters["submission_state"] = submission_queue.describe
+    env.filters["linkify"] = links.linkify
+    env.filters["human_date"] = human_date
+    env.filters["count_of"] = count_of
+    env.globals["safe_url"] = links.safe_url
+    env.globals["paper_links"] = links.paper_links
     env.globals["my_collections"] = my_collections
     return env
+
+
+def count_of(count: int, noun: str) -> str:
+    """``1 paper``, ``3 papers``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def my_collections(request: Request) -> list[Collection]:

@@ -18,6 +18,7 @@ from paperwire.errors import (
     StorageFull,
 )
 from paperwire.services import accounts, community
+from paperwire.services.mail_queue import mail_notice
 from paperwire.web.clients import client_address, rate_limit
 from paperwire.web.deps import MailerDep, SettingsDep, StoreDep
 from paperwire.web.sessions import (
@@ -126,7 +127,8 @@ def reset_request(request: Request, store: StoreDep, settings: SettingsDep, mail
     return render(request, "message.html", {
         "title": "Check your email",
         "message": "If an account uses this address, a link to choose a new password is on "
-                   "its way. It works once and expires soon."})
+                   "its way. It works once and expires soon.",
+        "mail_notice": mail_notice(store, mailer)})
 
 
 @router.get("/reset/{token}")
@@ -149,4 +151,7 @@ def reset(request: Request, store: StoreDep, token: str, new_password: Secret) -
 @router.get("/users/{username}")
 def user_page(request: Request, store: StoreDep, username: str) -> Response:
     found = community.profile(store, username)
-    return render(request, "user.html", {"profile": found})
+    viewer = getattr(request.state, "user", None)
+    own = viewer is not None and viewer.id == found.user.id
+    queued = store.user_submission_queue(found.user.id, 50) if own else []
+    return render(request, "user.html", {"profile": found, "queued": queued})

@@ -21,7 +21,7 @@ ERROR = {"description": "Invalid parameter or unknown paper", "content": {
 RESPONSES: dict[int | str, dict[str, Any]] = {400: ERROR, 404: ERROR}
 
 
-@router.get("/daily_papers", responses=RESPONSES)
+@router.get("/daily_papers", responses=RESPONSES, summary="Daily, weekly or monthly list")
 def daily_papers(
     request: Request, response: Response, store: StoreDep, settings: SettingsDep,
     date: DayParam = None,
@@ -45,7 +45,8 @@ def daily_papers(
     return [build_daily_item(entry) for entry in page.items]
 
 
-@router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}})
+@router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}},
+            summary="One paper")
 def paper(store: StoreDep, paper_id: str) -> Response:
     """One paper by arXiv id (a versioned or merged id redirects to the current one)."""
     found = catalog.find_paper(store, paper_id)

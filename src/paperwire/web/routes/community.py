@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.errors import PaperwireError
 from paperwire.models import Paper
-from paperwire.services import community
+from paperwire.services import community, submission_queue
 from paperwire.storage import Store
 from paperwire.web.clients import rate_limit
-from paperwire.web.deps import PaperFetcherDep, SettingsDep, StoreDep
+from paperwire.web.deps import SettingsDep, StoreDep, SubmissionsDep
 from paperwire.web.routes.accounts import form_error
 from paperwire.web.sessions import (
     current_user,
@@ -59,16 +59,18 @@ def submit_form(request: Request) -> Response:
 
 
 @router.post("/submit", dependencies=[Depends(rate_limit("submit"))])
-def submit(request: Request, store: StoreDep, settings: SettingsDep, fetcher: PaperFetcherDep,
+def submit(request: Request, store: StoreDep, settings: SettingsDep, queue: SubmissionsDep,
            paper: Annotated[str, Form(max_length=300)],
            comment: Annotated[str, Form(max_length=community.MAX_SUBMIT_COMMENT)] = ""
            ) -> Response:
     user = require_user(request)
     try:
-        entry = community.submit_paper(store, settings, fetcher, user, paper, comment)
+        outcome = submission_queue.submit(store, settings, queue, user, paper, comment)
     except PaperwireError as exc:
         return form_error(request, "submit.html", exc, {"paper": paper, "comment": comment})
-    return RedirectResponse(f"/papers/{entry.paper.id}", status_code=303)
+    if outcome.entry is not None:
+        return RedirectResponse(f"/papers/{outcome.entry.paper.id}", status_code=303)
+    return render(request, "submit_queued.html", {"item": outcome.queued}, status=202)
 
 
 @router.post("/papers/{paper_id:path}/comments")

@@ -19,6 +19,7 @@ from paperwire.emails import EMAIL_PATTERN
 from paperwire.mail import Mailer
 from paperwire.models_digests import MAX_SIZE, SECTION_TITLES
 from paperwire.services import digest_send, digests
+from paperwire.services.mail_queue import mail_notice
 from paperwire.storage import Store
 from paperwire.web.clients import rate_limit
 from paperwire.web.deps import InterestsDep, MailerDep, SettingsDep, StoreDep
@@ -72,6 +73,7 @@ def _subscribe_later(request: Request, background: BackgroundTasks, store: Store
 
 
 @router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400,
+             summary="Subscribe to the email digest",
              dependencies=[Depends(rate_limit("subscribe"))])
 def api_subscribe(request: Request, store: StoreDep, mailer: MailerDep, settings: SettingsDep,
                   body: SubscriptionIn, background: BackgroundTasks) -> SubscriptionOut:
@@ -87,7 +89,9 @@ def form_subscribe(request: Request, store: StoreDep, mailer: MailerDep, setting
                    email: Annotated[str, Form(max_length=320)], background: BackgroundTasks,
                    frequency: Annotated[str, Form(max_length=20)] = "daily") -> Response:
     _subscribe_later(request, background, store, mailer, settings, email, frequency)
-    return _message(request, "Check your inbox", CHECK_INBOX)
+    return _message(request, "Check your inbox", CHECK_INBOX,
+                    mail_notice=mail_notice(store, mailer),
+                    link={"href": "/", "text": "Back to the daily papers"})
 
 
 @router.api_route("/subscribe/confirm/{token}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from email.utils import format_datetime
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.errors import NotFound
 from paperwire.models import Paper
 from paperwire.services import catalog, community, organizations
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
-from paperwire.web.feeds import FORMATS, FeedItem, render_feed
+from paperwire.web.feeds import FORMATS, FeedItem, feed_updated, render_feed
 
 router = APIRouter(include_in_schema=False)
 FEED_SIZE = 50
@@ -27,12 +30,15 @@ def _fmt(ext: str) -> str:
 
 
 def _feed(request: Request, settings: Settings, ext: str, title: str, page_path: str,
-          items: Sequence[FeedItem]) -> Response:
+          items: Sequence[FeedItem], as_of: datetime | None = None) -> Response:
+    """``as_of``: the list's own date (an empty daily list is dated by its day, never 1970)."""
     base = settings.base_url.rstrip("/")
     fmt = _fmt(ext)
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    body = render_feed(fmt, title, base + page_path, self_url, items, base)
-    return Response(body, media_type=FORMATS[fmt])
+    as_of = as_of or now_utc()
+    body = render_feed(fmt, title, base + page_path, self_url, items, base, as_of)
+    modified = format_datetime(feed_updated(items, as_of).astimezone(UTC), usegmt=True)
+    return Response(body, media_type=FORMATS[fmt], headers={"Last-Modified": modified})
 
 
 @router.get("/daily.{ext}")
@@ -40,7 +46,9 @@ def daily_feed(request: Request, store: StoreDep, settings: SettingsDep, ext: st
     period = catalog.resolve_period(store, settings)
     listing = catalog.daily_listing(store, period, "upvotes", 0, FEED_SIZE)
     items = [FeedItem(e.paper, e.submitted_at) for e in listing.page.items]
-    return _feed(request, settings, ext, f"{settings.site_name}: daily papers {period.key}", "/", items)
+    day_start = datetime.combine(period.start, time(), tzinfo=settings.zone)
+    return _feed(request, settings, ext, f"{settings.site_name}: daily papers {period.key}", "/",
+                 items, day_start)
 
 
 @router.get("/trending.{ext}")

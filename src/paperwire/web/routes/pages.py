@@ -11,6 +11,7 @@ from paperwire.config import Settings
 from paperwire.services import catalog, health
 from paperwire.services.periods import Period
 from paperwire.storage import Store
+from paperwire.web.api_docs import build_operations
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.routes import community, search
 from paperwire.web.routes.following import hide_muted_listing
@@ -22,17 +23,20 @@ PageNo = Annotated[int, Query(ge=0, le=100_000)]
 
 
 def _list_page(request: Request, store: Store, settings: Settings, period: Period, sort: str,
-               p: int) -> Response:
+               p: int, note: str | None = None) -> Response:
     listing = catalog.daily_listing(store, period, sort, p, settings.page_size,
                                    gravity=settings.trending_gravity)
+    catalog.require_page(listing.page)
     listing, muted = hide_muted_listing(request, listing)
-    return render(request, "daily.html", {"listing": listing, "period": period, **muted})
+    return render(request, "daily.html", {"listing": listing, "period": period, "note": note,
+                                          **muted})
 
 
 @router.get("/")
 def home(request: Request, store: StoreDep, settings: SettingsDep, sort: Sort = "upvotes",
          p: PageNo = 0) -> Response:
-    return _list_page(request, store, settings, catalog.resolve_period(store, settings), sort, p)
+    period, note = catalog.home_period(store, settings)
+    return _list_page(request, store, settings, period, sort, p, note)
 
 
 @router.get("/papers/date/{value}")
@@ -82,10 +86,11 @@ def paper(request: Request, store: StoreDep, search_service: SearchDep,
 
 
 @router.get("/docs")
-def api_docs(request: Request) -> Response:
+def api_docs(request: Request, settings: SettingsDep) -> Response:
     """The API reference, rendered on the server from the OpenAPI schema (no CDN, no JS)."""
     schema = request.app.openapi()
-    return render(request, "api_docs.html", {"schema": schema})
+    operations = build_operations(schema, settings.base_url)
+    return render(request, "api_docs.html", {"schema": schema, "operations": operations})
 
 
 @router.get("/favicon.ico")

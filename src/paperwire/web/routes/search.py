@@ -68,7 +68,8 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-@router.get("/api/papers/search", tags=["search"], responses=RESPONSES)
+@router.get("/api/papers/search", tags=["search"], responses=RESPONSES,
+            summary="Search papers")
 def search_api(
     request: Request, response: Response, search: SearchDep, store: StoreDep,
     q: Q = None, mode: Mode = "hybrid",
@@ -93,7 +94,8 @@ def search_api(
     return [build_search_item(hit) for hit in results.hits]
 
 
-@router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES)
+@router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES,
+            summary="Papers similar to one paper")
 def similar_api(search: SearchDep, paper_id: str,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
                 sort: Sort = "relevance") -> list[dict[str, Any]]:
