@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.bootstrap import Services
 from paperwire.search.records import SearchFilters
-from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 
 MODES = ("hybrid", "semantic", "keyword")
@@ -57,15 +57,15 @@ def test_exclusion_leaves_papers_out(demo_client: TestClient) -> None:
         assert all("speech" not in f"{i['title']} {i['summary']}".lower() for i in items)
 
 
-def test_misspelling_gets_a_suggestion(demo_service: SearchService) -> None:
-    results = demo_service.search("retreival", refresh=False)
+def test_misspelling_gets_a_suggestion(demo_services: Services) -> None:
+    results = demo_services.search.search("retreival", refresh=False)
     assert not results.hits and results.suggestions == ("retrieval",)
 
 
 def test_filters_without_query_list_matching_papers_newest_first(
-        demo_service: SearchService, demo_store: SqliteStore) -> None:
+        demo_services: Services, demo_store: SqliteStore) -> None:
     filters = SearchFilters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
-    results = demo_service.search("", limit=100, filters=filters, refresh=False)
+    results = demo_services.search.search("", limit=100, filters=filters, refresh=False)
     expected = [p for p in demo_store.list_papers(offset=0, limit=1000) if filters.accepts(p)]
     assert {h.paper.id for h in results.hits} == {p.id for p in expected}
     days = [h.paper.published_at for h in results.hits]
@@ -74,11 +74,11 @@ def test_filters_without_query_list_matching_papers_newest_first(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_filters_match_brute_force(demo_service: SearchService, demo_store: SqliteStore,
+def test_filters_match_brute_force(demo_services: Services, demo_store: SqliteStore,
                                    mode: str) -> None:
     papers = demo_store.list_papers(offset=0, limit=1000)
     for text in ["language model year:2025", "kazakh year:2024", "speech year:2024"]:
-        results = demo_service.search(text, mode, 100, refresh=False)
+        results = demo_services.search.search(text, mode, 100, refresh=False)
         assert results.hits, text
         for hit in results.hits:
             assert hit.paper.published_at is not None
