@@ -33,9 +33,8 @@ from search_quality_set import JUDGMENTS
 from search_speed import real_sentences
 
 from paperwire.config import load_settings
-from paperwire.models import Author, IncomingPaper, Organization, Paper
+from paperwire.models import Author, IncomingPaper, Organization, Paper, StoredEmbedding
 from paperwire.search.embedder import load_embedder
-from paperwire.models import StoredEmbedding
 from paperwire.services.search import SearchService
 from paperwire.services.search_indexing import build_text_hash, model_key
 from paperwire.storage.sqlite import SqliteStore
