@@ -66,7 +66,7 @@ def test_follow_save_mute_import_and_for_you_in_chromium(tmp_path: Path) -> None
         page.click("button:has-text('Create and save')")
         expect(page.locator("h1.paper-title")).to_contain_text("Image segmentation")
         page.goto(f"{base}/following")
-        expect(page.locator("section.followed h2")).to_have_text("category cs.CV")
+        expect(page.locator("section.followed > h2")).to_have_text("category cs.CV")
 
         page.fill("#m-value", "diffusion")
         page.click("form[action='/mutes'] button:has-text('Mute')")

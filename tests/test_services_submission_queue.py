@@ -56,7 +56,7 @@ def test_unreachable_arxiv_is_shown_in_plain_words_with_the_retry_time(
     assert re.search(r"arXiv could not be reached; retrying at \d\d:\d\d UTC", answer.text)
     profile = web.get("/users/ada").text
     assert "Waiting for arXiv (1)" in profile and "arXiv could not be reached; retrying" in profile
-    assert "Traceback" not in profile and "503" not in profile
+    assert "Traceback" not in profile and "HTTP 503" not in profile and "/api/query" not in profile
 
     later = now_utc() + retry_delay(1) + timedelta(seconds=1)
     assert list(process_due(store, wired, ArxivApiSource(wired), later).values()) == ["done"]

@@ -99,3 +99,10 @@ def test_every_personal_form_carries_the_browsers_csrf_token(
     response = client.post("/papers/2601.00001/not-interested",
                            data={"csrf_token": form.group(1)}, follow_redirects=False)
     assert response.status_code == 303
+
+
+def test_an_id_no_row_can_have_is_refused_by_name(client: TestClient) -> None:
+    answer = client.get("/api/collections/57464313799196786688")
+    assert answer.status_code == 422 and answer.json()["parameter"] == "collection_id"
+    page = client.get("/collections/0")
+    assert page.status_code == 422 and "collection_id" in page.text

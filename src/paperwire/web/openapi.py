@@ -15,6 +15,15 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+def error_responses(**described: str) -> dict[int | str, dict[str, Any]]:
+    """Route ``responses`` for error answers, e.g. ``error_responses(e401="Log in first")``:
+    each with the one error body."""
+    return {int(key.removeprefix("e")): {
+        "description": text,
+        "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+        for key, text in described.items()}
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     """The app's schema with the validation-error components replaced by the error body."""
     schema = get_openapi(title=app.title, version=app.version, description=app.description,

@@ -12,6 +12,8 @@ from paperwire.services import collections
 from paperwire.storage import Store
 from paperwire.web.deps import services_of
 from paperwire.web.hf_shapes import build_paper, iso
+from paperwire.web.openapi import error_responses
+from paperwire.web.params import RowId
 from paperwire.web.sessions import current_user, require_csrf, require_user, safe_next
 from paperwire.web.templating import render
 
@@ -51,26 +53,26 @@ def create(request: Request, name: Name, public: Flag = "0", paper_id: PaperId =
 
 
 @router.get("/collections/{collection_id}", include_in_schema=False)
-def collection_page(request: Request, collection_id: int) -> Response:
+def collection_page(request: Request, collection_id: RowId) -> Response:
     shown = collections.view(store_of(request), current_user(request), collection_id)
     return render(request, "collection.html", {"view": shown, "formats": collections.EXPORT_FORMATS})
 
 
 @router.post("/collections/{collection_id}/settings", include_in_schema=False)
-def settings(request: Request, collection_id: int, name: Name, public: Flag = "0") -> Response:
+def settings(request: Request, collection_id: RowId, name: Name, public: Flag = "0") -> Response:
     user = require_user(request)
     collections.update(store_of(request), user, collection_id, name, public == "1")
     return _to(f"/collections/{collection_id}")
 
 
 @router.post("/collections/{collection_id}/delete", include_in_schema=False)
-def delete(request: Request, collection_id: int) -> Response:
+def delete(request: Request, collection_id: RowId) -> Response:
     collections.delete(store_of(request), require_user(request), collection_id)
     return _to("/collections")
 
 
 @router.post("/collections/{collection_id}/items", include_in_schema=False)
-def save(request: Request, collection_id: int, paper_id: PaperId, note: Note = "",
+def save(request: Request, collection_id: RowId, paper_id: PaperId, note: Note = "",
          on: Flag = "1", next: Next = "") -> Response:
     """Save (on=1) or remove (on=0) a paper."""
     user = require_user(request)
@@ -82,13 +84,13 @@ def save(request: Request, collection_id: int, paper_id: PaperId, note: Note = "
 
 
 @router.post("/collections/{collection_id}/notes", include_in_schema=False)
-def note(request: Request, collection_id: int, paper_id: PaperId, note: Note) -> Response:
+def note(request: Request, collection_id: RowId, paper_id: PaperId, note: Note) -> Response:
     collections.set_note(store_of(request), require_user(request), collection_id, paper_id, note)
     return _to(f"/collections/{collection_id}")
 
 
 @router.get("/collections/{collection_id}/export/{fmt}", include_in_schema=False)
-def export(request: Request, collection_id: int, fmt: str) -> Response:
+def export(request: Request, collection_id: RowId, fmt: str) -> Response:
     text, media, filename = collections.export(store_of(request), current_user(request),
                                                collection_id, fmt)
     return Response(text, media_type=f"{media}; charset=utf-8",
@@ -96,7 +98,7 @@ def export(request: Request, collection_id: int, fmt: str) -> Response:
 
 
 @router.post("/collections/{collection_id}/import", include_in_schema=False)
-async def import_file(request: Request, collection_id: int,
+async def import_file(request: Request, collection_id: RowId,
                       file: Annotated[UploadFile, File()]) -> Response:
     """Import BibTeX, RIS, CSL-JSON or a list of arXiv ids into the collection."""
     user = require_user(request)
@@ -108,15 +110,17 @@ async def import_file(request: Request, collection_id: int,
                                                "summary": summary})
 
 
-@router.get("/api/collections", tags=["personal"])
+@router.get("/api/collections", tags=["personal"], summary="Your collections",
+            responses=error_responses(e401="Not signed in"))
 def collections_api(request: Request) -> list[dict[str, Any]]:
     """The signed-in user's collections."""
     return [_collection_json(c) for c in collections.mine(store_of(request),
                                                           require_user(request))]
 
 
-@router.get("/api/collections/{collection_id}", tags=["personal"])
-def collection_api(request: Request, collection_id: int) -> dict[str, Any]:
+@router.get("/api/collections/{collection_id}", tags=["personal"], summary="One collection",
+            responses=error_responses(e404="No such collection, or not yours to see"))
+def collection_api(request: Request, collection_id: RowId) -> dict[str, Any]:
     """A collection and its papers (yours, or anyone's public one)."""
     shown = collections.view(store_of(request), current_user(request), collection_id)
     return {**_collection_json(shown.collection),

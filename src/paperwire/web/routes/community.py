@@ -13,6 +13,7 @@ from paperwire.services import community, submission_queue
 from paperwire.storage import Store
 from paperwire.web.clients import rate_limit
 from paperwire.web.deps import SettingsDep, StoreDep, SubmissionsDep
+from paperwire.web.params import RowId
 from paperwire.web.routes.accounts import form_error
 from paperwire.web.sessions import (
     current_user,
@@ -84,28 +85,28 @@ def comment(request: Request, store: StoreDep, paper_id: str, body: Body,
 
 
 @router.get("/comments/{comment_id}/edit")
-def comment_edit_form(request: Request, store: StoreDep, comment_id: int) -> Response:
+def comment_edit_form(request: Request, store: StoreDep, comment_id: RowId) -> Response:
     user = require_user(request)
     found = community.own_comment(store, user, comment_id)
     return render(request, "comment_edit.html", {"comment": found})
 
 
 @router.post("/comments/{comment_id}/edit")
-def comment_edit(request: Request, store: StoreDep, comment_id: int, body: Body) -> Response:
+def comment_edit(request: Request, store: StoreDep, comment_id: RowId, body: Body) -> Response:
     user = require_user(request)
     found = community.edit_comment(store, user, comment_id, body)
     return RedirectResponse(f"/papers/{found.paper_id}#c{found.id}", status_code=303)
 
 
 @router.post("/comments/{comment_id}/delete")
-def comment_delete(request: Request, store: StoreDep, comment_id: int) -> Response:
+def comment_delete(request: Request, store: StoreDep, comment_id: RowId) -> Response:
     user = require_user(request)
     found = community.delete_comment(store, user, comment_id)
     return RedirectResponse(f"/papers/{found.paper_id}#comments", status_code=303)
 
 
 @router.post("/comments/{comment_id}/hide")
-def comment_hide(request: Request, store: StoreDep, comment_id: int) -> Response:
+def comment_hide(request: Request, store: StoreDep, comment_id: RowId) -> Response:
     user = require_user(request)
     found = community.hide_comment(store, user, comment_id)
     return RedirectResponse(f"/papers/{found.paper_id}#comments", status_code=303)

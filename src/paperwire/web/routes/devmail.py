@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from paperwire.errors import NotFound
 from paperwire.services.mail_queue import parse_stored_message
 from paperwire.web.deps import SettingsDep, StoreDep
+from paperwire.web.params import RowId
 from paperwire.web.templating import render
 
 SHOWN = 100
@@ -29,7 +30,7 @@ def outbox(request: Request, store: StoreDep) -> Response:
 
 
 @router.get("/dev/mail/{mail_id}")
-def one_message(request: Request, store: StoreDep, mail_id: int) -> Response:
+def one_message(request: Request, store: StoreDep, mail_id: RowId) -> Response:
     mail = store.get_mail(mail_id)
     if mail is None:
         raise NotFound(f"no message {mail_id} in the outbox")

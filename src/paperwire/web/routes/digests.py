@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from paperwire.config import Settings
 from paperwire.emails import EMAIL_PATTERN
@@ -23,6 +23,7 @@ from paperwire.services.mail_queue import mail_notice
 from paperwire.storage import Store
 from paperwire.web.clients import rate_limit
 from paperwire.web.deps import InterestsDep, MailerDep, SettingsDep, StoreDep
+from paperwire.web.openapi import error_responses
 from paperwire.web.sessions import require_csrf
 from paperwire.web.templating import render
 
@@ -44,6 +45,7 @@ def _message(request: Request, heading: str, *lines: str, status: int = 200,
 
 
 class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(regex_engine="python-re")  # the pattern has a look-ahead
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN, examples=["reader@example.org"],
                        json_schema_extra={"format": "email"})
     frequency: Literal["daily", "weekly"] = "daily"
@@ -54,10 +56,8 @@ class SubscriptionOut(BaseModel):
     message: str
 
 
-ERROR_400: dict[int | str, dict[str, Any]] = {400: {
-    "description": "Invalid email address", "content": {"application/json": {"schema": {
-        "type": "object", "properties": {"error": {"type": "string"},
-                                         "parameter": {"type": "string"}}}}}}}
+ERRORS = error_responses(e400="Invalid email address",
+                         e429="Too many subscriptions from this address; see Retry-After")
 CHECK_INBOX = ("If the address can receive the digest, a confirmation mail is on its way: "
                "open the link in it to start receiving digests.")
 
@@ -72,7 +72,7 @@ def _subscribe_later(request: Request, background: BackgroundTasks, store: Store
                         _username(request))
 
 
-@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERROR_400,
+@router.post("/api/subscriptions", status_code=202, tags=["digests"], responses=ERRORS,
              summary="Subscribe to the email digest",
              dependencies=[Depends(rate_limit("subscribe"))])
 def api_subscribe(request: Request, store: StoreDep, mailer: MailerDep, settings: SettingsDep,

@@ -19,6 +19,7 @@ from paperwire.services.catalog import find_paper
 from paperwire.storage import Store
 from paperwire.web.deps import services_of
 from paperwire.web.hf_shapes import build_paper
+from paperwire.web.openapi import error_responses
 from paperwire.web.sessions import current_user, require_csrf, require_user, safe_next
 from paperwire.web.templating import render
 
@@ -95,7 +96,8 @@ def following_page(request: Request, show_muted: ShowMuted = 0) -> Response:
         "show_muted_url": str(request.url.include_query_params(show_muted=1))})
 
 
-@router.get("/api/following", tags=["personal"])
+@router.get("/api/following", tags=["personal"], summary="What you follow, with new papers",
+            responses=error_responses(e401="Not signed in"))
 def following_api(request: Request, show_muted: ShowMuted = 0) -> dict[str, Any]:
     """The signed-in user's follows, each with its newest papers, and their mutes."""
     user = require_user(request)

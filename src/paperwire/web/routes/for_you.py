@@ -11,6 +11,7 @@ from paperwire.services import for_you
 from paperwire.storage import Store
 from paperwire.web.deps import services_of
 from paperwire.web.hf_shapes import build_paper
+from paperwire.web.openapi import error_responses
 from paperwire.web.routes.following import search_fn
 from paperwire.web.sessions import require_user
 from paperwire.web.templating import render
@@ -39,7 +40,8 @@ def for_you_page(request: Request, show_muted: ShowMuted = 0) -> Response:
         "show_muted_url": str(request.url.include_query_params(show_muted=1))})
 
 
-@router.get("/api/for-you", tags=["personal"])
+@router.get("/api/for-you", tags=["personal"], summary="Papers ranked for you",
+            responses=error_responses(e401="Not signed in"))
 def for_you_api(request: Request, limit: Limit = 30, show_muted: ShowMuted = 0) -> dict[str, Any]:
     """Recent papers ranked for the signed-in user, each with why it is there."""
     found = _ranked(request, limit, show_muted)
