@@ -69,3 +69,25 @@ def test_dev_mail_is_absent_outside_the_demo_and_debug(client: TestClient) -> No
 def test_demo_keeps_a_mailer_that_is_set(env: dict[str, str]) -> None:
     chosen = {**env, "PAPERWIRE_MAILER": "console"}
     assert with_demo_defaults(load_settings(chosen), chosen).mailer == "console"
+
+
+def test_two_processes_on_one_queue_deliver_each_message_once(
+        settings: Settings, store: SqliteStore, smtp_server: SmtpSink) -> None:
+    now = now_utc()
+    message = "To: reader@example.org\nFrom: site@example.org\nSubject: hi\n\nhello\n"
+    mail_id = store.enqueue_mail("reader@example.org", "hi", message, "queued", now)
+    other = SqliteStore(settings.database_path)  # a second worker process's store
+    mailer = SmtpMailer(replace(settings, smtp_port=smtp_server.port))
+    try:
+        seen = store.get_mail(mail_id)
+        assert seen is not None
+        assert other.claim_mail(mail_id, seen.next_try_at, now + timedelta(minutes=5))
+        assert not store.claim_mail(mail_id, seen.next_try_at, now + timedelta(minutes=5))
+        assert deliver_due(store, mailer, now + timedelta(minutes=1)) == {}  # claimed elsewhere
+        assert smtp_server.received == []
+        # the claiming process died: after the claim runs out, another one delivers it
+        assert deliver_due(store, mailer, now + timedelta(minutes=6)) == {mail_id: "sent"}
+        assert deliver_due(other, mailer, now + timedelta(minutes=7)) == {}
+    finally:
+        other.close()
+    assert len(smtp_server.received) == 1

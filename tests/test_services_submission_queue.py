@@ -84,3 +84,24 @@ def test_a_quick_arxiv_answer_goes_straight_to_the_paper(web: TestClient) -> Non
 
 def test_waits_between_tries_grow_up_to_an_hour() -> None:
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 20)] == [60, 120, 240, 3600]
+
+
+def test_a_submission_claimed_by_another_process_waits_for_its_claim(
+        settings: Settings, store: SqliteStore) -> None:
+    now = now_utc()
+    user = store.create_user("claimer", "claimer@example.org", "x", now)
+    assert user is not None
+    store.enqueue_submission(user.id, "2401.00001", None, now)
+    item = store.get_queued_submission(user.id, "2401.00001")
+    assert item is not None
+    other = SqliteStore(settings.database_path)  # a second worker process's store
+    try:
+        assert other.claim_submission(item.id, item.next_try_at, now + timedelta(minutes=5))
+        assert not store.claim_submission(item.id, item.next_try_at, now + timedelta(minutes=5))
+    finally:
+        other.close()
+    fetcher = ArxivApiSource(replace(settings, arxiv_api_url="http://127.0.0.1:1/api"))
+    try:
+        assert process_due(store, settings, fetcher, now + timedelta(minutes=1)) == {}
+    finally:
+        fetcher.close()

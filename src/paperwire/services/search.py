@@ -2,7 +2,8 @@
 
 ``SearchService`` owns the indexes of one data dir. Queries read an immutable
 ``IndexSnapshot`` (keyword index, vector segment + delta, model) and never wait on a writer:
-the writer (``index``, ``refresh``, ``step``; one at a time, under ``_writer``) builds each
+the writer (``index``, ``refresh``, ``step``; one at a time, under ``_writer`` and, across
+the processes serving one data dir, the data dir's writer lock) builds each
 new state aside, embedding included, and publishes it with one assignment. A reader that
 sees the manifest changed by another process reopens it only when no writer is busy, and
 otherwise keeps the snapshot it has. ``search()`` first brings the indexes up to date unless
@@ -200,15 +201,20 @@ class SearchService:
     def index(self, rebuild: bool = False, progress: bool = False,
               compact: bool = True) -> IndexReport:
         """Bring both indexes up to date; ``rebuild`` builds them anew and swaps them in."""
-        with self._writer:
+        with self._writer, self.files.writer_lock():
             if rebuild:
                 return self._rebuild(progress)
             return self._update(progress, compact)
 
     def step(self, papers: int = STEP_PAPERS) -> IndexReport:
         """One bounded piece of background work: every new paper into the keyword index,
-        at most ``papers`` embedded, the result published. ``pending`` says more is left."""
-        with self._writer:
+        at most ``papers`` embedded, the result published. ``pending`` says more is left;
+        ``busy`` that another process is writing the indexes (this one reopens what it
+        publishes instead)."""
+        with self._writer, self.files.writer_lock(wait=False) as mine:
+            if not mine:
+                self._reopen()
+                return IndexReport(busy=True)
             return self._update(False, compact=False, limit=papers)
 
     def _update(self, progress: bool, compact: bool, limit: int | None = None) -> IndexReport:
@@ -268,7 +274,7 @@ class SearchService:
 
     def refresh(self) -> None:
         """Index what changed since the last run (without compacting), reopen swapped files."""
-        with self._writer:
+        with self._writer, self.files.writer_lock():
             if self.stale():
                 self._update(progress=False, compact=False)
             else:

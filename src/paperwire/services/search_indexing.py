@@ -42,6 +42,7 @@ class IndexReport:
     vectors: int = 0
     rebuilt: bool = False
     pending: bool = False  # a limited pass stopped with papers left to embed
+    busy: bool = False  # another process holds the writer lock: nothing was written
 
 
 def build_embedding_text(paper: Paper) -> str:

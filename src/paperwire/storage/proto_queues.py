@@ -1,5 +1,9 @@
 """What background work needs from storage: the mail queue and the submission queue.
-Times are timezone-aware UTC datetimes."""
+Times are timezone-aware UTC datetimes.
+
+Several processes may work the same queues: each claims a due item (``claim_*``: its next
+try moved to ``until`` only if nobody moved it since it was read) before working on it, so an
+item is worked by one process at a time, and again by any after ``until`` if that one died."""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ class QueueStore(Protocol):
 
     def due_mail(self, now: datetime, limit: int) -> list[QueuedMail]: ...
 
+    def claim_mail(self, mail_id: int, seen_next_try: datetime, until: datetime) -> bool: ...
+
     def mark_mail(self, mail_id: int, status: str, attempts: int, next_try_at: datetime,
                   error: str | None, now: datetime) -> None: ...
 
@@ -28,6 +34,9 @@ class QueueStore(Protocol):
                            now: datetime) -> bool: ...
 
     def due_submissions(self, now: datetime, limit: int) -> list[QueuedSubmission]: ...
+
+    def claim_submission(self, submission_id: int, seen_next_try: datetime,
+                         until: datetime) -> bool: ...
 
     def mark_submission(self, submission_id: int, status: str, attempts: int,
                         next_try_at: datetime, error: str | None,

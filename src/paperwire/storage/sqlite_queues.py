@@ -50,6 +50,13 @@ class SqliteQueues(SqliteBase):
                           " ORDER BY next_try_at, id LIMIT ?", (ts(now), limit))
         return [row_to_mail(row) for row in rows]
 
+    def claim_mail(self, mail_id: int, seen_next_try: datetime, until: datetime) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute("UPDATE mail_queue SET next_try_at = ? WHERE id = ? AND"
+                               " status = 'queued' AND next_try_at = ?",
+                               (ts(until), mail_id, ts(seen_next_try)))
+            return cur.rowcount == 1
+
     def mark_mail(self, mail_id: int, status: str, attempts: int, next_try_at: datetime,
                   error: str | None, now: datetime) -> None:
         sent = ts(now) if status == "sent" else None
@@ -83,6 +90,14 @@ class SqliteQueues(SqliteBase):
         rows = self.query(f"{SUBMISSION_SELECT} WHERE q.status = 'queued' AND q.next_try_at <= ?"
                           " ORDER BY q.next_try_at, q.id LIMIT ?", (ts(now), limit))
         return [row_to_submission(row) for row in rows]
+
+    def claim_submission(self, submission_id: int, seen_next_try: datetime,
+                         until: datetime) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute("UPDATE submission_queue SET next_try_at = ? WHERE id = ? AND"
+                               " status = 'queued' AND next_try_at = ?",
+                               (ts(until), submission_id, ts(seen_next_try)))
+            return cur.rowcount == 1
 
     def mark_submission(self, submission_id: int, status: str, attempts: int,
                         next_try_at: datetime, error: str | None,
