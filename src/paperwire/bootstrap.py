@@ -13,6 +13,7 @@ with parts of their own through the keyword arguments. Nothing else picks concre
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from paperwire.config import Settings
 from paperwire.errors import ConfigError
@@ -67,11 +68,18 @@ class Services:
 
 def open_store(settings: Settings) -> Store:
     """The Store the database URL names."""
-    if settings.database_url.startswith("sqlite:///"):
-        return SqliteStore(settings.database_path)
-    raise ConfigError(
-        f"PAPERWIRE_DATABASE_URL={settings.database_url!r}: only sqlite:/// URLs are supported."
-    )
+    return open_store_url(settings.database_url, "PAPERWIRE_DATABASE_URL")
+
+
+def open_store_url(url: str, name: str = "database URL", must_exist: bool = False) -> Store:
+    """The Store of ``url`` (its schema migrated to this version); ``must_exist`` refuses a
+    SQLite file that is not there yet instead of creating it."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if must_exist and not path.is_file():
+            raise ConfigError(f"{name} {url!r}: there is no database file {path}.")
+        return SqliteStore(path)
+    raise ConfigError(f"{name} {url!r}: only sqlite:/// URLs are supported.")
 
 
 def build_services(settings: Settings, *, store: Store | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from paperwire.storage.sqlite_catalog import SqliteCatalog
 from paperwire.storage.sqlite_community import SqliteCommunity
+from paperwire.storage.sqlite_copy import SqliteCopy
 from paperwire.storage.sqlite_digests import SqliteDigests
 from paperwire.storage.sqlite_ingest import SqliteIngest
 from paperwire.storage.sqlite_limits import SqliteLimits
@@ -14,5 +15,5 @@ from paperwire.storage.sqlite_search import SqliteSearch
 
 
 class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests,
-                  SqliteLimits, SqliteLinks, SqlitePersonal, SqliteQueues):
+                  SqliteLimits, SqliteLinks, SqlitePersonal, SqliteQueues, SqliteCopy):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""
