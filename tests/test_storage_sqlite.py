@@ -106,7 +106,7 @@ def test_title_hashes_of_an_older_database_are_filled_in(tmp_path) -> None:  # t
     import sqlite3
 
     from paperwire.ids import title_hash, title_key
-    from paperwire.storage import sqlite_base
+    from paperwire.storage import sql_base as sqlite_base
 
     older = [m for m in sqlite_base.list_migrations() if m[0] <= 5]
     conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
