@@ -26,6 +26,8 @@ from paperwire.services.search import SearchService
 from paperwire.services.submission_queue import SubmissionQueue
 from paperwire.sources.arxiv_api import ArxivApiSource
 from paperwire.storage import Store
+from paperwire.storage.postgres import PostgresStore
+from paperwire.storage.postgres_base import POOL_SIZE
 from paperwire.storage.sqlite import SqliteStore
 
 
@@ -68,10 +70,12 @@ class Services:
 
 def open_store(settings: Settings) -> Store:
     """The Store the database URL names."""
-    return open_store_url(settings.database_url, "PAPERWIRE_DATABASE_URL")
+    return open_store_url(settings.database_url, "PAPERWIRE_DATABASE_URL",
+                          pool_size=settings.database_pool_size)
 
 
-def open_store_url(url: str, name: str = "database URL", must_exist: bool = False) -> Store:
+def open_store_url(url: str, name: str = "database URL", must_exist: bool = False,
+                   pool_size: int = POOL_SIZE) -> Store:
     """The Store of ``url`` (its schema migrated to this version); ``must_exist`` refuses a
     SQLite file that is not there yet instead of creating it."""
     if url.startswith("sqlite:///"):
@@ -79,7 +83,10 @@ def open_store_url(url: str, name: str = "database URL", must_exist: bool = Fals
         if must_exist and not path.is_file():
             raise ConfigError(f"{name} {url!r}: there is no database file {path}.")
         return SqliteStore(path)
-    raise ConfigError(f"{name} {url!r}: only sqlite:/// URLs are supported.")
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(url, pool_size=pool_size)
+    raise ConfigError(f"{name}={url[:200]!r}: the database URL must start with "
+                      "sqlite:///, postgresql:// or postgres://.")
 
 
 def build_services(settings: Settings, *, store: Store | None = None,

@@ -1,13 +1,12 @@
-"""The queues part of the SQLite store: outgoing mail and submissions waiting for arXiv."""
+"""The queues part of the store: outgoing mail and submissions waiting for arXiv."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from paperwire.models_queues import QueuedMail, QueuedSubmission
 from paperwire.storage.rows import text_to_dt, ts
-from paperwire.storage.sqlite_base import SqliteBase
+from paperwire.storage.sql_base import Row, SqlBase
 
 SUBMISSION_SELECT = ("SELECT q.*, u.username AS username FROM submission_queue q"
                      " JOIN users u ON u.id = q.user_id")
@@ -19,14 +18,14 @@ def _when(text: str) -> datetime:
     return value
 
 
-def row_to_mail(row: sqlite3.Row) -> QueuedMail:
+def row_to_mail(row: Row) -> QueuedMail:
     return QueuedMail(id=row["id"], recipient=row["recipient"], subject=row["subject"],
                       message=row["message"], status=row["status"], attempts=row["attempts"],
                       next_try_at=_when(row["next_try_at"]), created_at=_when(row["created_at"]),
                       last_error=row["last_error"], sent_at=text_to_dt(row["sent_at"]))
 
 
-def row_to_submission(row: sqlite3.Row) -> QueuedSubmission:
+def row_to_submission(row: Row) -> QueuedSubmission:
     return QueuedSubmission(
         id=row["id"], username=row["username"], arxiv_id=row["arxiv_id"],
         comment=row["comment"], status=row["status"], attempts=row["attempts"],
@@ -34,16 +33,16 @@ def row_to_submission(row: sqlite3.Row) -> QueuedSubmission:
         last_error=row["last_error"], paper_id=row["paper_id"])
 
 
-class SqliteQueues(SqliteBase):
+class SqlQueues(SqlBase):
     # -- mail ------------------------------------------------------------------------
     def enqueue_mail(self, recipient: str, subject: str, message: str, status: str,
                      now: datetime) -> int:
         with self.transaction() as conn:
-            cur = conn.execute(
+            row = conn.execute(
                 "INSERT INTO mail_queue (recipient, subject, message, status, next_try_at,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (recipient, subject, message, status, ts(now), ts(now)))
-            return int(cur.lastrowid or 0)
+                " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (recipient, subject, message, status, ts(now), ts(now))).fetchone()
+            return int(row[0])
 
     def due_mail(self, now: datetime, limit: int) -> list[QueuedMail]:
         rows = self.query("SELECT * FROM mail_queue WHERE status = 'queued' AND next_try_at <= ?"
@@ -55,7 +54,7 @@ class SqliteQueues(SqliteBase):
             cur = conn.execute("UPDATE mail_queue SET next_try_at = ? WHERE id = ? AND"
                                " status = 'queued' AND next_try_at = ?",
                                (ts(until), mail_id, ts(seen_next_try)))
-            return cur.rowcount == 1
+            return bool(cur.rowcount == 1)
 
     def mark_mail(self, mail_id: int, status: str, attempts: int, next_try_at: datetime,
                   error: str | None, now: datetime) -> None:
@@ -97,7 +96,7 @@ class SqliteQueues(SqliteBase):
             cur = conn.execute("UPDATE submission_queue SET next_try_at = ? WHERE id = ? AND"
                                " status = 'queued' AND next_try_at = ?",
                                (ts(until), submission_id, ts(seen_next_try)))
-            return cur.rowcount == 1
+            return bool(cur.rowcount == 1)
 
     def mark_submission(self, submission_id: int, status: str, attempts: int,
                         next_try_at: datetime, error: str | None,
