@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.clock import now_utc
 from paperwire.config import Settings, load_settings
 from paperwire.errors import InvalidInput
@@ -103,3 +103,22 @@ def test_a_destination_with_other_data_is_refused(source: Settings, tmp_path: Pa
     finally:
         for store in (src, other, used):
             store.close()
+
+
+@pytest.mark.postgresql_only("copies between SQLite and PostgreSQL")
+def test_sqlite_to_postgresql_and_back_keeps_every_row(
+        source: Settings, tmp_path: Path, embedder: OnnxEmbedder, database_url: str) -> None:
+    on_pg = load_settings({**search_env(tmp_path / "pg"), "PAPERWIRE_MAILER": "outbox",
+                           "PAPERWIRE_DATABASE_URL": database_url})
+    src, pg, back = (SqliteStore(source.database_path), open_store(on_pg),
+                     SqliteStore(tmp_path / "back.db"))
+    try:
+        there = copy_database(src, pg, "source")
+        again = copy_database(pg, back, "postgresql")
+    finally:
+        for store in (src, pg, back):
+            store.close()
+    assert there.same and again.same
+    assert {c.table: c.source_hash for c in there.tables} == \
+        {c.table: c.copied_hash for c in again.tables}
+    assert journey(on_pg, embedder, "bob") == journey(source, embedder, "bob")

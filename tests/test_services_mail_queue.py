@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.clock import now_utc
 from paperwire.config import Settings, load_settings, with_demo_defaults
 from paperwire.mail import SmtpMailer
@@ -76,7 +76,7 @@ def test_two_processes_on_one_queue_deliver_each_message_once(
     now = now_utc()
     message = "To: reader@example.org\nFrom: site@example.org\nSubject: hi\n\nhello\n"
     mail_id = store.enqueue_mail("reader@example.org", "hi", message, "queued", now)
-    other = SqliteStore(settings.database_path)  # a second worker process's store
+    other = open_store(settings)  # a second worker process's store
     mailer = SmtpMailer(replace(settings, smtp_port=smtp_server.port))
     try:
         seen = store.get_mail(mail_id)

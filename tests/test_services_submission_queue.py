@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.services.submission_queue import process_due, retry_delay
@@ -94,7 +94,7 @@ def test_a_submission_claimed_by_another_process_waits_for_its_claim(
     store.enqueue_submission(user.id, "2401.00001", None, now)
     item = store.get_queued_submission(user.id, "2401.00001")
     assert item is not None
-    other = SqliteStore(settings.database_path)  # a second worker process's store
+    other = open_store(settings)  # a second worker process's store
     try:
         assert other.claim_submission(item.id, item.next_try_at, now + timedelta(minutes=5))
         assert not store.claim_submission(item.id, item.next_try_at, now + timedelta(minutes=5))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.config import Settings, load_settings
 from paperwire.search.embedder import OnnxEmbedder
 from paperwire.services.search import SearchService
@@ -121,7 +121,7 @@ def test_calls_are_rate_limited_across_worker_processes(
         catalog_env: tuple[dict[str, str], Settings, SqliteStore]) -> None:
     _, settings, store = catalog_env
     now = [datetime(2026, 1, 5, 12, 0, tzinfo=UTC)]
-    other = SqliteStore(settings.database_path)  # another worker process's store
+    other = open_store(settings)  # another worker process's store
     try:
         first = CallLimiter(store, 2, clock=lambda: now[0])
         second = CallLimiter(other, 2, clock=lambda: now[0])
