@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +16,11 @@ from typing import Any
 import httpx
 import pytest
 
-from paperwire.config import load_settings
-from paperwire.storage.sqlite import SqliteStore
+from paperwire.bootstrap import open_store
+from paperwire.config import Settings, load_settings
 from tests.browser import running_paperwire
 from tests.community_helpers import PASSWORD, add_paper
+from tests.conftest_engine import PgServer, with_database
 from tests.helpers import free_port
 
 pytestmark = pytest.mark.slow
@@ -44,8 +44,8 @@ def cpu_ticks(pid: int) -> int:
 class Site:
     """The running server, its data and one signed-up user's cookies."""
 
-    def __init__(self, base: str, data: Path) -> None:
-        self.base, self.data = base, data
+    def __init__(self, base: str, settings: Settings) -> None:
+        self.base, self.settings = base, settings
         self.cookies: dict[str, str] = {}
         self.csrf = ""
 
@@ -63,24 +63,40 @@ class Site:
         with self.browser() as browser:
             return browser.post(path, data=data, headers=headers).status_code
 
-    def db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.data / "paperwire.db")
+    def scalar(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        store = open_store(self.settings)
+        try:
+            return store.scalar(sql, params)  # type: ignore[attr-defined]
+        finally:
+            store.close()
+
+    def column(self, sql: str) -> list[Any]:
+        store = open_store(self.settings)
+        try:
+            return [row[0] for row in store.query(sql)]  # type: ignore[attr-defined]
+        finally:
+            store.close()
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, int]]:
+def site(tmp_path_factory: pytest.TempPathFactory,
+         pg_server: PgServer | None) -> Iterator[tuple[Site, int]]:
+    """``serve --workers`` on SQLite, or on PostgreSQL with ``--engine postgresql``."""
     folder = tmp_path_factory.mktemp("workers")
     port = free_port()
     env = {"PAPERWIRE_DATA_DIR": str(folder / "data"), "PAPERWIRE_SEARCH_REFRESH": "0",
            "PAPERWIRE_SECRET_KEY": "workers-test-secret-0123456789-abcdefghij",
            "PAPERWIRE_MAILER": "outbox", "PAPERWIRE_EMBEDDER": "static"}
+    if pg_server is not None:
+        env["PAPERWIRE_DATABASE_URL"] = with_database(pg_server.admin_url,
+                                                      pg_server.new_database())
     settings = load_settings(env)
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     add_paper(store, settings, PAPER, "Shared state across worker processes")
     store.close()
     args = ["serve", "--port", str(port), "--workers", str(WORKERS)]
     with running_paperwire(args, env, port, folder / "serve.log") as base:
-        site = Site(base, folder / "data")
+        site = Site(base, settings)
         with httpx.Client(base_url=base) as browser:
             token = TOKEN.search(browser.get("/signup").text)
             assert token is not None
@@ -126,9 +142,7 @@ def test_concurrent_identical_upvotes_count_once(site: tuple[Site, int]) -> None
     codes = web.in_parallel(100, lambda _: web.post(f"/papers/{PAPER}/upvote", {"on": "1"},
                                                     json=True))
     assert codes == [200] * 100
-    with web.db() as conn:
-        assert conn.execute("SELECT COUNT(*) FROM votes WHERE paper_id = ?",
-                            (PAPER,)).fetchone()[0] == 1
+    assert web.scalar("SELECT COUNT(*) FROM votes WHERE paper_id = ?", (PAPER,)) == 1
     assert httpx.get(f"{web.base}/api/papers/{PAPER}").json()["upvotes"] == 1
 
 
@@ -137,9 +151,7 @@ def test_concurrent_comments_are_all_kept(site: tuple[Site, int]) -> None:
     codes = web.in_parallel(100, lambda i: web.post(f"/papers/{PAPER}/comments",
                                                     {"body": f"parallel comment {i}"}))
     assert codes == [303] * 100
-    with web.db() as conn:
-        bodies = {row[0] for row in conn.execute(
-            "SELECT body FROM comments WHERE body LIKE 'parallel comment %'")}
+    bodies = set(web.column("SELECT body FROM comments WHERE body LIKE 'parallel comment %'"))
     assert bodies == {f"parallel comment {i}" for i in range(100)}
 
 
@@ -175,10 +187,9 @@ def test_a_worker_killed_mid_request_loses_nothing_committed(site: tuple[Site, i
     codes = web.in_parallel(150, comment)
     answered = {i for i, code in enumerate(codes) if code == 303}
     assert len(answered) >= 100, codes
-    with web.db() as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = [row[0] for row in conn.execute(
-            "SELECT body FROM comments WHERE body LIKE 'killed-run comment %'")]
+    if web.settings.database_url.startswith("sqlite:"):
+        assert web.scalar("PRAGMA integrity_check") == "ok"
+    stored = web.column("SELECT body FROM comments WHERE body LIKE 'killed-run comment %'")
     assert {f"killed-run comment {i}" for i in answered} <= set(stored)
     assert len(stored) == len(set(stored))  # nothing written twice
     while len(worker_pids(pid)) < WORKERS and time.monotonic() - started < 60:
