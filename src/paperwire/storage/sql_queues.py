@@ -74,7 +74,8 @@ class SqlQueues(SqlBase):
                 "INSERT INTO submission_queue (user_id, arxiv_id, comment, next_try_at,"
                 " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, arxiv_id) DO UPDATE"
                 " SET status = 'queued', attempts = 0, next_try_at = excluded.next_try_at,"
-                " last_error = NULL, comment = excluded.comment WHERE status = 'failed'",
+                " last_error = NULL, comment = excluded.comment"
+                " WHERE submission_queue.status = 'failed'",
                 (user_id, arxiv_id, comment, ts(now), ts(now)))
             return bool(cur.rowcount)
 
