@@ -43,8 +43,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql_only(reason): a test of PostgreSQL itself")
 
 
+DATABASE_FIXTURES = {"database_url", "session_database_url"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked for the other engine; on PostgreSQL, leave out the tests that open no
+    database (they ran on SQLite already and would run the same)."""
     engine = chosen_engine(config)
+    if engine == "postgresql":
+        unused = [item for item in items
+                  if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                  and item.get_closest_marker("postgresql_only") is None]
+        if unused:
+            config.hook.pytest_deselected(items=unused)
+            gone = {id(item) for item in unused}
+            items[:] = [item for item in items if id(item) not in gone]
     for item in items:
         for name, runs_on in (("sqlite_only", "sqlite"), ("postgresql_only", "postgresql")):
             marker = item.get_closest_marker(name)
@@ -113,23 +126,22 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[PgServer | None]:
     server.drop(server.template)
 
 
-@pytest.fixture
-def database_url(pg_server: PgServer | None) -> Iterator[str | None]:
-    """A fresh database for one test (None: the SQLite file of the data dir)."""
+def fresh_database(pg_server: PgServer | None) -> Iterator[str | None]:
     if pg_server is None:
         yield None
         return
     name = pg_server.new_database()
     yield with_database(pg_server.admin_url, name)
     pg_server.drop(name)
+
+
+@pytest.fixture
+def database_url(pg_server: PgServer | None) -> Iterator[str | None]:
+    """A fresh database for one test (None: the SQLite file of the data dir)."""
+    yield from fresh_database(pg_server)
 
 
 @pytest.fixture(scope="session")
 def session_database_url(pg_server: PgServer | None) -> Iterator[str | None]:
     """A fresh database shared by one session's fixtures (None: SQLite)."""
-    if pg_server is None:
-        yield None
-        return
-    name = pg_server.new_database()
-    yield with_database(pg_server.admin_url, name)
-    pg_server.drop(name)
+    yield from fresh_database(pg_server)
