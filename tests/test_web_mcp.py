@@ -35,7 +35,7 @@ def catalog_env(tmp_path_factory: pytest.TempPathFactory,
                 embedder: OnnxEmbedder) -> Iterator[tuple[dict[str, str], Settings, SqliteStore]]:
     env = search_env(tmp_path_factory.mktemp("mcp"))
     settings = load_settings(env)
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     load_demo(store, settings)
     SearchService(settings, store, embedder).index()
     yield env, settings, store

@@ -8,7 +8,7 @@ from datetime import datetime
 from paperwire.ids import title_hash
 from paperwire.models import Paper
 from paperwire.models_personal import Collection, CollectionItem, Follow, Mute
-from paperwire.storage.rows import row_to_paper, text_to_dt
+from paperwire.storage.rows import row_to_paper, text_to_when
 from paperwire.storage.sql_base import Row, SqlBase
 from paperwire.storage.sql_catalog import PAPER_SELECT
 
@@ -25,15 +25,10 @@ COLLECTION_SELECT = (
     " WHERE i.collection_id = c.id) AS size FROM collections c JOIN users u ON u.id = c.user_id")
 
 
-def _when(value: str) -> datetime:
-    found = text_to_dt(value)
-    assert found is not None
-    return found
-
 
 def _row_to_collection(row: Row) -> Collection:
     return Collection(row["id"], row["user_id"], row["username"], row["name"],
-                      bool(row["is_public"]), _when(row["created_at"]), row["size"])
+                      bool(row["is_public"]), text_to_when(row["created_at"]), row["size"])
 
 
 def _table(name: str) -> str:
@@ -64,11 +59,11 @@ class SqlPersonal(SqlBase):
                           " ORDER BY kind, value_key", (user_id,))
 
     def list_follows(self, user_id: int) -> list[Follow]:
-        return [Follow(r["id"], r["kind"], r["value"], _when(r["created_at"]))
+        return [Follow(r["id"], r["kind"], r["value"], text_to_when(r["created_at"]))
                 for r in self._interests("follows", user_id)]
 
     def list_mutes(self, user_id: int) -> list[Mute]:
-        return [Mute(r["id"], r["kind"], r["value"], _when(r["created_at"]))
+        return [Mute(r["id"], r["kind"], r["value"], text_to_when(r["created_at"]))
                 for r in self._interests("mutes", user_id)]
 
     def papers_followed(self, kind: str, value: str, limit: int) -> list[Paper]:
@@ -179,7 +174,7 @@ class SqlPersonal(SqlBase):
         rows = self.query(sql + " WHERE i.collection_id = ? ORDER BY i.position",
                           (collection_id,))
         return [CollectionItem(row_to_paper(r), r["i_note"], r["i_position"],
-                               _when(r["i_added_at"])) for r in rows]
+                               text_to_when(r["i_added_at"])) for r in rows]
 
     def saved_ids(self, user_id: int) -> list[str]:
         rows = self.query("SELECT DISTINCT i.paper_id FROM collection_items i JOIN collections c"

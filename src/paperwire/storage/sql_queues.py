@@ -5,23 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from paperwire.models_queues import QueuedMail, QueuedSubmission
-from paperwire.storage.rows import text_to_dt, ts
+from paperwire.storage.rows import text_to_dt, text_to_when, ts
 from paperwire.storage.sql_base import Row, SqlBase
 
 SUBMISSION_SELECT = ("SELECT q.*, u.username AS username FROM submission_queue q"
                      " JOIN users u ON u.id = q.user_id")
 
 
-def _when(text: str) -> datetime:
-    value = text_to_dt(text)
-    assert value is not None
-    return value
-
 
 def row_to_mail(row: Row) -> QueuedMail:
     return QueuedMail(id=row["id"], recipient=row["recipient"], subject=row["subject"],
                       message=row["message"], status=row["status"], attempts=row["attempts"],
-                      next_try_at=_when(row["next_try_at"]), created_at=_when(row["created_at"]),
+                      next_try_at=text_to_when(row["next_try_at"]),
+                      created_at=text_to_when(row["created_at"]),
                       last_error=row["last_error"], sent_at=text_to_dt(row["sent_at"]))
 
 
@@ -29,7 +25,7 @@ def row_to_submission(row: Row) -> QueuedSubmission:
     return QueuedSubmission(
         id=row["id"], username=row["username"], arxiv_id=row["arxiv_id"],
         comment=row["comment"], status=row["status"], attempts=row["attempts"],
-        next_try_at=_when(row["next_try_at"]), created_at=_when(row["created_at"]),
+        next_try_at=text_to_when(row["next_try_at"]), created_at=text_to_when(row["created_at"]),
         last_error=row["last_error"], paper_id=row["paper_id"])
 
 
@@ -81,7 +77,8 @@ class SqlQueues(SqlBase):
                 "INSERT INTO submission_queue (user_id, arxiv_id, comment, next_try_at,"
                 " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, arxiv_id) DO UPDATE"
                 " SET status = 'queued', attempts = 0, next_try_at = excluded.next_try_at,"
-                " last_error = NULL, comment = excluded.comment WHERE submission_queue.status = 'failed'",
+                " last_error = NULL, comment = excluded.comment"
+                " WHERE submission_queue.status = 'failed'",
                 (user_id, arxiv_id, comment, ts(now), ts(now)))
             return bool(cur.rowcount)
 
