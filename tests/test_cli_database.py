@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from paperwire.bootstrap import open_store_url
 from paperwire.cli import main
 from paperwire.clock import now_utc
 from paperwire.models import Author, IncomingPaper, Paper
@@ -39,23 +39,31 @@ def build_source(path: Path) -> None:
         store.close()
 
 
-def copy_command(source: Path, target: Path) -> list[str]:
-    return [sys.executable, "-m", "paperwire", "db", "copy", f"sqlite:///{source}",
-            f"sqlite:///{target}"]
+def copy_command(source: Path, target: str) -> list[str]:
+    return [sys.executable, "-m", "paperwire", "db", "copy", f"sqlite:///{source}", target]
 
 
-def copied_rows(target: Path) -> int:
+def scalar(url: str, sql: str) -> int:
+    store = open_store_url(url)
     try:
-        with sqlite3.connect(target, timeout=5) as conn:
-            return int(conn.execute("SELECT COALESCE(SUM(copied), 0) FROM copy_state"
-                                    " WHERE table_name = 'papers' AND done = 0").fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet
+        return int(store.scalar(sql))  # type: ignore[attr-defined]
+    finally:
+        store.close()
+
+
+def copied_rows(target: str) -> int:
+    """Papers the copy committed so far (0 before the destination exists)."""
+    if target.startswith("sqlite:///") and not Path(target[10:]).exists():
         return 0
+    return scalar(target, "SELECT COALESCE(SUM(copied), 0) FROM copy_state"
+                          " WHERE table_name = 'papers' AND done = 0")
 
 
 @pytest.mark.slow
-def test_a_copy_killed_midway_resumes_and_ends_equal(tmp_path: Path) -> None:
-    source, target = tmp_path / "source.db", tmp_path / "target.db"
+def test_a_copy_killed_midway_resumes_and_ends_equal(tmp_path: Path,
+                                                    database_url: str | None) -> None:
+    """Into SQLite, or into PostgreSQL with ``--engine postgresql``."""
+    source, target = tmp_path / "source.db", database_url or f"sqlite:///{tmp_path}/target.db"
     build_source(source)
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     first = subprocess.Popen(copy_command(source, target), env=env, stdout=subprocess.PIPE,
@@ -75,8 +83,7 @@ def test_a_copy_killed_midway_resumes_and_ends_equal(tmp_path: Path) -> None:
     assert summary["same"] and summary["resumed"]
     assert summary["written"] <= summary["rows"] - partial
     assert "papers" in again.stdout and "DIFFERS" not in again.stdout
-    with sqlite3.connect(target) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0] == PAPERS
+    assert scalar(target, "SELECT COUNT(*) FROM papers") == PAPERS
 
 
 def test_copy_refuses_a_missing_source_and_the_same_database(tmp_path: Path) -> None:
