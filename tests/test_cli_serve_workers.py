@@ -196,3 +196,29 @@ def test_a_worker_killed_mid_request_loses_nothing_committed(site: tuple[Site, i
         time.sleep(0.2)  # uvicorn replaces the killed worker
     assert victim not in worker_pids(pid) and len(worker_pids(pid)) == WORKERS
     assert httpx.get(f"{web.base}/healthz", timeout=30).status_code == 200
+
+
+def test_workers_take_the_proxy_settings_and_keep_tokens_out_of_the_log(
+        tmp_path: Path) -> None:
+    port = free_port()
+    env = {"PAPERWIRE_DATA_DIR": str(tmp_path / "data"), "PAPERWIRE_SEARCH_REFRESH": "0",
+           "PAPERWIRE_SECRET_KEY": "workers-test-secret-0123456789-abcdefghij",
+           "PAPERWIRE_BASE_URL": f"http://127.0.0.1:{port}", "PAPERWIRE_MAILER": "console",
+           "PAPERWIRE_EMBEDDER": "static"}
+    public = {"Origin": "https://papers.example.org", "X-Forwarded-Proto": "https",
+              "X-Forwarded-Host": "papers.example.org"}
+    args = ["serve", "--port", str(port), "--workers", "2", "--proxy-headers"]
+    log = tmp_path / "serve.log"
+    with running_paperwire(args, env, port, log) as base:
+        codes = set()
+        for _ in range(5):  # new connections (the 6th failure would wait: 429)
+            with httpx.Client(base_url=base, headers=public) as browser:
+                token = TOKEN.search(browser.get("/login").text)
+                assert token is not None
+                codes.add(browser.post("/login", data={
+                    "username": "nobody", "password": "wrong-pass-1",
+                    "csrf_token": token.group(1)}).status_code)
+            httpx.get(f"{base}/reset/SecretResetToken1234")
+    assert codes == {400}  # the form was reached: the public origin is the site's own
+    text = log.read_text()
+    assert "/reset/[redacted]" in text and "SecretResetToken1234" not in text
