@@ -96,8 +96,9 @@ def test_a_submission_claimed_by_another_process_waits_for_its_claim(
     assert item is not None
     other = open_store(settings)  # a second worker process's store
     try:
-        assert other.claim_submission(item.id, item.next_try_at, now + timedelta(minutes=5))
-        assert not store.claim_submission(item.id, item.next_try_at, now + timedelta(minutes=5))
+        taken = other.claim_due_submissions(now, 10, now + timedelta(minutes=5))
+        assert [claimed.id for claimed in taken] == [item.id]
+        assert store.claim_due_submissions(now, 10, now + timedelta(minutes=5)) == []
     finally:
         other.close()
     fetcher = ArxivApiSource(replace(settings, arxiv_api_url="http://127.0.0.1:1/api"))

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -173,3 +173,16 @@ def test_rows_read_by_name_and_position_and_text_sorts_by_bytes(store: Any) -> N
     store.upsert_papers([IncomingPaper(Paper(id=pid, title=pid)) for pid in ("b", "B", "a", "_")])
     rows = store.query("SELECT id, title FROM papers ORDER BY id")
     assert [r["id"] for r in rows] == [r[0] for r in rows] == ["B", "_", "a", "b"]
+
+
+def test_workers_claiming_the_mail_queue_at_once_never_take_the_same_message(
+        stores: list[Any]) -> None:
+    for n in range(60):
+        stores[0].enqueue_mail(f"r{n}@example.org", "Hello", "message", "queued", NOW)
+    later = NOW + timedelta(minutes=10)
+    claims = all_at_once(8, lambda i: stores[i % 4].claim_due_mail(NOW, 10, later))
+    taken = [mail.id for claim in claims for mail in claim]
+    assert len(taken) == len(set(taken)) > 10  # disjoint, and side by side (rows skipped)
+    while claim := stores[1].claim_due_mail(NOW, 10, later):
+        taken += [mail.id for mail in claim]
+    assert sorted(taken) == sorted(set(taken)) and len(taken) == 60

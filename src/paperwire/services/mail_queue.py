@@ -26,8 +26,8 @@ RETRY_BASE = timedelta(seconds=30)
 MAX_WAIT = timedelta(minutes=30)
 MAX_ATTEMPTS = 20
 POLL_S = 15.0
+CLAIM_S = timedelta(minutes=10)  # a taken message is due again then if its worker died
 WAIT_FOR_FIRST_TRY_S = 3.0
-CLAIM = timedelta(minutes=5)  # another process retries a claimed message after this
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -60,11 +60,10 @@ def deliver_one(store: Store, delivery: Mailer, mail: QueuedMail, now: datetime)
 
 def deliver_due(store: Store, delivery: Mailer, now: datetime | None = None,
                 limit: int = 50) -> dict[int, str]:
-    """Deliver every due message (oldest first) that this process claims first (several
-    worker processes share the queue); return id → new status."""
+    """Deliver every due message (oldest first); return id → new status."""
     now = now or now_utc()
-    return {mail.id: deliver_one(store, delivery, mail, now) for mail in store.due_mail(now, limit)
-            if store.claim_mail(mail.id, mail.next_try_at, now + CLAIM)}
+    taken = store.claim_due_mail(now, limit, now + CLAIM_S)
+    return {mail.id: deliver_one(store, delivery, mail, now) for mail in taken}
 
 
 class QueuedMailer:

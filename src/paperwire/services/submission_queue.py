@@ -25,8 +25,8 @@ RETRY_BASE = timedelta(minutes=1)
 MAX_WAIT = timedelta(hours=1)
 MAX_ATTEMPTS = 12
 POLL_S = 30.0
+CLAIM_S = timedelta(minutes=10)  # a taken submission is due again then if its worker died
 WAIT_FOR_FIRST_TRY_S = 3.0
-CLAIM = timedelta(minutes=5)  # another process retries a claimed submission after this
 UNREACHABLE = "arXiv could not be reached"
 
 
@@ -123,11 +123,10 @@ def _outcome(store: Store, user: User, arxiv_id: str) -> SubmitOutcome:
 
 def process_due(store: Store, settings: Settings, fetcher: community.PaperFetcher,
                 now: datetime | None = None, limit: int = 20) -> dict[int, str]:
-    """Try every due submission this process claims first; return id → new status."""
+    """Try every due submission; return id → new status."""
     now = now or now_utc()
     return {item.id: process_one(store, settings, fetcher, item, now)
-            for item in store.due_submissions(now, limit)
-            if store.claim_submission(item.id, item.next_try_at, now + CLAIM)}
+            for item in store.claim_due_submissions(now, limit, now + CLAIM_S)}
 
 
 def process_one(store: Store, settings: Settings, fetcher: community.PaperFetcher,

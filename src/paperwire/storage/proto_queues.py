@@ -1,9 +1,5 @@
 """What background work needs from storage: the mail queue and the submission queue.
-Times are timezone-aware UTC datetimes.
-
-Several processes may work the same queues: each claims a due item (``claim_*``: its next
-try moved to ``until`` only if nobody moved it since it was read) before working on it, so an
-item is worked by one process at a time, and again by any after ``until`` if that one died."""
+Times are timezone-aware UTC datetimes."""
 
 from __future__ import annotations
 
@@ -20,7 +16,10 @@ class QueueStore(Protocol):
 
     def due_mail(self, now: datetime, limit: int) -> list[QueuedMail]: ...
 
-    def claim_mail(self, mail_id: int, seen_next_try: datetime, until: datetime) -> bool: ...
+    def claim_due_mail(self, now: datetime, limit: int, until: datetime) -> list[QueuedMail]:
+        """Take due messages for delivery: each is due again only at ``until`` (unless marked
+        before), so that two workers never take the same message."""
+        ...
 
     def mark_mail(self, mail_id: int, status: str, attempts: int, next_try_at: datetime,
                   error: str | None, now: datetime) -> None: ...
@@ -35,8 +34,10 @@ class QueueStore(Protocol):
 
     def due_submissions(self, now: datetime, limit: int) -> list[QueuedSubmission]: ...
 
-    def claim_submission(self, submission_id: int, seen_next_try: datetime,
-                         until: datetime) -> bool: ...
+    def claim_due_submissions(self, now: datetime, limit: int,
+                              until: datetime) -> list[QueuedSubmission]:
+        """Take due submissions, as ``claim_due_mail`` takes messages."""
+        ...
 
     def mark_submission(self, submission_id: int, status: str, attempts: int,
                         next_try_at: datetime, error: str | None,

@@ -86,6 +86,8 @@ class SqlBase:
     engine = "sqlite"
     # EXISTS-condition: an author of paper ``p`` has the name given as the one parameter.
     author_name_match = ""
+    # Added to a SELECT of rows to claim: rows another transaction is claiming are passed over.
+    skip_locked = ""
     _write_failure: tuple[float, str] | None = None
 
     # -- provided by the engine --------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from paperwire.models_queues import QueuedMail, QueuedSubmission
-from paperwire.storage.rows import text_to_dt, text_to_when, ts
-from paperwire.storage.sql_base import Row, SqlBase
+from paperwire.storage.rows import in_chunks, text_to_dt, text_to_when, ts
+from paperwire.storage.sql_base import Connection, Row, SqlBase
 
 SUBMISSION_SELECT = ("SELECT q.*, u.username AS username FROM submission_queue q"
                      " JOIN users u ON u.id = q.user_id")
@@ -45,12 +45,28 @@ class SqlQueues(SqlBase):
                           " ORDER BY next_try_at, id LIMIT ?", (ts(now), limit))
         return [row_to_mail(row) for row in rows]
 
-    def claim_mail(self, mail_id: int, seen_next_try: datetime, until: datetime) -> bool:
+    def claim_due_mail(self, now: datetime, limit: int, until: datetime) -> list[QueuedMail]:
         with self.transaction() as conn:
-            cur = conn.execute("UPDATE mail_queue SET next_try_at = ? WHERE id = ? AND"
-                               " status = 'queued' AND next_try_at = ?",
-                               (ts(until), mail_id, ts(seen_next_try)))
-            return bool(cur.rowcount == 1)
+            ids = self._claim(conn, "mail_queue", now, limit, until)
+        return sorted((row_to_mail(r) for r in self._rows_by_id("SELECT * FROM mail_queue", "id", ids)),
+                      key=lambda mail: mail.id)
+
+    def _claim(self, conn: Connection, table: str, now: datetime, limit: int,
+               until: datetime) -> list[int]:
+        """Move the next try of the due rows of ``table`` to ``until``; their ids. The outer
+        condition is checked again on a row another worker just claimed, so it is skipped."""
+        due = "status = 'queued' AND next_try_at <= ?"
+        rows = conn.execute(
+            f"UPDATE {table} SET next_try_at = ? WHERE {due} AND id IN (SELECT id FROM {table}"
+            f" WHERE {due} ORDER BY next_try_at, id LIMIT ?{self.skip_locked}) RETURNING id",
+            (ts(until), ts(now), ts(now), limit)).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def _rows_by_id(self, select: str, id_column: str, ids: list[int]) -> list[Row]:
+        found: list[Row] = []
+        for chunk, marks in in_chunks(ids):
+            found.extend(self.query(f"{select} WHERE {id_column} IN ({marks})", chunk))
+        return found
 
     def mark_mail(self, mail_id: int, status: str, attempts: int, next_try_at: datetime,
                   error: str | None, now: datetime) -> None:
@@ -87,13 +103,12 @@ class SqlQueues(SqlBase):
                           " ORDER BY q.next_try_at, q.id LIMIT ?", (ts(now), limit))
         return [row_to_submission(row) for row in rows]
 
-    def claim_submission(self, submission_id: int, seen_next_try: datetime,
-                         until: datetime) -> bool:
+    def claim_due_submissions(self, now: datetime, limit: int,
+                              until: datetime) -> list[QueuedSubmission]:
         with self.transaction() as conn:
-            cur = conn.execute("UPDATE submission_queue SET next_try_at = ? WHERE id = ? AND"
-                               " status = 'queued' AND next_try_at = ?",
-                               (ts(until), submission_id, ts(seen_next_try)))
-            return bool(cur.rowcount == 1)
+            ids = self._claim(conn, "submission_queue", now, limit, until)
+        rows = self._rows_by_id(SUBMISSION_SELECT, "q.id", ids)
+        return sorted((row_to_submission(r) for r in rows), key=lambda item: item.id)
 
     def mark_submission(self, submission_id: int, status: str, attempts: int,
                         next_try_at: datetime, error: str | None,
