@@ -29,6 +29,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "embedder": ("package", "dir", "static"),
     "embed_device": ("auto", "cpu", "cuda"),
 }
+DAILY_STEPS = ("arxiv", "oai", "enrich", "index", "digest")
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"Setting PAPERWIRE_TIMEZONE={settings.timezone!r} is not a time zone.") from exc
     for name, allowed in CHOICES.items():
         check_choice(name, getattr(settings, name), allowed)
+    for step in settings.daily_steps:
+        check_choice("daily_steps", step, DAILY_STEPS)
     if settings.embedder == "dir" and settings.model_dir is None:
         raise ConfigError("Setting PAPERWIRE_EMBEDDER=dir needs PAPERWIRE_MODEL_DIR.")
     if settings.embed_device == "cuda" and settings.embedder == "static":
