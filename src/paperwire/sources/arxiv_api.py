@@ -13,7 +13,7 @@ from paperwire.ids import parse_arxiv_id
 from paperwire.models import Author, IncomingPaper, Paper, RecordError
 from paperwire.sources.arxiv_http import PoliteClient, RequestGate
 from paperwire.sources.arxiv_xml import child_text, parse_xml
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.errors import RecordInvalid
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

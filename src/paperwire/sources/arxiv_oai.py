@@ -11,7 +11,7 @@ from paperwire.errors import InvalidInput, SourceError
 from paperwire.ids import parse_arxiv_id
 from paperwire.models import Author, IncomingPaper, Paper, RecordError
 from paperwire.sources.arxiv_xml import child_text, parse_xml
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.errors import RecordInvalid
 from paperwire.text import clean_text
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"

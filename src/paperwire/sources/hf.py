@@ -12,11 +12,8 @@ from typing import Any
 from paperwire.ids import derived_id, is_arxiv_id, parse_arxiv_id
 from paperwire.links import safe_link
 from paperwire.models import Author, DailySubmission, IncomingPaper, Organization, Paper
+from paperwire.sources.errors import RecordInvalid
 from paperwire.text import clean_text
-
-
-class RecordInvalid(ValueError):
-    """A record that cannot become a paper; the message says which field and why."""
 
 
 def parse_datetime(value: Any, field: str) -> datetime | None:
