@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from paperwire.clock import now_utc
@@ -46,7 +46,7 @@ def set_upvote(store: Store, user: User, paper_id: str, on: bool = True) -> Vote
 
 # -- submissions -----------------------------------------------------------------------
 def today(settings: Settings) -> date:
-    return datetime.now(settings.zone).date()
+    return now_utc().astimezone(settings.zone).date()
 
 
 def _find_or_fetch(store: Store, fetcher: PaperFetcher | None, arxiv_id: str) -> Paper:

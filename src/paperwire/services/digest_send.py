@@ -75,7 +75,7 @@ def resolve_period(store: Store, settings: Settings, frequency: str,
         except ValueError as exc:
             raise InvalidInput(f"date {day[:30]!r} is not YYYY-MM-DD", field="date") from exc
     elif frequency == "weekly":
-        today = datetime.now(settings.zone).date()
+        today = now_utc().astimezone(settings.zone).date()
         chosen = today - timedelta(days=today.isoweekday())
     else:
         chosen = latest_day(store, settings)
