@@ -100,10 +100,14 @@ def wait_for_nodes(address: str, count: int, node: subprocess.Popen[bytes]) -> i
             probe.settimeout(1)
             listening = probe.connect_ex((host, int(port))) == 0
         if listening:
-            ray.init(address=address, log_to_driver=False)
-            nodes: list[dict[str, object]] = ray.nodes()  # type: ignore[no-untyped-call]
-            alive = len([n for n in nodes if n["Alive"]])
-            ray.shutdown()
+            try:  # the GCS may listen a moment before it answers
+                ray.init(address=address, log_to_driver=False)
+                nodes: list[dict[str, object]] = ray.nodes()  # type: ignore[no-untyped-call]
+                alive = len([n for n in nodes if n["Alive"]])
+            except (ConnectionError, RuntimeError) as exc:
+                print(f"waiting for the Ray head: {exc}"[:200], file=sys.stderr)
+            finally:
+                ray.shutdown()
         if alive >= count:
             return alive
         time.sleep(2)
@@ -113,6 +117,10 @@ def wait_for_nodes(address: str, count: int, node: subprocess.Popen[bytes]) -> i
 @contextmanager
 def two_node_cluster(tmp: Path) -> Iterator[tuple[str, int]]:
     """The head's address and the number of nodes alive; both nodes ended on exit."""
+    # Ray turns token authentication on for a new head when ~/.ray/auth_token exists and
+    # RAY_AUTH_MODE is unset, but not for a driver: name the mode for both (the bench's
+    # cluster listens on loopback only)
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     port = free_ports(1)[0]
     address = f"127.0.0.1:{port}"
