@@ -22,7 +22,7 @@ from paperwire.config import Settings
 from paperwire.models import Author, IncomingPaper, Paper
 from paperwire.services.ingest_snapshot import import_snapshot
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
-from paperwire.sources.errors import RecordInvalid
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage.sqlite import SqliteStore
 from tests.helpers import REPO
 from tests.snapshot_helpers import REAL_LINE, line, record, write_snapshot

@@ -9,7 +9,7 @@ import pytest
 
 from paperwire.services.snapshot_rows import _DECODER, _fast_row, parse_snapshot_row
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
-from paperwire.sources.errors import RecordInvalid
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage.proto_ingest import prepare_paper
 from tests.snapshot_helpers import REAL_LINE, line, record
 

@@ -17,10 +17,10 @@ from paperwire.models import DailyEntry, ImportReport, IncomingPaper, Page, Pape
 from paperwire.ranking import DEFAULT_GRAVITY, rank_trending
 from paperwire.services.ingest import store_records
 from paperwire.services.periods import Period, day_period, human_date, parse_period
-from paperwire.sources.errors import RecordInvalid
 from paperwire.sources.hf import parse_hf_item
 from paperwire.sources.hf_page import parse_page
 from paperwire.sources.jsonstream import JsonStreamError, iter_json_items
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage import Store
 
 BATCH = 500
