@@ -18,3 +18,8 @@ from paperwire.storage.sql_search import SqlSearch
 class PostgresStore(PostgresBase, SqlCatalog, SqlIngest, SqlCommunity, SqlSearch, SqlDigests,
                     SqlLimits, SqlLinks, SqlPersonal, SqlQueues, PostgresCopy):
     """The Store on one PostgreSQL database (pooled connections, advisory locks)."""
+
+    def stats(self) -> dict[str, int]:
+        """Counts for ``paperwire stats``: each part's own ``stats_*``, named here."""
+        return {**self.stats_catalog(), **self.stats_community(), **self.stats_digests(),
+                **self.stats_ingest(), **self.stats_search()}

@@ -18,3 +18,8 @@ from paperwire.storage.sqlite_copy import SqliteCopy
 class SqliteStore(SqliteBase, SqlCatalog, SqlIngest, SqlCommunity, SqlSearch, SqlDigests,
                   SqlLimits, SqlLinks, SqlPersonal, SqlQueues, SqliteCopy):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""
+
+    def stats(self) -> dict[str, int]:
+        """Counts for ``paperwire stats``: each part's own ``stats_*``, named here."""
+        return {**self.stats_catalog(), **self.stats_community(), **self.stats_digests(),
+                **self.stats_ingest(), **self.stats_search()}
