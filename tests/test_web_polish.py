@@ -40,3 +40,16 @@ def test_subscribe_confirmation_has_a_way_back(client: TestClient, store: Sqlite
     add_paper(store, settings, "2510.00004")
     answer = client.post("/subscribe", data={"email": "reader@example.org"})
     assert 'href="/">Back to the daily papers</a>' in answer.text
+
+
+def test_comment_dates_have_no_leading_zero(client: TestClient, store: SqliteStore,
+                                            settings: Settings) -> None:
+    from tests.community_helpers import sign_up
+
+    add_paper(store, settings, "2510.00005")
+    sign_up(client, "ada")
+    user = store.get_user_by_name("ada")
+    assert user is not None
+    store.add_comment("2510.00005", user.id, None, "First", datetime(2025, 8, 3, 9, 5, tzinfo=UTC))
+    page = client.get("/papers/2510.00005").text
+    assert "Aug 3, 2025 09:05" in page and "Aug 03" not in page
