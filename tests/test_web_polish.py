@@ -55,3 +55,17 @@ def test_comment_dates_have_no_leading_zero(client: TestClient, store: SqliteSto
     store.add_comment("2510.00005", user.id, None, "First", datetime(2025, 8, 3, 9, 5, tzinfo=UTC))
     page = client.get("/papers/2510.00005").text
     assert "Aug 3, 2025 09:05" in page and "Aug 03" not in page
+
+
+def test_profile_names_the_paper_commented_on(client: TestClient, store: SqliteStore,
+                                              settings: Settings) -> None:
+    from tests.community_helpers import sign_up
+
+    add_paper(store, settings, "2404.04487", "Binary embeddings for retrieval")
+    sign_up(client, "bea")
+    user = store.get_user_by_name("bea")
+    assert user is not None
+    store.add_comment("2404.04487", user.id, None, "Neat", datetime.now(UTC))
+    page = client.get("/users/bea").text
+    assert 'On <a href="/papers/2404.04487#c' in page
+    assert ">Binary embeddings for retrieval</a>" in page and ">2404.04487</a>" not in page
