@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
-QUERY = "diffusion models"
+QUERY = "language models"
 
 
 def free_port() -> int:
