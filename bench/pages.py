@@ -71,6 +71,16 @@ def fetch_ttfb(client: httpx.Client, path: str, gzip: bool) -> tuple[float, byte
     return ((first or time.perf_counter()) - start, body, wire)
 
 
+def wait_for_search(client: httpx.Client) -> None:
+    """The demo indexes its papers in the background after it starts: wait for it."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if client.get("/api/papers/search", params={"q": QUERY, "limit": 1}).json():
+            return
+        time.sleep(1)
+    raise SystemExit("the demo's search index was not ready in 180 s")
+
+
 def measure_page(client: httpx.Client, path: str, repeat: int) -> dict[str, object]:
     cold, html, plain = fetch_ttfb(client, path, gzip=False)
     times = [fetch_ttfb(client, path, gzip=True)[0] for _ in range(repeat)]
@@ -95,6 +105,7 @@ def main() -> None:
         proc = start_demo(Path(tmp) / "data", port)
         try:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+                wait_for_search(client)
                 home = client.get("/").text
                 paper = re.search(r'class="card-title"[^>]*><a href="(/papers/[^"]+)"', home)
                 if paper is None:
