@@ -27,7 +27,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "smtp_tls": ("none", "starttls", "tls"),
     "mailer": ("smtp", "console", "outbox"),
     "embedder": ("package", "dir", "static"),
+    "embed_device": ("auto", "cpu", "cuda"),
 }
+DAILY_STEPS = ("arxiv", "oai", "enrich", "index", "digest")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Settings:
     # search
     embedder: str = "package"
     model_dir: Path | None = None
+    embed_device: str = "auto"
     search_refresh: float = 5.0
     search_deadline: float = 2.0
     ray_address: str = ""
@@ -186,8 +189,14 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"Setting PAPERWIRE_TIMEZONE={settings.timezone!r} is not a time zone.") from exc
     for name, allowed in CHOICES.items():
         check_choice(name, getattr(settings, name), allowed)
+    for step in settings.daily_steps:
+        check_choice("daily_steps", step, DAILY_STEPS)
     if settings.embedder == "dir" and settings.model_dir is None:
         raise ConfigError("Setting PAPERWIRE_EMBEDDER=dir needs PAPERWIRE_MODEL_DIR.")
+    if settings.embed_device == "cuda" and settings.embedder == "static":
+        raise ConfigError("Setting PAPERWIRE_EMBED_DEVICE='cuda' needs an ONNX embedder "
+                          "(PAPERWIRE_EMBEDDER 'package' or 'dir'): the static table runs on "
+                          "the CPU; set it to 'auto' or 'cpu'.")
     if settings.search_deadline <= 0:
         raise ConfigError("Setting PAPERWIRE_SEARCH_DEADLINE must be seconds, above 0.")
     if settings.mail_rate <= 0:
