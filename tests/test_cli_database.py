@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -51,12 +52,20 @@ def scalar(url: str, sql: str) -> int:
         store.close()
 
 
+COPIED = "SELECT COALESCE(SUM(copied), 0) FROM copy_state WHERE table_name = 'papers' AND done = 0"
+
+
 def copied_rows(target: str) -> int:
-    """Papers the copy committed so far (0 before the destination exists)."""
-    if target.startswith("sqlite:///") and not Path(target[10:]).exists():
+    """Papers the copy committed so far (0 before the destination has its tables)."""
+    if not target.startswith("sqlite:///"):
+        return scalar(target, COPIED)
+    if not Path(target[10:]).exists():
         return 0
-    return scalar(target, "SELECT COALESCE(SUM(copied), 0) FROM copy_state"
-                          " WHERE table_name = 'papers' AND done = 0")
+    try:  # read only: the copy process creates and migrates the file
+        with sqlite3.connect(f"file:{target[10:]}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute(COPIED).fetchone()[0])
+    except sqlite3.OperationalError:  # its tables are not there yet
+        return 0
 
 
 @pytest.mark.slow
