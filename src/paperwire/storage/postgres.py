@@ -4,22 +4,8 @@ from __future__ import annotations
 
 from paperwire.storage.postgres_base import PostgresBase
 from paperwire.storage.postgres_copy import PostgresCopy
-from paperwire.storage.sql_catalog import SqlCatalog
-from paperwire.storage.sql_community import SqlCommunity
-from paperwire.storage.sql_digests import SqlDigests
-from paperwire.storage.sql_ingest import SqlIngest
-from paperwire.storage.sql_limits import SqlLimits
-from paperwire.storage.sql_links import SqlLinks
-from paperwire.storage.sql_personal import SqlPersonal
-from paperwire.storage.sql_queues import SqlQueues
-from paperwire.storage.sql_search import SqlSearch
+from paperwire.storage.sql_store import SqlStore
 
 
-class PostgresStore(PostgresBase, SqlCatalog, SqlIngest, SqlCommunity, SqlSearch, SqlDigests,
-                    SqlLimits, SqlLinks, SqlPersonal, SqlQueues, PostgresCopy):
+class PostgresStore(PostgresBase, SqlStore, PostgresCopy):
     """The Store on one PostgreSQL database (pooled connections, advisory locks)."""
-
-    def stats(self) -> dict[str, int]:
-        """Counts for ``paperwire stats``: each part's own ``stats_*``, named here."""
-        return {**self.stats_catalog(), **self.stats_community(), **self.stats_digests(),
-                **self.stats_ingest(), **self.stats_search()}
