@@ -2,15 +2,12 @@
 
 ``send_digests`` is safe to re-run: the outbox holds one row per (subscriber, period), created
 in one transaction, and rows already sent are never sent again. Only one sender runs at a time
-(a lock file beside the database; the kernel releases it when a sender dies).
+(the store's digest sender lock; it goes when a sender dies).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -20,7 +17,7 @@ from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.digests.build import Candidates, build_candidates, build_digest
 from paperwire.digests.render import build_digest_message, build_message_id, render_digest
-from paperwire.errors import Conflict, InvalidInput
+from paperwire.errors import InvalidInput
 from paperwire.mail import Mailer
 from paperwire.models import DailyEntry, Paper
 from paperwire.models_digests import (
@@ -150,22 +147,6 @@ def _digest_of(period: DigestPeriod, items: Sequence[tuple[str, str]],
     return Digest(period, tuple(DigestSection(k, tuple(v)) for k, v in sections.items()))
 
 
-@contextmanager
-def sender_lock(settings: Settings) -> Iterator[None]:
-    """Hold the digest sender lock, or raise Conflict when another sender runs."""
-    path = settings.database_path.with_name(settings.database_path.name + ".digest-lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise Conflict("another 'paperwire digest send' is running") from exc
-        yield
-    finally:
-        os.close(fd)
-
-
 def send_digests(store: Store, mailer: Mailer, settings: Settings, frequency: str = "daily",
                  day: str | None = None, dry_run: bool = False,
                  interests: InterestSource | None = None) -> DigestRun:
@@ -174,7 +155,7 @@ def send_digests(store: Store, mailer: Mailer, settings: Settings, frequency: st
     run = DigestRun(period)
     if period is None:
         run.note = "no daily digest on Saturdays and Sundays"
-    with sender_lock(settings):
+    with store.digest_sender_lock():
         if period is not None:
             run.subscribers, drafts = compose_drafts(store, settings, period, interests)
             run.composed = len(drafts)

@@ -43,6 +43,11 @@ def text_to_dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+def text_to_when(value: str) -> datetime:
+    """A stored timestamp of a NOT NULL column."""
+    return datetime.fromisoformat(value)
+
+
 def dump_json(value: Any) -> str:
     """Compact JSON text (UTF-8, nothing escaped that need not be) for stored columns."""
     return msgspec.json.encode(value).decode()

@@ -1,20 +1,21 @@
-"""The SQLite Store: one class made of one part per capability."""
+"""The SQLite Store: the engine-neutral parts on one SQLite file."""
 
 from __future__ import annotations
 
-from paperwire.storage.sqlite_catalog import SqliteCatalog
-from paperwire.storage.sqlite_community import SqliteCommunity
-from paperwire.storage.sqlite_digests import SqliteDigests
-from paperwire.storage.sqlite_ingest import SqliteIngest
-from paperwire.storage.sqlite_limits import SqliteLimits
-from paperwire.storage.sqlite_links import SqliteLinks
-from paperwire.storage.sqlite_personal import SqlitePersonal
-from paperwire.storage.sqlite_queues import SqliteQueues
-from paperwire.storage.sqlite_search import SqliteSearch
+from paperwire.storage.sql_catalog import SqlCatalog
+from paperwire.storage.sql_community import SqlCommunity
+from paperwire.storage.sql_digests import SqlDigests
+from paperwire.storage.sql_ingest import SqlIngest
+from paperwire.storage.sql_limits import SqlLimits
+from paperwire.storage.sql_links import SqlLinks
+from paperwire.storage.sql_personal import SqlPersonal
+from paperwire.storage.sql_queues import SqlQueues
+from paperwire.storage.sql_search import SqlSearch
+from paperwire.storage.sqlite_base import SqliteBase
 
 
-class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests,
-                  SqliteLimits, SqliteLinks, SqlitePersonal, SqliteQueues):
+class SqliteStore(SqliteBase, SqlCatalog, SqlIngest, SqlCommunity, SqlSearch, SqlDigests,
+                  SqlLimits, SqlLinks, SqlPersonal, SqlQueues):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""
 
     def stats(self) -> dict[str, int]:

@@ -1,8 +1,11 @@
 import threading
 from datetime import UTC, date, datetime
 
+import pytest
+
 from paperwire.ids import derived_id
 from paperwire.models import DailySubmission, IncomingPaper, Organization, Paper
+from paperwire.storage import sql_base
 from paperwire.storage.sqlite import SqliteStore
 
 NOW = datetime(2025, 10, 13, 9, 0, tzinfo=UTC)
@@ -15,10 +18,14 @@ def derived(title: str, **kw: object) -> IncomingPaper:
                          organization=Organization("lab", "The Lab"), id_is_derived=True)
 
 
-def test_wal_and_migrations_are_applied(store: SqliteStore) -> None:
-    assert store.scalar("PRAGMA journal_mode") == "wal"
-    assert store.schema_version() >= 1
+def test_migrations_are_applied_once(store: SqliteStore) -> None:
+    assert store.schema_version() == max(m[0] for m in sql_base.list_migrations())
     assert store.migrate() == []
+
+
+@pytest.mark.sqlite_only("journal_mode is a SQLite setting")
+def test_sqlite_runs_in_wal_mode(store: SqliteStore) -> None:
+    assert store.scalar("PRAGMA journal_mode") == "wal"
 
 
 def test_upsert_is_idempotent(store: SqliteStore) -> None:
@@ -94,6 +101,7 @@ def test_iter_papers_since_follows_changes(store: SqliteStore) -> None:
     assert changed == ["2401.00001"]
 
 
+@pytest.mark.sqlite_only("the backup API copies a SQLite file")
 def test_backup_copies_a_consistent_database(store: SqliteStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
     store.upsert_papers([IncomingPaper(Paper(id="2401.00001", title="T"))])
     store.backup(tmp_path / "copy.db")
@@ -102,13 +110,12 @@ def test_backup_copies_a_consistent_database(store: SqliteStore, tmp_path) -> No
     copy.close()
 
 
+@pytest.mark.sqlite_only("SQLite databases older than version 6 exist; PostgreSQL ones do not")
 def test_title_hashes_of_an_older_database_are_filled_in(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
 
     from paperwire.ids import title_hash, title_key
-    from paperwire.storage import sqlite_base
-
-    older = [m for m in sqlite_base.list_migrations() if m[0] <= 5]
+    older = [m for m in sql_base.list_migrations() if m[0] <= 5]
     conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
     conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                  " applied_at TEXT NOT NULL)")
@@ -142,6 +149,7 @@ def test_submissions_at_different_offsets_sort_by_time(store: SqliteStore) -> No
     assert sorted(texts) == ["2025-10-13T15:00:00.000000+00:00", "2025-10-13T16:30:00.000000+00:00"]
 
 
+@pytest.mark.sqlite_only("only SQLite databases hold timestamps written before version 10")
 def test_migration_normalizes_stored_timestamps_to_utc(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = SqliteStore(tmp_path / "old.db")
     store.upsert_papers([IncomingPaper(Paper(id=f"2510.0000{n}", title=f"P{n}")) for n in (1, 2)])
