@@ -21,6 +21,7 @@ from paperwire.config import Settings
 from paperwire.mail import check_header_value, check_message_headers
 from paperwire.models import Paper
 from paperwire.models_digests import Digest, Subscriber
+from paperwire.text import shorten_authors
 
 SNIPPET_CHARS = 300
 # Long header values (unsubscribe URLs) stay on one line instead of being folded.
@@ -70,10 +71,7 @@ def render_snippet(text: str) -> str:
 
 def render_authors(paper: Paper, first: int = 3) -> str:
     names = [render_oneline(a.name) for a in paper.authors if not a.hidden]
-    if not names:
-        count = paper.shown_author_count
-        return f"{count} authors" if count > 1 else ""
-    return ", ".join(names[:first]) + (" et al." if len(names) > first else "")
+    return shorten_authors(names, paper.shown_author_count, first)
 
 
 @lru_cache(maxsize=1)
