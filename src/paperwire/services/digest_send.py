@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
 from paperwire.clock import now_utc
 from paperwire.config import Settings
+from paperwire.dates import parse_day
 from paperwire.digests.build import Candidates, build_candidates, build_digest
 from paperwire.digests.render import build_digest_message, build_message_id, render_digest
 from paperwire.errors import InvalidInput
@@ -67,10 +68,7 @@ def resolve_digest_period(store: Store, settings: Settings, frequency: str,
     complete week (weekly). None for a daily digest on a Saturday or Sunday."""
     parse_frequency(frequency)
     if day:
-        try:
-            chosen = date.fromisoformat(day)
-        except ValueError as exc:
-            raise InvalidInput(f"date {day[:30]!r} is not YYYY-MM-DD", field="date") from exc
+        chosen = parse_day(day, "date")
     elif frequency == "weekly":
         today = now_utc().astimezone(settings.zone).date()
         chosen = today - timedelta(days=today.isoweekday())

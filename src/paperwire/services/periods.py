@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from paperwire.dates import parse_day
 from paperwire.errors import InvalidInput, NotFound
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -71,7 +72,7 @@ def parse_period(kind: str, value: str) -> Period:
     """Parse ``YYYY-MM-DD`` (date), ``YYYY-Www`` (week) or ``YYYY-MM`` (month)."""
     try:
         if kind == "date":
-            return day_period(date.fromisoformat(value))
+            return day_period(parse_day(value, "date"))
         if kind == "week" and (m := _WEEK.fullmatch(value)):
             return _week(int(m.group(1)), int(m.group(2)))
         if kind == "month" and (m := _MONTH.fullmatch(value)):
