@@ -8,10 +8,10 @@ import pytest
 from paperwire.config import Settings
 from paperwire.dates import parse_day, parse_optional_day
 from paperwire.errors import InvalidInput
+from paperwire.periods import parse_period
 from paperwire.services.digest_send import resolve_digest_period
 from paperwire.services.follows import parse_search_value
 from paperwire.services.ingest_oai import check_day
-from paperwire.services.periods import parse_period
 from paperwire.storage import Store
 from paperwire.web.routes.search import build_filters
 

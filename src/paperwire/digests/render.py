@@ -92,7 +92,7 @@ def environment() -> Environment:
 def render_digest_subject(settings: Settings, digest: Digest) -> str:
     count = len(digest.papers)
     return render_oneline(f"{settings.site_name} {digest.period.frequency} digest · "
-                          f"{digest.period.label} · {count} paper{'' if count == 1 else 's'}")
+                          f"{digest.label} · {count} paper{'' if count == 1 else 's'}")
 
 
 def render_digest(settings: Settings, subscriber: Subscriber, digest: Digest) -> tuple[str, str]:

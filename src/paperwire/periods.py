@@ -1,4 +1,5 @@
-"""Daily, weekly and monthly periods of the daily list (pure)."""
+"""Periods of the daily list: one day, one ISO week or one month (pure). The pages show them,
+and a digest covers one (a daily digest a day, a weekly digest a week)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from paperwire.errors import InvalidInput, NotFound
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+FREQUENCIES = {"date": "daily", "week": "weekly", "month": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,11 @@ class Period:
     kind: str  # "date" | "week" | "month"
     start: date
     end: date
+
+    @property
+    def frequency(self) -> str:
+        """"daily", "weekly" or "monthly": the word for digests of such periods."""
+        return FREQUENCIES[self.kind]
 
     @property
     def key(self) -> str:
