@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from paperwire.storage.postgres_base import PostgresBase
-from paperwire.storage.sql_catalog import SqlCatalog
-from paperwire.storage.sql_community import SqlCommunity
-from paperwire.storage.sql_digests import SqlDigests
-from paperwire.storage.sql_ingest import SqlIngest
-from paperwire.storage.sql_limits import SqlLimits
-from paperwire.storage.sql_links import SqlLinks
-from paperwire.storage.sql_personal import SqlPersonal
-from paperwire.storage.sql_queues import SqlQueues
-from paperwire.storage.sql_search import SqlSearch
+from paperwire.storage.sql_store import SqlStore
 
 
-class PostgresStore(PostgresBase, SqlCatalog, SqlIngest, SqlCommunity, SqlSearch, SqlDigests,
-                    SqlLimits, SqlLinks, SqlPersonal, SqlQueues):
+class PostgresStore(PostgresBase, SqlStore):
     """The Store on one PostgreSQL database (pooled connections, advisory locks)."""
