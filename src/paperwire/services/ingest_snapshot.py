@@ -19,12 +19,12 @@ from typing import IO, Any, cast
 
 from paperwire.errors import InvalidInput
 from paperwire.models import ImportReport
+from paperwire.paper_row import PreparedPaper
 from paperwire.services.snapshot_rows import parse_snapshot_row
 from paperwire.services.workers import init_child_of
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
 from paperwire.sources.records import RecordInvalid
 from paperwire.storage import Store
-from paperwire.storage.proto_ingest import PreparedPaper
 
 BATCH = 20_000  # lines a transaction (holding the write lock under a second)
 CHUNK = 2000  # lines a parsing process takes at a time
