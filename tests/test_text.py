@@ -9,7 +9,8 @@ from paperwire.web.mathtext import render_authors_short
 
 
 @pytest.mark.parametrize(("names", "count", "expected"), [
-    (["A", "B", "C", "D"], 4, "A, B, C et al."),
+    (["A", "B", "C", "D"], 4, "A, B, C and 1 more"),
+    (["A", "B", "C", "D"], 9, "A, B, C and 6 more"),
     (["A", "B", "C"], 3, "A, B, C"),
     (["A"], 1, "A"),
     ([], 5, "5 authors"),
@@ -24,7 +25,7 @@ def test_web_and_digest_shorten_authors_alike() -> None:
     authors = (Author("Ada"), Author("Hidden", hidden=True), Author("Bo"), Author("Cy"),
                Author("Di"))
     paper = Paper(id="2510.00001", title="T", authors=authors)
-    assert render_authors(paper) == render_authors_short(authors, 5) == "Ada, Bo, Cy et al."
+    assert render_authors(paper) == render_authors_short(authors, 5) == "Ada, Bo, Cy and 2 more"
     hidden = Paper(id="2510.00002", title="T", authors=(Author("X", hidden=True),),
                    author_count=1)
     assert render_authors(hidden) == render_authors_short(hidden.authors, 1) == "1 author"

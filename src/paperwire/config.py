@@ -54,6 +54,8 @@ class Settings:
     arxiv_timeout: float = 60.0
     contact_email: str = "admin@example.org"
     daily_steps: tuple[str, ...] = ("arxiv", "enrich", "index", "digest")
+    thumbnails: bool = False
+    arxiv_pdf_url: str = "https://arxiv.org/pdf"
     # search
     embedder: str = "package"
     model_dir: Path | None = None
@@ -216,8 +218,9 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"Setting {env_name(name)} must be a whole number above 0.")
     if settings.mcp_calls_per_minute < 1:
         raise ConfigError("Setting PAPERWIRE_MCP_CALLS_PER_MINUTE must be 1 or more.")
-    if not settings.github_api_url.startswith(("http://", "https://")):
-        raise ConfigError("Setting PAPERWIRE_GITHUB_API_URL must start with http:// or https://.")
+    for name in ("github_api_url", "arxiv_pdf_url"):
+        if not getattr(settings, name).startswith(("http://", "https://")):
+            raise ConfigError(f"Setting {env_name(name)} must start with http:// or https://.")
     if settings.github_max_requests < 0 or settings.keywords_per_paper < 0:
         raise ConfigError("Settings PAPERWIRE_GITHUB_MAX_REQUESTS and "
                           "PAPERWIRE_KEYWORDS_PER_PAPER must be 0 or more.")

@@ -61,10 +61,10 @@ def outbox_key(period: Period) -> str:
 
 
 def digest_label(period: Period) -> str:
-    """How a digest names its period: ``week 2025-W42`` or ``Monday 13 October 2025``."""
+    """How a digest names its period: ``week 2025-W42`` or ``Monday, 13 October 2025``."""
     if period.kind == "week":
         return f"week {period.key}"
-    return period.start.strftime("%A %d %B %Y")
+    return period.label
 
 
 @dataclass(frozen=True)

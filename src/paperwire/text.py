@@ -14,8 +14,10 @@ def clean_text(value: str) -> str:
 
 
 def shorten_authors(names: Sequence[str], count: int = 0, first: int = 3) -> str:
-    """"A, B, C et al." for the first ``first`` names, or "5 authors" / "1 author" when no
-    name may be shown and only the ``count`` is known ("" when that is 0 too)."""
+    """"A, B, C and 4 more" for the first ``first`` names of ``count`` (or of the names, if
+    more), or "5 authors" / "1 author" when no name may be shown ("" when the count is 0)."""
+    total = max(count, len(names))
     if not names:
-        return f"{count} authors" if count > 1 else ("1 author" if count == 1 else "")
-    return ", ".join(names[:first]) + (" et al." if len(names) > first else "")
+        return f"{total} authors" if total > 1 else ("1 author" if total == 1 else "")
+    rest = total - min(first, len(names))
+    return ", ".join(names[:first]) + (f" and {rest} more" if rest > 0 else "")

@@ -238,14 +238,18 @@ class Profile:
     submitted: list[DailyEntry]
     upvoted: list[Paper]
     comments: list[Comment]
+    titles: dict[str, str] = field(default_factory=dict)  # paper id -> title, for comments
 
 
 def profile(store: Store, username: str, limit: int = 50) -> Profile:
     user = store.get_user_by_name(username[:64])
     if user is None:
         raise NotFound(f"no user named {username[:40]!r}")
+    comments = store.list_user_comments(user.id, limit)
+    commented = store.get_papers(sorted({c.paper_id for c in comments}))
     return Profile(user, store.list_submitted(user.username, limit),
-                   store.list_upvoted(user.id, limit), store.list_user_comments(user.id, limit))
+                   store.list_upvoted(user.id, limit), comments,
+                   {paper.id: paper.title for paper in commented})
 
 
 # -- search feed -----------------------------------------------------------------------

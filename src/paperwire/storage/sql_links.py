@@ -94,3 +94,20 @@ class SqlLinks(SqlBase):
                 " (github_stars IS NULL OR github_stars != ?)", (repo, stars))]
             for paper_id in ids:
                 self._touch(conn, paper_id, "github_stars = ?", (stars,))
+
+    def papers_without_thumbnail(self, max_tries: int, limit: int) -> list[str]:
+        """Ids that look like arXiv ids, newest first, with no thumbnail and fewer failed tries."""
+        rows = self.query(
+            "SELECT p.id FROM papers p WHERE p.thumbnail IS NULL AND p.thumbnail_tries < ? "
+            "AND p.withdrawn_at IS NULL AND (p.id GLOB '[0-9][0-9][0-9][0-9].[0-9]*' "
+            f"OR p.id LIKE '%/%') ORDER BY {NEWEST_FIRST} LIMIT ?", (max_tries, limit))
+        return [r["id"] for r in rows]
+
+    def set_thumbnail(self, paper_id: str, key: str | None) -> None:
+        """Record the thumbnail's key, or (``None``) one more failed try."""
+        with self.transaction() as conn:
+            if key is None:
+                conn.execute("UPDATE papers SET thumbnail_tries = thumbnail_tries + 1 "
+                             "WHERE id = ?", (paper_id,))
+            else:
+                conn.execute("UPDATE papers SET thumbnail = ? WHERE id = ?", (key, paper_id))
