@@ -18,8 +18,8 @@ from fastapi.responses import Response
 from paperwire.dates import parse_optional_day
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
+from paperwire.search.query_terms import MAX_QUERY_CHARS
 from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.search.text import MAX_QUERY_CHARS
 from paperwire.services import papers_api
 from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
