@@ -29,6 +29,8 @@ from paperwire.web.app import create_app
 from tests.community_helpers import PASSWORD
 from tests.helpers import REPO, free_port
 
+pytestmark = pytest.mark.sqlite_only("a SQLite file that is full, read-only or unopenable")
+
 LIMIT_BYTES = 48_000
 
 
