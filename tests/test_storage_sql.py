@@ -210,23 +210,30 @@ def test_personal_rows_at_different_offsets_sort_by_time(store: SqliteStore) -> 
     assert len(store.recent_paper_ids(datetime(2025, 10, 13, 11, tzinfo=new_york), 10)) == 3
 
 
-@pytest.mark.sqlite_only("only SQLite databases hold personal rows written before version 12")
+@pytest.mark.sqlite_only("only SQLite databases hold personal rows written before version 13")
 def test_migration_normalizes_personal_timestamps_to_utc(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = SqliteStore(tmp_path / "old.db")
     store.upsert_papers([IncomingPaper(Paper(id=f"2510.0000{n}", title=f"P{n}")) for n in (1, 2)])
     user = store.create_user("ada", "ada@example.org", "x", datetime(2025, 10, 1, tzinfo=UTC))
     with store.transaction() as conn:
-        conn.execute("DELETE FROM schema_migrations WHERE version = 12")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 13")
         conn.executemany("INSERT INTO dismissals (user_id, paper_id, created_at) VALUES (?, ?, ?)",
                          [(user.id, "2510.00001", "2025-10-13T12:30:00.250000-04:00"),
                           (user.id, "2510.00002", "2025-10-13T15:00:00+00:00")])
         conn.execute("INSERT INTO follows (user_id, kind, value, value_key, created_at)"
                      " VALUES (?, 'category', 'cs.LG', 'cs.lg', '2025-10-13T15:00:00+00:00')",
                      (user.id,))
-    assert store.migrate() == ["0012_personal_timestamps.sql"]
+    assert store.migrate() == ["0013_personal_timestamps.sql"]
     rows = dict(store.query("SELECT paper_id, created_at FROM dismissals"))
     assert rows == {"2510.00001": "2025-10-13T16:30:00.250000+00:00",
                     "2510.00002": "2025-10-13T15:00:00.000000+00:00"}
     assert store.scalar("SELECT created_at FROM follows") == "2025-10-13T15:00:00.000000+00:00"
     assert store.dismissed_ids(user.id) == ["2510.00001", "2510.00002"]
     store.close()
+
+
+@pytest.mark.parametrize("engine", sql_base.ENGINES)
+def test_each_migration_number_is_used_once(engine: str) -> None:
+    """Two files of one number would leave the second one never applied."""
+    versions = [version for version, _name, _sql in sql_base.list_migrations(engine)]
+    assert versions == sorted(set(versions))

@@ -1,4 +1,4 @@
--- The personal tables in the one stored timestamp format (see 0012_personal_timestamps.sql).
+-- The personal tables in the one stored timestamp format (see 0013_personal_timestamps.sql).
 -- Rows were written with an offset (datetime.isoformat() of an aware time), so the cast to
 -- timestamptz reads them exactly; rows in the format already are left alone.
 
