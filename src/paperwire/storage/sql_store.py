@@ -1,5 +1,4 @@
-"""The engine-neutral parts of the Store together; an engine's Store adds its base first
-(``SqliteStore(SqliteBase, SqlStore)``, ``PostgresStore(PostgresBase, SqlStore)``)."""
+"""The store's parts together, written once for every SQL engine (an engine base comes first)."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from paperwire.storage.sql_search import SqlSearch
 
 class SqlStore(SqlCatalog, SqlIngest, SqlCommunity, SqlSearch, SqlDigests, SqlLimits, SqlLinks,
                SqlPersonal, SqlQueues):
-    """Every part of the Store over the SQL both engines speak."""
+    """Every part of the Store in portable SQL."""
 
     def stats(self) -> dict[str, int]:
         """Counts for ``paperwire stats``: each part's own ``stats_*``, named here."""
