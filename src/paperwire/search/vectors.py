@@ -37,6 +37,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from paperwire.search.records import paper_key
 
@@ -51,6 +52,14 @@ MIN_LISTS_PAPERS = 50_000  # below this, one list: every code is scanned
 PROBE = 0.05  # share of the lists a query scans
 MIN_PROBE = 8  # and at least this many
 KMEANS_ITER = 12
+
+
+def serve_single_threaded() -> None:
+    """One BLAS thread for the whole process, for serving queries: each query's matrix
+    products (probe, rescoring) are small, queries run in parallel on their own threads,
+    and a multi-threaded BLAS wakes its pool for each product and spins: 4.7 ms of CPU
+    instead of 0.12 ms for a 3,000 x 384 rescoring on 2 busy cores."""
+    threadpool_limits(1, user_api="blas")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ told not to; the site's pages pass ``refresh=False`` and rely on the background 
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 import threading
@@ -41,8 +42,8 @@ from paperwire.search.retrieval import (
     retrieve,
     semantic_ranking,
 )
-from paperwire.search.text import MAX_QUERY_CHARS, build_highlights, build_snippet, clean_query
-from paperwire.search.vectors import VectorIndex, remove_folder
+from paperwire.search.text import MAX_QUERY_CHARS, Highlighter, clean_query
+from paperwire.search.vectors import VectorIndex, remove_folder, serve_single_threaded
 from paperwire.services.search_indexing import (
     Indexer,
     IndexReport,
@@ -62,9 +63,15 @@ COMPACT_AT = 20_000
 STEP_PAPERS = 32  # papers the background refresher embeds between two swaps
 QUERY_THREADS = 8
 QUERY_CACHE = 2048  # query embeddings kept (LRU)
+FETCH_MARGIN = 4  # papers read beyond those wanted (ids merged away, duplicates)
 SIMILAR_POOL = 50  # similar papers re-sorted by recency or popularity come from this many
 WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.5)
 STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker dense ranking
+
+
+def too_late(deadline: float) -> Unavailable:
+    return Unavailable(f"Search did not answer within {deadline:g} s; try again.",
+                       retry_after=max(1, math.ceil(deadline)))
 
 
 def fusion_weights(embedder: str) -> FusionWeights:
@@ -136,8 +143,10 @@ class SearchService:
         return self._indexer
 
     def load_model(self) -> str:
-        """Load the embedding model and open the indexes now (before serving requests);
-        return the model's name@version."""
+        """Load the embedding model and open the indexes now (before serving requests),
+        with one BLAS thread for the process (``serve_single_threaded``); return the
+        model's name@version."""
+        serve_single_threaded()
         self.snapshot()
         return model_key(self.embedder)
 
@@ -283,8 +292,18 @@ class SearchService:
             return future.result(timeout=deadline)
         except FutureTimeout:
             future.cancel()
-            raise Unavailable(f"Search did not answer within {deadline:g} s; try again.",
-                              retry_after=max(1, math.ceil(deadline))) from None
+            raise too_late(deadline) from None
+
+    async def answer_within_deadline(self, call: Callable[[], T]) -> T:
+        """``within_deadline`` for a coroutine: the caller awaits the query thread instead
+        of blocking a worker thread of its own on it."""
+        future = self._queries.submit(call)
+        deadline = self.settings.search_deadline
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), deadline)
+        except TimeoutError:
+            future.cancel()
+            raise too_late(deadline) from None
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
@@ -303,12 +322,7 @@ class SearchService:
         found = self.retrieve(query, mode, max(DEPTH, offset + limit + 1), indexes)
         papers = self._papers([pid for pid, _ in found.ranked], query.filters,
                               offset + limit + 1)
-        scores = dict(found.ranked)
-        hits = tuple(SearchHit(p, scores.get(p.id, 0.0),
-                               tuple(build_highlights(p.title, query.parsed)),
-                               tuple(build_highlights(p.summary, query.parsed)),
-                               tuple(build_snippet(p.summary, query.parsed)))
-                     for p in papers[offset : offset + limit])
+        hits = build_hits(papers[offset : offset + limit], dict(found.ranked), query)
         suggestions = () if papers else build_suggestions(query, indexes.keyword)
         total = max(found.total, len(papers)) if papers else 0
         return SearchResults(text, mode, hits, offset, limit, len(papers) > offset + limit,
@@ -353,11 +367,15 @@ class SearchService:
         return [] if vectors is None else vectors.search(vector.astype(np.float32), depth)
 
     def _papers(self, ids: Sequence[str], filters: SearchFilters, wanted: int) -> list[Paper]:
-        """Papers in ranking order, filtered, following merged ids, without duplicates."""
+        """The first ``wanted`` papers in ranking order, filtered, following merged ids,
+        without duplicates: read from the store a few more than wanted at a time."""
         found: list[Paper] = []
         seen: set[str] = set()
-        for start in range(0, len(ids), 200):
-            chunk = list(ids[start : start + 200])
+        start = 0
+        while start < len(ids) and len(found) < wanted:
+            size = wanted - len(found) + FETCH_MARGIN
+            chunk = list(ids[start : start + size])
+            start += size
             by_id = {p.id: p for p in self.store.get_papers(chunk)}
             for pid in chunk:
                 paper = by_id.get(pid) or self._follow_alias(pid)
@@ -365,9 +383,7 @@ class SearchService:
                     continue
                 seen.add(paper.id)
                 found.append(paper)
-            if len(found) >= wanted:
-                break
-        return found
+        return found[:wanted]
 
     def _follow_alias(self, old_id: str) -> Paper | None:
         new_id = self.store.resolve_alias(old_id)
@@ -411,6 +427,20 @@ class SearchService:
                   if pid not in skip]
         return [p for p in self._papers(ranked, SearchFilters(), limit) if p.id not in skip][
             :limit]
+
+
+def build_hits(papers: Sequence[Paper], scores: dict[str, float],
+               query: SearchQuery) -> tuple[SearchHit, ...]:
+    """The returned papers with their scores, highlighted title and abstract and snippet
+    (only these are highlighted: one scan of each abstract gives both)."""
+    marker = Highlighter(query.parsed)
+    hits = []
+    for paper in papers:
+        summary, snippet = marker.both(paper.summary)
+        hits.append(SearchHit(paper, scores.get(paper.id, 0.0),
+                              tuple(marker.highlights(paper.title)), tuple(summary),
+                              tuple(snippet)))
+    return tuple(hits)
 
 
 def sort_similar(papers: list[Paper], sort: str) -> list[Paper]:
