@@ -75,16 +75,22 @@ def build_catalog(store: SqliteStore, n: int, model: str, sentences: list[str],
         store.save_embeddings(rows, None)
 
 
-def timed(client: httpx.Client, params: dict[str, object]) -> float:
+def timed(client: httpx.Client, params: dict[str, object]) -> float | None:
+    """Milliseconds to a 200 answer; None for a 503 (past the search deadline)."""
     began = time.perf_counter()
     response = client.get(f"http://127.0.0.1:{PORT}/api/papers/search", params=params)
+    if response.status_code == 503:
+        return None
     response.raise_for_status()
     return (time.perf_counter() - began) * 1000
 
 
-def pct(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(float(np.percentile(values, 50)), 2),
-            "p99_ms": round(float(np.percentile(values, 99)), 2)}
+def pct(values: list[float | None]) -> dict[str, float]:
+    """p50 / p99 of the answered searches, and how many got a 503 (counted in neither)."""
+    answered = [v for v in values if v is not None]
+    return {"p50_ms": round(float(np.percentile(answered, 50)), 2) if answered else -1.0,
+            "p99_ms": round(float(np.percentile(answered, 99)), 2) if answered else -1.0,
+            "errors_503": len(values) - len(answered)}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -94,7 +100,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def concurrent(queries: list[dict[str, object]], clients: int, pid: int) -> dict[str, float]:
-    def worker(part: list[dict[str, object]]) -> list[float]:
+    def worker(part: list[dict[str, object]]) -> list[float | None]:
         with httpx.Client(timeout=60) as client:
             return [timed(client, q) for q in part]
     parts = [queries[i::clients] for i in range(clients)]

@@ -6,7 +6,8 @@ quantization and binary codes behave as they do on real embeddings. Single-threa
 (p50/p99, after one warm-up pass over the queries) for keyword, semantic (vector search
 only) and hybrid queries (one thread, and as the service runs it: the vector search on a
 second thread while tantivy searches), query-embedding latency, recall@10 of the vector index against
-exact float32 search, and a linear projection to 2.7M papers. Prints one JSON line.
+exact float32 search, a linear projection to 2.7M papers and the run's peak RSS (which holds
+the generated texts and float vectors as well as the indexes). Prints one JSON line.
 
     PYTHONPATH=src python bench/search_speed.py --n 1000000
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -109,6 +111,8 @@ def main() -> None:
         "vector_ram": round(segment.ram_bytes() / args.n, 1),
         "ids_ram": round(segment.ids.nbytes / args.n, 1)}
     result["projection_2_7M"] = project(result, args.n)
+    result["peak_rss_gb"] = round(  # the whole run: generated texts and float vectors too
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2)
     print(json.dumps(result))
 
 

@@ -197,24 +197,27 @@ class KeywordIndex:
 
     def well_matched(self, query: SearchQuery, paper_ids: list[str]) -> set[str]:
         """The papers among ``paper_ids`` that contain more than half of the query's words
-        (a quoted phrase counts as one word, and always matches)."""
+        (a quoted phrase counts as one word, and always matches). One search: the papers
+        are required (a disjunction of their keys: a term set over the ``key`` fast field
+        scans every document), and each word adds 1 to the score of those containing it."""
         terms = query.parsed.terms
         wanted = len(terms) + len(query.parsed.phrases)
         need = wanted // 2 + 1 - len(query.parsed.phrases)
         if need <= 0 or not paper_ids:
             return set(paper_ids)
-        keys = np.array([paper_key(pid) for pid in paper_ids], dtype=np.uint64)
-        among = tantivy.Query.term_set_query(self.schema, "key", [int(k) for k in keys])
+        among = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "key", paper_key(pid)))
+             for pid in paper_ids])
+        counting = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.const_score_query(among, 0.0))]
+            + [(tantivy.Occur.Should, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "text", term), 1.0)) for term in terms])
         searcher = self.index.searcher()
-        counts = np.zeros(len(keys), dtype=np.int64)
-        for term in terms:
-            both = tantivy.Query.boolean_query([
-                (tantivy.Occur.Must, among),
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "text", term))])
-            hits = searcher.search(both, limit=len(keys), count=False).hits
-            found = searcher.fast_field_values("key", [addr for _score, addr in hits])
-            counts += np.isin(keys, np.asarray(found, dtype=np.uint64))
-        return {pid for pid, n in zip(paper_ids, counts, strict=True) if n >= need}
+        hits = searcher.search(counting, limit=len(paper_ids), count=False).hits
+        keys = searcher.fast_field_values("key", [addr for _score, addr in hits])
+        enough = {key for key, (score, _addr) in zip(keys, hits, strict=True)
+                  if score >= need - 0.5}
+        return {pid for pid in paper_ids if paper_key(pid) in enough}
 
     def build_query(self, query: SearchQuery, searcher: tantivy.Searcher
                     ) -> tantivy.Query | None:
