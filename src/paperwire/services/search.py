@@ -14,7 +14,6 @@ told not to; the site's pages pass ``refresh=False`` and rely on the background 
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -27,14 +26,14 @@ from typing import TypeVar
 import numpy as np
 
 from paperwire.config import Settings
-from paperwire.errors import InvalidInput, NotFound, Unavailable
+from paperwire.errors import InvalidInput, NotFound
 from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
 from paperwire.search.engine import SearchFiles
 from paperwire.search.fusion import FusionWeights
 from paperwire.search.keyword import KeywordIndex, outdated
 from paperwire.search.query import SearchQuery, build_search_query
-from paperwire.search.records import SearchFilters, SearchHit, SearchResults
+from paperwire.search.records import SearchFilters, SearchResults
 from paperwire.search.retrieval import (
     Indexes,
     Retrieved,
@@ -42,7 +41,6 @@ from paperwire.search.retrieval import (
     retrieve,
     semantic_ranking,
 )
-from paperwire.search.text import MAX_QUERY_CHARS, Highlighter, clean_query
 from paperwire.search.vectors import VectorIndex, remove_folder, serve_single_threaded
 from paperwire.services.search_indexing import (
     Indexer,
@@ -52,11 +50,17 @@ from paperwire.services.search_indexing import (
     load_delta,
     model_key,
 )
+from paperwire.services.search_results import (
+    SIMILAR_SORTS,
+    build_hits,
+    check_mode,
+    check_query,
+    sort_similar,
+    too_late,
+)
 from paperwire.storage import Store
 
 T = TypeVar("T")
-MODES = ("hybrid", "keyword", "semantic")
-SIMILAR_SORTS = ("relevance", "recent", "popular")
 MAX_LIMIT = 120
 DEPTH = 100
 COMPACT_AT = 20_000
@@ -69,32 +73,9 @@ WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.5)
 STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker dense ranking
 
 
-def too_late(deadline: float) -> Unavailable:
-    return Unavailable(f"Search did not answer within {deadline:g} s; try again.",
-                       retry_after=max(1, math.ceil(deadline)))
-
-
 def fusion_weights(embedder: str) -> FusionWeights:
     """The fusion constants tuned for the embedder the settings name."""
     return STATIC_WEIGHTS if embedder == "static" else WEIGHTS
-
-
-def check_query(q: str | None, filters: SearchFilters | None = None) -> str:
-    """The query, or InvalidInput naming ``q`` (over 250 characters, or empty without a
-    filter: filters alone list the matching papers)."""
-    text = clean_query(q or "").strip()
-    if not text and not (filters and filters.active):
-        raise InvalidInput("Parameter 'q' is empty: give a search query.", field="q")
-    if len(q or "") > MAX_QUERY_CHARS:
-        raise InvalidInput(f"Parameter 'q' is longer than {MAX_QUERY_CHARS} characters.",
-                           field="q")
-    return text
-
-
-def check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise InvalidInput(f"Parameter 'mode' must be one of {', '.join(MODES)}.", field="mode")
-    return mode
 
 
 @dataclass(frozen=True)
@@ -428,30 +409,6 @@ class SearchService:
         return [p for p in self._papers(ranked, SearchFilters(), limit) if p.id not in skip][
             :limit]
 
-
-def build_hits(papers: Sequence[Paper], scores: dict[str, float],
-               query: SearchQuery) -> tuple[SearchHit, ...]:
-    """The returned papers with their scores, highlighted title and abstract and snippet
-    (only these are highlighted: one scan of each abstract gives both)."""
-    marker = Highlighter(query.parsed)
-    hits = []
-    for paper in papers:
-        summary, snippet = marker.both(paper.summary)
-        hits.append(SearchHit(paper, scores.get(paper.id, 0.0),
-                              tuple(marker.highlights(paper.title)), tuple(summary),
-                              tuple(snippet)))
-    return tuple(hits)
-
-
-def sort_similar(papers: list[Paper], sort: str) -> list[Paper]:
-    """Nearest papers re-sorted: "recent" newest first, "popular" most upvoted first (ties
-    keep the nearest first)."""
-    if sort == "recent":
-        return sorted(papers, key=lambda p: -(p.published_at.timestamp()
-                                               if p.published_at else float("-inf")))
-    if sort == "popular":
-        return sorted(papers, key=lambda p: -p.upvotes)
-    return papers
 
 
 ServiceFactory = Callable[[], SearchService]

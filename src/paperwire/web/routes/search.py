@@ -22,7 +22,8 @@ from paperwire.models import Paper
 from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.search.text import MAX_QUERY_CHARS, ParsedQuery, build_snippet
 from paperwire.services import papers_api
-from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
+from paperwire.services.search import MAX_LIMIT, SearchService
+from paperwire.services.search_results import SIMILAR_SORTS
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
 from paperwire.web.paging import build_link_header, page_rels
