@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-from bench.ingest import record, write_snapshot
 from click.testing import CliRunner
 
 from paperwire.cli import main
@@ -23,27 +22,10 @@ from paperwire.config import Settings
 from paperwire.models import Author, IncomingPaper, Paper
 from paperwire.services.ingest_snapshot import import_snapshot
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage.sqlite import SqliteStore
 from tests.helpers import REPO
-
-REAL_LINE = {
-    "id": "0704.0001", "submitter": "Pavel Nadolsky",
-    "authors": "C. Bal\\'azs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan",
-    "title": "Calculation of prompt diphoton production cross sections at Tevatron and\n  LHC"
-             " energies", "comments": "37 pages, 15 figures", "journal-ref": "Phys.Rev.D76:013009",
-    "doi": "10.1103/PhysRevD.76.013009", "report-no": "ANL-HEP-PR-07-12", "categories": "hep-ph",
-    "license": None, "abstract": "  A fully differential calculation $x<y$ & <b>.\n",
-    "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"},
-                 {"version": "v2", "created": "Tue, 24 Jul 2007 20:10:27 GMT"}],
-    "update_date": "2008-11-13",
-    "authors_parsed": [["Balázs", "C.", ""], ["Berger", "E. L.", ""], ["Nadolsky", "P. M.", ""],
-                       ["Yuan", "C. -P.", ""]],
-}
-
-
-def line(obj: object) -> bytes:
-    return json.dumps(obj).encode() + b"\n"
+from tests.snapshot_helpers import REAL_LINE, line, record, write_snapshot
 
 
 def test_parse_a_real_line() -> None:

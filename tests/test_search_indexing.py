@@ -21,18 +21,7 @@ from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
-from tests.search_helpers import search_env
-
-PAPERS = [
-    Paper("2401.00001", "Sparse attention for long documents",
-          "We make transformer attention sparse so that documents of a million tokens fit."),
-    Paper("2401.00002", "Protein folding with diffusion models",
-          "A diffusion model predicts protein structures from sequences."),
-    Paper("2401.00003", "Reinforcement learning from human feedback at scale",
-          "Reward models trained on preferences align chat assistants."),
-]
-LATE = Paper("2401.00009", "Quantum error correction with surface codes",
-             "Logical qubits survive longer when surface codes correct errors in real time.")
+from tests.search_helpers import LATE, PAPERS, search_env
 
 
 @pytest.fixture

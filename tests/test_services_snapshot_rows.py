@@ -6,13 +6,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from bench.ingest import record
 
 from paperwire.services.snapshot_rows import _DECODER, _fast_row, parse_snapshot_row
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage.proto_ingest import prepare_paper
-from tests.test_ingest_snapshot import REAL_LINE, line
+from tests.snapshot_helpers import REAL_LINE, line, record
 
 VARIANTS = [
     REAL_LINE,

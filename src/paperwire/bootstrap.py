@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from paperwire.config import Settings
 from paperwire.errors import ConfigError
 from paperwire.mail import Mailer, open_mailer
-from paperwire.search.embedder import Embedder
+from paperwire.search.embedder import Embedder, fetch_providers
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
 from paperwire.services.ingest import arxiv_api_source
 from paperwire.services.mail_queue import QueuedMailer
@@ -82,6 +82,8 @@ def build_services(settings: Settings, *, store: Store | None = None,
     Without ``embedder`` the search service loads the model the settings name the first
     time it needs one (``Services.search.embedder``), once for the whole process.
     """
+    if settings.embed_device == "cuda" and embedder is None:
+        fetch_providers("cuda")  # no CUDA provider: stop now, not at the first embedding
     store = store if store is not None else open_store(settings)
     search = SearchService(settings, store, embedder)
     fetcher = paper_fetcher if paper_fetcher is not None else arxiv_api_source(settings, store)

@@ -67,7 +67,7 @@ class DigestPeriod:
     def label(self) -> str:
         if self.frequency == "weekly":
             return f"week {self.key.split(':')[1]}"
-        return self.start.strftime("%A %d %B %Y")
+        return f"{self.start:%A}, {self.start.day} {self.start:%B %Y}"
 
 
 def build_period(frequency: str, day: date) -> DigestPeriod:

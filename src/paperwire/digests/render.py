@@ -64,8 +64,19 @@ def render_oneline(text: str) -> str:
 
 
 def render_snippet(text: str) -> str:
+    """The start of ``text``, at most SNIPPET_CHARS, cut between words."""
     flat = render_oneline(text)
-    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…"
+    if len(flat) <= SNIPPET_CHARS:
+        return flat
+    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
+    return flat[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS - 1].rstrip(" ,;:") + "…"
+
+
+def render_paper_line(paper: Paper) -> str:
+    """"A, B, C et al. · Lab · 3 upvotes": the parts a paper has, never a leading "·"."""
+    upvotes = f"{paper.upvotes} upvote{'' if paper.upvotes == 1 else 's'}"
+    org = render_oneline(paper.organization.fullname) if paper.organization else ""
+    return " · ".join(part for part in (render_authors(paper), org, upvotes) if part)
 
 
 def render_authors(paper: Paper, first: int = 3) -> str:
@@ -88,6 +99,7 @@ def environment() -> Environment:
     env.filters["oneline"] = render_oneline
     env.filters["snippet"] = render_snippet
     env.globals["authors"] = render_authors
+    env.globals["paper_line"] = render_paper_line
     return env
 
 

@@ -127,17 +127,6 @@ class KeywordIndex:
         self.index.reload()
         return count
 
-    def delete(self, paper_ids: Iterable[str]) -> None:
-        writer = self.index.writer(WRITER_HEAP, 1)
-        for paper_id in paper_ids:
-            writer.delete_documents_by_term("id", paper_id)
-        writer.commit()
-        writer.wait_merging_threads()
-        self.index.reload()
-
-    def reload(self) -> None:
-        self.index.reload()
-
     def search(self, query: SearchQuery | ParsedQuery, limit: int) -> list[tuple[str, float]]:
         """(paper id, BM25 score) best first, constraints applied; a query with nothing to
         rank by finds nothing (see ``browse``)."""

@@ -64,7 +64,7 @@ class DigestRun:
         return self.sending.ok
 
 
-def resolve_period(store: Store, settings: Settings, frequency: str,
+def resolve_digest_period(store: Store, settings: Settings, frequency: str,
                    day: str | None) -> DigestPeriod | None:
     """The period to send: the given day, else the latest daily list (daily) or the last
     complete week (weekly). None for a daily digest on a Saturday or Sunday."""
@@ -75,7 +75,7 @@ def resolve_period(store: Store, settings: Settings, frequency: str,
         except ValueError as exc:
             raise InvalidInput(f"date {day[:30]!r} is not YYYY-MM-DD", field="date") from exc
     elif frequency == "weekly":
-        today = datetime.now(settings.zone).date()
+        today = now_utc().astimezone(settings.zone).date()
         chosen = today - timedelta(days=today.isoweekday())
     else:
         chosen = latest_day(store, settings)
@@ -170,7 +170,7 @@ def send_digests(store: Store, mailer: Mailer, settings: Settings, frequency: st
                  day: str | None = None, dry_run: bool = False,
                  interests: InterestSource | None = None) -> DigestRun:
     """Queue the period's digests (one transaction) and send everything due."""
-    period = resolve_period(store, settings, frequency, day)
+    period = resolve_digest_period(store, settings, frequency, day)
     run = DigestRun(period)
     if period is None:
         run.note = "no daily digest on Saturdays and Sundays"
@@ -192,7 +192,7 @@ def preview_digest(store: Store, settings: Settings, frequency: str = "daily",
                    token: str | None = None, day: str | None = None,
                    interests: InterestSource | None = None) -> tuple[Digest, str]:
     """The digest as it would be sent now, and its HTML (default preferences without token)."""
-    period = resolve_period(store, settings, parse_frequency(frequency), day)
+    period = resolve_digest_period(store, settings, parse_frequency(frequency), day)
     if period is None:
         raise InvalidInput("daily digests are sent on weekdays only: pick a weekday",
                            field="date")

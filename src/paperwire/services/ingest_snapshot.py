@@ -24,7 +24,7 @@ from paperwire.models import ImportReport
 from paperwire.services.snapshot_rows import parse_snapshot_row
 from paperwire.services.workers import init_child_of
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage import Store
 from paperwire.storage.proto_ingest import PreparedPaper
 

@@ -33,7 +33,7 @@ class Period:
             return f"Week {self.key.split('-W')[1]} of {self.start.isocalendar()[0]}"
         if self.kind == "month":
             return self.start.strftime("%B %Y")
-        return self.start.strftime("%A, %d %B %Y")
+        return f"{self.start:%A}, {self.start.day} {self.start:%B %Y}"
 
     def shifted(self, steps: int) -> Period:
         """The period ``steps`` before (negative) or after (positive) this one."""

@@ -114,7 +114,8 @@ class SearchService:
                 if self._embedder is None:
                     self._embedder = load_embedder(
                         self.settings.embedder, self.settings.model_dir,
-                        self.settings.data_dir / "search" / "model-cache")
+                        self.settings.data_dir / "search" / "model-cache",
+                        device=self.settings.embed_device)
         return self._embedder
 
     @property

@@ -25,11 +25,13 @@ from paperwire.sources.arxiv_snapshot import (
     squeeze,
     version_span,
 )
-from paperwire.storage.proto_ingest import PreparedPaper, prepare_paper
+from paperwire.storage.proto_ingest import PreparedPaper, paper_column_names, prepare_paper
 from paperwire.storage.rows import dt_to_text, dump_json
 
 _DEFAULTS = prepare_paper(IncomingPaper(Paper("x", "x", source="arxiv-snapshot")))[2]
-_TAIL = _DEFAULTS[11:-1]  # github_repo .. source: the same for every snapshot record
+_COLUMNS = paper_column_names()
+# github_repo .. source: the same for every snapshot record
+_TAIL = _DEFAULTS[_COLUMNS.index("github_repo"):_COLUMNS.index("source") + 1]
 
 
 class _Version(msgspec.Struct):

@@ -84,6 +84,7 @@ def row_to_paper(row: RowLike) -> Paper:
         withdrawn_at=text_to_dt(row["withdrawn_at"]),
         organization=org,
         source=row["source"],
+        thumbnail=row["thumbnail"],
     )
 
 

@@ -16,3 +16,8 @@ from paperwire.storage.sqlite_search import SqliteSearch
 class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests,
                   SqliteLimits, SqliteLinks, SqlitePersonal, SqliteQueues):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""
+
+    def stats(self) -> dict[str, int]:
+        """Counts for ``paperwire stats``: each part's own ``stats_*``, named here."""
+        return {**self.stats_catalog(), **self.stats_community(), **self.stats_digests(),
+                **self.stats_ingest(), **self.stats_search()}

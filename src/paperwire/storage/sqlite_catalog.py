@@ -22,18 +22,18 @@ from paperwire.models import (
 from paperwire.storage.rows import in_chunks, paper_columns, row_to_daily, row_to_paper, ts
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 
-PAPER_SELECT = """
-SELECT p.*, o.name AS org_name, o.fullname AS org_fullname, o.avatar AS org_avatar
-FROM papers p
+ORG_COLUMNS = "o.name AS org_name, o.fullname AS org_fullname, o.avatar AS org_avatar"
+ORG_JOIN = """
 LEFT JOIN organizations o ON o.name = (
     SELECT po.organization FROM paper_organizations po WHERE po.paper_id = p.id
     ORDER BY po.organization LIMIT 1)
 """
-DAILY_SELECT = PAPER_SELECT.replace(
-    "SELECT p.*,",
-    "SELECT p.*, d.day AS d_day, d.submitted_at AS d_submitted_at, "
-    "d.submitted_by AS d_submitted_by,",
-).replace("FROM papers p", "FROM daily_submissions d JOIN papers p ON p.id = d.paper_id")
+PAPER_SELECT = f"\nSELECT p.*, {ORG_COLUMNS}\nFROM papers p{ORG_JOIN}"
+DAILY_SELECT = (
+    "\nSELECT p.*, d.day AS d_day, d.submitted_at AS d_submitted_at, "
+    f"d.submitted_by AS d_submitted_by, {ORG_COLUMNS}\n"
+    f"FROM daily_submissions d JOIN papers p ON p.id = d.paper_id{ORG_JOIN}"
+)
 DAILY_SORTS = {
     "upvotes": "p.upvotes DESC, d.submitted_at DESC, p.id",
     "publishedAt": "d.submitted_at DESC, p.id",
@@ -265,14 +265,6 @@ class SqliteCatalog(SqliteBase):
                 " inserted, updated, errors, error_sample) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (report.source, location, utc_now(), utc_now(), report.read, report.inserted,
                  report.updated, report.error_count, sample))
-
-    def stats(self) -> dict[str, int]:
-        """Counts for ``paperwire stats``: every store part adds its own ``stats_*`` method."""
-        counts: dict[str, int] = {}
-        for name in sorted(dir(self)):
-            if name.startswith("stats_"):
-                counts.update(getattr(self, name)())
-        return counts
 
     def stats_catalog(self) -> dict[str, int]:
         tables = {"papers": "papers", "organizations": "organizations",

@@ -264,6 +264,11 @@ class SqliteCommunity(SqliteBase):
         return int(self.scalar("SELECT COUNT(*) FROM paper_organizations WHERE organization = ?",
                                (org_name,)))
 
+    def count_papers_per_organization(self) -> dict[str, int]:
+        rows = self.query("SELECT organization, COUNT(*) AS n FROM paper_organizations"
+                          " GROUP BY organization")
+        return {r["organization"]: int(r["n"]) for r in rows}
+
     def stats_community(self) -> dict[str, int]:
         tables = ("users", "votes", "comments", "sessions")
         return {name: int(self.scalar(f"SELECT COUNT(*) FROM {name}")) for name in tables}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from paperwire.models import Paper
-from paperwire.storage.rows import dump_json, row_to_paper
+from paperwire.storage.rows import dump_json, row_to_paper, ts
 from paperwire.storage.sqlite_base import SqliteBase, utc_now
 from paperwire.storage.sqlite_catalog import PAPER_SELECT
 
@@ -74,7 +74,7 @@ class SqliteLinks(SqliteBase):
             " WHERE github_repo IS NOT NULL) r LEFT JOIN github_repos g ON g.repo = r.repo"
             " WHERE g.checked_at IS NULL OR g.checked_at < ?"
             " ORDER BY g.checked_at IS NOT NULL, g.checked_at, r.repo LIMIT ?",
-            (checked_before.isoformat(timespec="microseconds"), limit))
+            (ts(checked_before), limit))
         return [(row["repo"], row["etag"]) for row in rows]
 
     def save_github_repo(self, repo: str, stars: int | None, etag: str | None, status: int,
@@ -87,7 +87,7 @@ class SqliteLinks(SqliteBase):
                 " stars = COALESCE(excluded.stars, github_repos.stars),"
                 " etag = COALESCE(excluded.etag, github_repos.etag),"
                 " status = excluded.status, checked_at = excluded.checked_at",
-                (repo, stars, etag, status, now.isoformat(timespec="microseconds")))
+                (repo, stars, etag, status, ts(now)))
             if stars is None:
                 return
             ids = [r[0] for r in conn.execute(
@@ -95,3 +95,20 @@ class SqliteLinks(SqliteBase):
                 " (github_stars IS NULL OR github_stars != ?)", (repo, stars))]
             for paper_id in ids:
                 self._touch(conn, paper_id, "github_stars = ?", (stars,))
+
+    def papers_without_thumbnail(self, max_tries: int, limit: int) -> list[str]:
+        """Ids that look like arXiv ids, newest first, with no thumbnail and fewer failed tries."""
+        rows = self.query(
+            "SELECT p.id FROM papers p WHERE p.thumbnail IS NULL AND p.thumbnail_tries < ? "
+            "AND p.withdrawn_at IS NULL AND (p.id GLOB '[0-9][0-9][0-9][0-9].[0-9]*' "
+            f"OR p.id LIKE '%/%') ORDER BY {NEWEST_FIRST} LIMIT ?", (max_tries, limit))
+        return [r["id"] for r in rows]
+
+    def set_thumbnail(self, paper_id: str, key: str | None) -> None:
+        """Record the thumbnail's key, or (``None``) one more failed try."""
+        with self.transaction() as conn:
+            if key is None:
+                conn.execute("UPDATE papers SET thumbnail_tries = thumbnail_tries + 1 "
+                             "WHERE id = ?", (paper_id,))
+            else:
+                conn.execute("UPDATE papers SET thumbnail = ? WHERE id = ?", (key, paper_id))

@@ -55,6 +55,7 @@ from paperwire.web.routes import (
     organizations,
     pages,
     search,
+    thumbnails,
 )
 from paperwire.web.security import SecurityMiddleware
 from paperwire.web.sessions import SessionMiddleware
@@ -67,7 +68,7 @@ STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403
 log = logging.getLogger(__name__)
 # Search routes come before ``/api/papers/{id}``, which would otherwise match them.
 ROUTERS = (search, feeds, accounts, community, organizations, digests, following, collections,
-           for_you, devmail, hf_compat, api, pages)
+           for_you, devmail, thumbnails, hf_compat, api, pages)
 
 
 def create_app(services: Services) -> FastAPI:

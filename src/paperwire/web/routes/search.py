@@ -26,6 +26,7 @@ from paperwire.services.search import MAX_LIMIT, SearchService
 from paperwire.services.search_results import SIMILAR_SORTS
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
+from paperwire.web.links import thumbnail_url
 from paperwire.web.paging import build_link_header, page_rels
 from paperwire.web.params import DayParam, parse_day
 from paperwire.web.routes.api import RESPONSES
@@ -50,7 +51,7 @@ def build_filters(date_from: str | None, date_to: str | None, category: str | No
                          categories, organization or None, has_code)
 
 
-def build_search_item(hit: SearchHit) -> dict[str, Any]:
+def build_search_item(hit: SearchHit, base_url: str = "") -> dict[str, Any]:
     """One item of ``/api/papers/search`` (the HF shape plus ``score``)."""
     paper = hit.paper
     return {
@@ -58,7 +59,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
         "publishedAt": iso(paper.published_at),
         "title": paper.title,
         "summary": paper.summary,
-        "thumbnail": None,
+        "thumbnail": thumbnail_url(paper, base_url),
         "numComments": paper.num_comments,
         "upvoted": False,
         "isAuthorParticipating": any(a.user for a in paper.authors),
@@ -75,7 +76,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
             summary="Search papers", response_model=list[dict[str, Any]])
 async def search_api(
     request: Request, search: SearchDep, store: StoreDep,
-    q: Q = None, mode: Mode = "hybrid",
+    settings: SettingsDep, q: Q = None, mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     p: Annotated[int, Query(ge=0, le=1000, description="page, from 0")] = 0,
     date_from: Day = None, date_to: Day = None, category: Text = None,
@@ -88,10 +89,11 @@ async def search_api(
     def answer() -> tuple[bytes, bool]:  # on a query thread: search, shape and encode
         if q is None and not filters.active:
             newest = papers_api.newest_papers(store, p * limit, limit)
-            return encode_items(build_search_item(build_listed_hit(paper))
+            return encode_items(build_search_item(build_listed_hit(paper), settings.base_url)
                                 for paper in newest), False
         results = search.search(q or "", mode, limit, p * limit, filters, refresh=False)
-        return encode_items(build_search_item(hit) for hit in results.hits), results.more
+        return encode_items(build_search_item(hit, settings.base_url)
+                            for hit in results.hits), results.more
 
     body, more = await search.answer_within_deadline(answer)
     response = Response(body, media_type="application/json")
