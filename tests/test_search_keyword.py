@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from paperwire.search.keyword import KeywordDoc, KeywordIndex
-from paperwire.search.text import parse_query
+from paperwire.search.query_terms import parse_query
 
 DOCS = [
     KeywordDoc("p1", "Vector quantization for retrieval", "We compress embeddings.", "A. One"),

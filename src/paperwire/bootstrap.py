@@ -25,6 +25,7 @@ from paperwire.services.search import SearchService
 from paperwire.services.submission_queue import SubmissionQueue
 from paperwire.sources.arxiv_api import ArxivApiSource
 from paperwire.storage import Store
+from paperwire.storage.postgres import PostgresStore
 from paperwire.storage.sqlite import SqliteStore
 
 
@@ -67,11 +68,13 @@ class Services:
 
 def open_store(settings: Settings) -> Store:
     """The Store the database URL names."""
-    if settings.database_url.startswith("sqlite:///"):
+    url = settings.database_url
+    if url.startswith("sqlite:///"):
         return SqliteStore(settings.database_path)
-    raise ConfigError(
-        f"PAPERWIRE_DATABASE_URL={settings.database_url!r}: only sqlite:/// URLs are supported."
-    )
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(url, pool_size=settings.database_pool_size)
+    raise ConfigError(f"PAPERWIRE_DATABASE_URL={url[:200]!r}: the database URL must start with "
+                      "sqlite:///, postgresql:// or postgres://.")
 
 
 def build_services(settings: Settings, *, store: Store | None = None,

@@ -38,6 +38,7 @@ class Settings:
 
     data_dir: Path = Path("./paperwire-data")
     database_url: str = ""
+    database_pool_size: int = 10
     secret_key: str = DEV_SECRET
     base_url: str = "http://127.0.0.1:8000"
     site_name: str = "paperwire"
@@ -182,7 +183,15 @@ def with_demo_defaults(settings: Settings, environ: Mapping[str, str]) -> Settin
     return replace(settings, mailer="outbox")
 
 
+DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+
+
 def _validate(settings: Settings) -> None:
+    if not settings.database_url.startswith(DATABASE_SCHEMES):
+        raise ConfigError(f"Setting PAPERWIRE_DATABASE_URL={settings.database_url[:200]!r} must "
+                          "start with sqlite:///, postgresql:// or postgres://.")
+    if settings.database_pool_size < 2:
+        raise ConfigError("Setting PAPERWIRE_DATABASE_POOL_SIZE must be 2 or more.")
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:

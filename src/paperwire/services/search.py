@@ -29,8 +29,8 @@ from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
-from paperwire.search.engine import SearchFiles
 from paperwire.search.fusion import FusionWeights
+from paperwire.search.index_files import SearchFiles
 from paperwire.search.keyword import KeywordIndex, outdated
 from paperwire.search.query import SearchQuery, build_search_query
 from paperwire.search.records import SearchFilters, SearchResults

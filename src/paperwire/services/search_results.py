@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from paperwire.errors import InvalidInput, Unavailable
 from paperwire.models import Paper
 from paperwire.search.query import SearchQuery
+from paperwire.search.query_terms import MAX_QUERY_CHARS, Highlighter, clean_query
 from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.search.text import MAX_QUERY_CHARS, Highlighter, clean_query
 
 MODES = ("hybrid", "keyword", "semantic")
 SIMILAR_SORTS = ("relevance", "recent", "popular")

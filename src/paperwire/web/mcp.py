@@ -20,8 +20,8 @@ from mcp.server.transport_security import TransportSecuritySettings
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.errors import PaperwireError, PermissionDenied
+from paperwire.periods import day_period, month_period, week_period
 from paperwire.services import catalog, papers_api
-from paperwire.services.periods import day_period, month_period, week_period
 from paperwire.services.search import SearchService
 from paperwire.storage import Store
 from paperwire.web.hf_shapes import build_daily_item, build_paper

@@ -1,21 +1,20 @@
-"""The enrichment part of the SQLite store: cursor listing, paper links and keywords,
+"""The enrichment part of the store: cursor listing, paper links and keywords,
 GitHub repository stars and the enrichment watermarks."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 from paperwire.models import Paper
 from paperwire.storage.rows import dump_json, row_to_paper, ts
-from paperwire.storage.sqlite_base import SqliteBase, utc_now
-from paperwire.storage.sqlite_catalog import PAPER_SELECT
+from paperwire.storage.sql_base import Connection, SqlBase, utc_now
+from paperwire.storage.sql_catalog import PAPER_SELECT
 
 NEWEST_FIRST = "COALESCE(p.published_at, '') DESC, p.id DESC"
 
 
-class SqliteLinks(SqliteBase):
+class SqlLinks(SqlBase):
     def list_papers_after(self, after: tuple[str, str] | None, limit: int) -> list[Paper]:
         """Papers newest first, after the (published_at, id) key of the last one seen."""
         if after is None:
@@ -25,13 +24,13 @@ class SqliteLinks(SqliteBase):
                               f" ORDER BY {NEWEST_FIRST} LIMIT ?", (*after, limit))
         return [row_to_paper(r) for r in rows]
 
-    def _touch(self, conn: sqlite3.Connection, paper_id: str, sets: str,
+    def _touch(self, conn: Connection, paper_id: str, sets: str,
                params: Sequence[object]) -> bool:
         conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'paper_seq'")
         seq = conn.execute("SELECT value FROM counters WHERE name = 'paper_seq'").fetchone()[0]
         cur = conn.execute(f"UPDATE papers SET {sets}, changed_at = ?, row_seq = ? WHERE id = ?",
                            (*params, utc_now(), seq, paper_id))
-        return cur.rowcount > 0
+        return bool(cur.rowcount > 0)
 
     def set_paper_links(self, paper_id: str, github_repo: str | None,
                         project_page: str | None) -> bool:

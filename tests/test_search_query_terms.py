@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from paperwire.search.text import Highlighter, build_highlights, build_snippet, parse_query
+from paperwire.search.query_terms import (
+    Highlighter,
+    build_highlights,
+    build_snippet,
+    parse_query,
+)
 
 
 def test_terms_are_stemmed_and_stop_words_dropped() -> None:
