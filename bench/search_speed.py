@@ -120,11 +120,16 @@ def main() -> None:
     print(json.dumps(result))
 
 
+def query_texts(sentences: list[str], count: int, rng: np.random.Generator) -> list[str]:
+    """The quality set's queries, then four-word starts of corpus sentences up to ``count``."""
+    texts = list(JUDGMENTS)
+    return texts + [" ".join(s.split()[:4]) for s in rng.choice(sentences, count - len(texts))]
+
+
 def measure(args: argparse.Namespace, embedder: object, keyword: KeywordIndex, segment: Segment,
             vectors: np.ndarray, sentences: list[str], rng: np.random.Generator
             ) -> dict[str, object]:
-    texts = list(JUDGMENTS)
-    texts += [" ".join(s.split()[:4]) for s in rng.choice(sentences, args.queries - len(texts))]
+    texts = query_texts(sentences, args.queries, rng)
     qvecs = embedder.embed(texts)  # type: ignore[attr-defined]
     lat: dict[str, list[float]] = {"keyword": [], "semantic": [], "hybrid": [], "embed": [],
                                    "hybrid_two_threads": []}
