@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from paperwire.storage.sqlite_account import SqliteAccount
 from paperwire.storage.sqlite_catalog import SqliteCatalog
 from paperwire.storage.sqlite_community import SqliteCommunity
 from paperwire.storage.sqlite_digests import SqliteDigests
@@ -14,5 +15,5 @@ from paperwire.storage.sqlite_search import SqliteSearch
 
 
 class SqliteStore(SqliteCatalog, SqliteIngest, SqliteCommunity, SqliteSearch, SqliteDigests,
-                  SqliteLimits, SqliteLinks, SqlitePersonal, SqliteQueues):
+                  SqliteLimits, SqliteLinks, SqlitePersonal, SqliteQueues, SqliteAccount):
     """The Store on one SQLite file (WAL, busy_timeout, BEGIN IMMEDIATE writes)."""
