@@ -2,21 +2,19 @@
 
 Signals: upvotes, papers saved to collections and papers of follows are positives; papers
 marked "not interested" plus a random sample of the candidates are negatives. A logistic
-regression over the stored paper embeddings (``relevance.py``) scores the candidates, which
-are the papers of the last ``PAPERWIRE_FOR_YOU_DAYS`` days (0: the whole catalog) that the
-user has not upvoted, saved or dismissed. Without upvotes or saves (or without embeddings) the list
-falls back to the trending papers of what the user follows (categories, authors,
-organizations), then to trending overall.
+regression over the stored paper embeddings and tf-idf keyword features
+(``relevance_features.py``, trained and cached by ``for_you_model.py``) scores the
+candidates, which are the papers of the last ``PAPERWIRE_FOR_YOU_DAYS`` days (0: the whole
+catalog) that the user has not upvoted, saved or dismissed. Without upvotes or saves (or
+without embeddings) the list falls back to the trending papers of what the user follows
+(categories, authors, organizations), then to trending overall.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import numpy as np
 
 from paperwire.clock import now_utc
 from paperwire.config import Settings
@@ -24,16 +22,20 @@ from paperwire.models import Paper
 from paperwire.models_community import User
 from paperwire.models_personal import Follow, Mute
 from paperwire.ranking import trending_score
-from paperwire.relevance import Matrix, nearest, train_logistic
 from paperwire.services.follows import SearchFn, muted_by, papers_of_follow
-from paperwire.services.search_indexing import decode_vectors
+from paperwire.services.for_you_model import (
+    MODELS,
+    Ranked,
+    fetch_vectors,
+    rank_candidates,
+    signals_version,
+    train_user_model,
+)
 from paperwire.storage import Store
 
 MAX_CANDIDATES = 20_000
 MAX_SIGNALS = 500
-NEGATIVE_SAMPLE = 300
 PER_FOLLOW = 50
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -96,75 +98,56 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     model = store.main_embedding_model()
     ranked = None
     if model and signals.explicit:
-        ranked = _rank_by_model(store, model, signals, candidates, user.id)
+        ranked = _rank_by_model(store, model, signals, candidates, user.id, now)
     if ranked is None:
         return _cold_start(store, settings, signals, candidates, mutes, limit, now, search)
-    items, hidden = _take(store, ranked, signals, mutes, limit)
+    items, hidden = _take(ranked, signals, mutes, limit)
     return ForYou(tuple(items), cold_start=False, hidden=hidden)
 
 
-def _vectors(store: Store, model: str, ids: Sequence[str]) -> tuple[list[str], Matrix]:
-    found, parts = [], []
-    for start in range(0, len(ids), CHUNK):
-        rows = store.get_embeddings(ids[start:start + CHUNK], model)
-        if rows:
-            found += [r.paper_id for r in rows]
-            parts.append(decode_vectors(rows))
-    if not parts:
-        return [], np.zeros((0, 0), np.float32)
-    return found, np.vstack(parts)
-
-
 def _rank_by_model(store: Store, model: str, signals: Signals, candidates: list[str],
-                   user_id: int) -> list[tuple[str, float, str]] | None:
-    """(paper id, score, nearest positive id) best first; None when there is nothing to learn."""
-    pos_ids, positives = _vectors(store, model, list(signals.positives))
-    cand_ids, cands = _vectors(store, model, candidates)
+                   user_id: int, now: datetime) -> list[Ranked] | None:
+    """Candidates best first by the user's model (trained now, or cached for this version of
+    their signals); None when there is nothing to learn."""
+    pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
+    cand_ids, cands = fetch_vectors(store, model, candidates)
     if not pos_ids or not cand_ids:
         return None
-    pool = [i for i in cand_ids if i not in signals.positives]
-    sample = random.Random(user_id).sample(pool, min(NEGATIVE_SAMPLE, len(pool)))
-    _, negatives = _vectors(store, model, list(dict.fromkeys(signals.dismissed + sample)))
-    if len(negatives) == 0:
-        scores = (cands @ positives.T).max(axis=1).astype(np.float64)
-    else:
-        scores = train_logistic(positives, negatives).score(cands)
-    near = nearest(cands, positives)
-    order = np.argsort(-scores, kind="stable")
-    return [(cand_ids[i], float(scores[i]), pos_ids[near[i]]) for i in order]
+    version = signals_version(pos_ids, signals.dismissed, model, now.date())
+    trained = MODELS.get(store, user_id, version)
+    if trained is None:
+        trained = train_user_model(store, model, user_id, pos_ids, signals.dismissed, cand_ids,
+                                   version)
+        if trained is None:
+            return None
+        MODELS.put(store, user_id, trained)
+    return rank_candidates(store, model, trained, cand_ids, cands, pos_ids, positives)
 
 
-def _take(store: Store, ranked: list[tuple[str, float, str]], signals: Signals,
-          mutes: Sequence[Mute], limit: int) -> tuple[list[ForYouItem], int]:
+def _take(ranked: list[Ranked], signals: Signals, mutes: Sequence[Mute],
+          limit: int) -> tuple[list[ForYouItem], int]:
     items: list[ForYouItem] = []
     hidden = 0
-    for batch in _batches(ranked, 100):
-        papers = {p.id: p for p in store.get_papers([r[0] for r in batch])}
-        for paper_id, score, near_id in batch:
-            paper = papers.get(paper_id)
-            if paper is None:
-                continue
-            if muted_by(paper, mutes) is not None:
-                hidden += 1
-                continue
-            items.append(ForYouItem(paper, score, _reasons(paper, signals, near_id)))
-            if len(items) == limit:
-                return items, hidden
+    for found in ranked:
+        if muted_by(found.paper, mutes) is not None:
+            hidden += 1
+            continue
+        items.append(ForYouItem(found.paper, found.score, _reasons(found, signals)))
+        if len(items) == limit:
+            break
     return items, hidden
 
 
-def _batches(items: list[tuple[str, float, str]],
-             size: int) -> Iterator[list[tuple[str, float, str]]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _reasons(paper: Paper, signals: Signals, near_id: str | None) -> tuple[str, ...]:
+def _reasons(found: Ranked, signals: Signals) -> tuple[str, ...]:
+    paper = found.paper
     reasons = follow_reasons(paper, signals.follows)
     reasons += [f"matches your {label}" for label in signals.searches.get(paper.id, [])]
-    if near_id is not None and near_id != paper.id:
-        title = signals.titles.get(near_id, near_id)
-        reasons.append(f"similar to “{title}” {signals.positives[near_id]}")
+    if found.near_id != paper.id:
+        title = signals.titles.get(found.near_id, found.near_id)
+        reasons.append(f"similar to “{title}” {signals.positives[found.near_id]}")
+    if found.terms:
+        reasons.append("mentions " + ", ".join(f"“{t}”" for t in found.terms)
+                       + ", like papers you liked")
     return tuple(reasons)
 
 
