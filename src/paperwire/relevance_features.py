@@ -152,6 +152,16 @@ class HybridModel:
         return [t for w, t in sorted(scored, reverse=True)[:count] if w > 0]
 
 
+def shortlist(model: HybridModel, dense: Matrix, size: int) -> IntArray:
+    """Rows of the ``size`` best candidates by the model's embedding half alone (the first
+    stage: one matrix-vector product over every candidate)."""
+    coarse = dense @ model.dense_weights.astype(np.float32)
+    if len(coarse) > size:
+        top = np.argpartition(-coarse, size - 1)[:size]
+        return np.asarray(top[np.argsort(-coarse[top], kind="stable")], dtype=np.int64)
+    return np.asarray(np.argsort(-coarse, kind="stable"), dtype=np.int64)
+
+
 def train_hybrid(positives: Features, negatives: Features, *, l2: float = 1e-3,
                  steps: int = 200, rate: float = 2.0) -> HybridModel:
     """Logistic regression, both classes weighted equally, L2 on all weights."""

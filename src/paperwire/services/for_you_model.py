@@ -33,6 +33,7 @@ from paperwire.relevance_features import (
     build_idf,
     build_sparse,
     paper_tokens,
+    shortlist,
     train_hybrid,
 )
 from paperwire.services.search_indexing import decode_vectors
@@ -147,8 +148,7 @@ def train_user_model(store: Store, model: str, user_id: int, positive_ids: Seque
 def rank_candidates(store: Store, model: str, trained: TrainedModel, cand_ids: Sequence[str],
                     cands: Matrix, positive_ids: Sequence[str], positives: Matrix) -> list[Ranked]:
     """Candidates best first: embedding half over all, whole model over the shortlist."""
-    coarse = cands.astype(np.float64) @ trained.model.dense_weights
-    top = np.argsort(-coarse, kind="stable")[:SHORTLIST]
+    top = shortlist(trained.model, cands, SHORTLIST)
     papers, features, _ = fetch_features(store, model, [cand_ids[i] for i in top], trained.idf)
     if not papers:
         return []
