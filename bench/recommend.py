@@ -49,6 +49,7 @@ from paperwire.relevance_features import (
     SparseRows,
     build_idf,
     build_sparse,
+    hash_tokens,
     paper_tokens,
     shortlist,
     train_hybrid,
@@ -174,7 +175,7 @@ def embedding_similarity(vectors: np.ndarray) -> Ranker:
 
 
 def paperwire_model(papers: list[Paper], vectors: np.ndarray, seed: int) -> Ranker:
-    tokens = [paper_tokens(p) for p in papers]
+    tokens = [hash_tokens(paper_tokens(p)) for p in papers]
 
     def rank(history: list[int], cands: np.ndarray) -> np.ndarray:
         rng = random.Random(seed + history[0])
@@ -225,7 +226,7 @@ def measure_latency(papers: list[Paper], n: int, repeats: int) -> dict[str, Any]
     requests); the shortlist's papers come from the real-text catalog."""
     rng = np.random.default_rng(5)
     vectors = unit_rows(rng, n)
-    tokens = [paper_tokens(p) for p in papers]
+    tokens = [hash_tokens(paper_tokens(p)) for p in papers]  # cached per paper, as served
     history = list(range(30))
     negatives = list(rng.choice(np.arange(30, n), NEGATIVES, replace=False))
     idf = build_idf([tokens[i % len(papers)] for i in history + negatives])
@@ -255,10 +256,11 @@ def measure_digests(papers: list[Paper], vectors: np.ndarray, count: int) -> dic
     subscriber's model is trained on 20 history papers and 300 negatives, then ranks the day;
     follows and saved searches are set lookups."""
     day = list(range(len(papers) - 300, len(papers)))
-    tokens = [paper_tokens(p) for p in papers]
+    words = [paper_tokens(p) for p in papers]
+    tokens = [hash_tokens(w) for w in words]
     by_token: dict[str, set[int]] = {}
     for i in day:
-        for t in tokens[i]:
+        for t in words[i]:
             by_token.setdefault(t, set()).add(i)
     rng = random.Random(9)
     started = time.perf_counter()
@@ -269,12 +271,11 @@ def measure_digests(papers: list[Paper], vectors: np.ndarray, count: int) -> dic
         idf = build_idf([tokens[i] for i in history + negatives])
         model = train_hybrid(
             Features(vectors[history], build_sparse([tokens[i] for i in history], idf)),
-            Features(vectors[negatives], build_sparse([tokens[i] for i in negatives], idf)),
-            steps=100)
+            Features(vectors[negatives], build_sparse([tokens[i] for i in negatives], idf)))
         scores = model.score(Features(vectors[day], build_sparse([tokens[i] for i in day], idf)))
         chosen = [day[i] for i in np.argsort(-scores)[:10]]
         follows = by_token.get(f"au:{papers[history[0]].authors[0].name.casefold()}", set())
-        searches = by_token.get(tokens[history[1]][0], set())
+        searches = by_token.get(words[history[1]][0], set())
         sent += len(dict.fromkeys([*chosen, *sorted(follows)[:10], *sorted(searches)[:10]]))
     seconds = time.perf_counter() - started
     return {"digests": count, "seconds": round(seconds, 2), "papers": sent,

@@ -94,19 +94,24 @@ class IdfTable:
                           dtype=np.float64)
 
 
-def _hashed(token_lists: Sequence[Iterable[str]]) -> list[IntArray]:
-    return [np.unique(np.fromiter((hash_token(t) for t in tokens), np.int64))
-            for tokens in token_lists]
+def hash_tokens(tokens: Iterable[str]) -> IntArray:
+    """The sorted distinct feature ids of a paper's tokens (worth caching per paper)."""
+    return np.unique(np.fromiter((hash_token(t) for t in tokens), np.int64))
 
 
-def build_idf(token_lists: Sequence[Iterable[str]]) -> IdfTable:
+def _hashed(token_lists: Sequence[Iterable[str] | IntArray]) -> list[IntArray]:
+    return [t if isinstance(t, np.ndarray) else hash_tokens(t) for t in token_lists]
+
+
+def build_idf(token_lists: Sequence[Iterable[str] | IntArray]) -> IdfTable:
+    """Document frequencies over papers given as tokens or as ``hash_tokens`` arrays."""
     hashed = _hashed(token_lists)
     flat = np.concatenate(hashed or [np.zeros(0, np.int64)]).astype(np.int64)
     return IdfTable(np.bincount(flat, minlength=KEYWORD_DIM).astype(np.int64), len(hashed))
 
 
-def build_sparse(token_lists: Sequence[Iterable[str]], idf: IdfTable) -> SparseRows:
-    """tf-idf rows (binary tf, unit length) of hashed tokens."""
+def build_sparse(token_lists: Sequence[Iterable[str] | IntArray], idf: IdfTable) -> SparseRows:
+    """tf-idf rows (binary tf, unit length) of papers given as tokens or hashed arrays."""
     hashed = _hashed(token_lists)
     offsets = np.concatenate([[0], np.cumsum([len(h) for h in hashed])]).astype(np.int64)
     indices = np.concatenate(hashed or [np.zeros(0, np.int64)]).astype(np.int64)
@@ -163,30 +168,34 @@ def shortlist(model: HybridModel, dense: Matrix, size: int) -> IntArray:
 
 
 def train_hybrid(positives: Features, negatives: Features, *, l2: float = 1e-3,
-                 steps: int = 200, rate: float = 2.0) -> HybridModel:
-    """Logistic regression, both classes weighted equally, L2 on all weights."""
+                 steps: int = 100, rate: float = 1.0, momentum: float = 0.9) -> HybridModel:
+    """Logistic regression, both classes weighted equally, L2 on all weights; full-batch
+    gradient descent with Nesterov momentum."""
     if len(positives.dense) == 0 or len(negatives.dense) == 0:
         raise ValueError("training needs at least one positive and one negative example")
-    dense = np.vstack([positives.dense, negatives.dense]).astype(np.float64)
+    dense = np.vstack([positives.dense, negatives.dense]).astype(np.float32)
     sparse = _stack(positives.sparse, negatives.sparse)
     n_pos, n_neg = len(positives.dense), len(negatives.dense)
-    y = np.concatenate([np.ones(n_pos), np.zeros(n_neg)])
-    weight = np.where(y == 1, 0.5 / n_pos, 0.5 / n_neg)
+    y = np.concatenate([np.ones(n_pos), np.zeros(n_neg)]).astype(np.float32)
+    weight = np.where(y == 1, 0.5 / n_pos, 0.5 / n_neg).astype(np.float32)
     touched, local = np.unique(sparse.indices, return_inverse=True)
-    rows = sparse.rows_of_entries()
-    w_d, w_s, bias = np.zeros(dense.shape[1]), np.zeros(len(touched)), 0.0
+    rows, values = sparse.rows_of_entries(), sparse.values * np.float32(KEYWORD_WEIGHT)
+    theta = np.zeros(dense.shape[1] + len(touched) + 1, np.float32)
+    velocity = np.zeros_like(theta)
+    split = dense.shape[1]
     for _ in range(steps):
-        logits = dense @ w_d + KEYWORD_WEIGHT * np.bincount(
-            rows, sparse.values * w_s[local], minlength=len(y)) + bias
+        ahead = theta + momentum * velocity
+        w_d, w_s, bias = ahead[:split], ahead[split:-1], ahead[-1]
+        logits = dense @ w_d + np.bincount(rows, values * w_s[local], minlength=len(y)) + bias
         error = (1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30))) - y) * weight
-        w_d -= rate * (dense.T @ error + l2 * w_d)
-        grad = KEYWORD_WEIGHT * np.bincount(local, sparse.values * error[rows],
-                                            minlength=len(touched))
-        w_s -= rate * (grad + l2 * w_s)
-        bias -= rate * float(error.sum())
+        grad = np.concatenate([dense.T @ error + l2 * w_d,
+                               np.bincount(local, values * error[rows], minlength=len(touched))
+                               + l2 * w_s, [error.sum()]]).astype(np.float32)
+        velocity = momentum * velocity - rate * grad
+        theta += velocity
     full = np.zeros(KEYWORD_DIM)
-    full[touched] = w_s
-    return HybridModel(w_d, full, bias)
+    full[touched] = theta[split:-1]
+    return HybridModel(theta[:split].astype(np.float64), full, float(theta[-1]))
 
 
 def _stack(first: SparseRows, second: SparseRows) -> SparseRows:

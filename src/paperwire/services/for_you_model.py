@@ -30,8 +30,10 @@ from paperwire.relevance_features import (
     Features,
     HybridModel,
     IdfTable,
+    IntArray,
     build_idf,
     build_sparse,
+    hash_tokens,
     paper_tokens,
     shortlist,
     train_hybrid,
@@ -92,6 +94,20 @@ class ModelCache:
 
 
 MODELS = ModelCache()
+_HASHED: OrderedDict[str, IntArray] = OrderedDict()
+HASHED_CACHE = 100_000
+
+
+def hashed_of(paper: Paper) -> IntArray:
+    """The paper's keyword feature ids, cached by id and text (a corrected abstract is
+    hashed again)."""
+    key = f"{paper.id}\x1f{len(paper.title)}\x1f{len(paper.summary)}"
+    found = _HASHED.get(key)
+    if found is None:
+        found = _HASHED[key] = hash_tokens(paper_tokens(paper))
+        while len(_HASHED) > HASHED_CACHE:
+            _HASHED.popitem(last=False)
+    return found
 
 
 def signals_version(positive_ids: Sequence[str], dismissed: Sequence[str],
@@ -121,7 +137,7 @@ def fetch_features(store: Store, model: str, ids: Sequence[str],
     papers = {p.id: p for p in store.get_papers(found)}
     keep = [i for i, pid in enumerate(found) if pid in papers]
     ordered = [papers[found[i]] for i in keep]
-    tokens = [paper_tokens(p) for p in ordered]
+    tokens = [hashed_of(p) for p in ordered]
     idf = idf or build_idf(tokens)
     dense = dense[keep] if len(keep) else np.zeros((0, dense.shape[1] if dense.ndim == 2 else 0),
                                                    np.float32)
@@ -139,9 +155,9 @@ def train_user_model(store: Store, model: str, user_id: int, positive_ids: Seque
     neg, neg_features, _ = fetch_features(store, model, negative_ids)
     if not pos or not neg:
         return None
-    idf = build_idf([paper_tokens(p) for p in [*pos, *neg]])
-    pos_features = Features(pos_features.dense, build_sparse([paper_tokens(p) for p in pos], idf))
-    neg_features = Features(neg_features.dense, build_sparse([paper_tokens(p) for p in neg], idf))
+    idf = build_idf([hashed_of(p) for p in [*pos, *neg]])
+    pos_features = Features(pos_features.dense, build_sparse([hashed_of(p) for p in pos], idf))
+    neg_features = Features(neg_features.dense, build_sparse([hashed_of(p) for p in neg], idf))
     return TrainedModel(train_hybrid(pos_features, neg_features), idf, version)
 
 
