@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,7 @@ def word_rows(papers: list[Paper]) -> SparseRows:
     token_lists = []
     for p in papers:
         words = re.findall(r"[a-z0-9]+", f"{p.title} {p.summary}".casefold())
-        token_lists.append(words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)])
+        token_lists.append(words + [f"{a} {b}" for a, b in pairwise(words)])
     return build_sparse(token_lists, build_idf(token_lists))
 
 
