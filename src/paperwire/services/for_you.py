@@ -26,6 +26,7 @@ from paperwire.services.follows import SearchFn, muted_by, papers_of_follow
 from paperwire.services.for_you_model import (
     MODELS,
     Ranked,
+    TrainedModel,
     fetch_vectors,
     rank_candidates,
     signals_version,
@@ -105,23 +106,48 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     return ForYou(tuple(items), cold_start=False, hidden=hidden)
 
 
+def _model_for(store: Store, model: str, signals: Signals, pos_ids: list[str],
+               pool: list[str], user_id: int, now: datetime) -> TrainedModel | None:
+    """The user's model for this version of their signals: cached, or trained now with
+    negatives sampled from ``pool``."""
+    version = signals_version(pos_ids, signals.dismissed, model, now.date())
+    trained = MODELS.get(store, user_id, version)
+    if trained is None:
+        trained = train_user_model(store, model, user_id, pos_ids, signals.dismissed, pool,
+                                   version)
+        if trained is not None:
+            MODELS.put(store, user_id, trained)
+    return trained
+
+
 def _rank_by_model(store: Store, model: str, signals: Signals, candidates: list[str],
-                   user_id: int, now: datetime) -> list[Ranked] | None:
-    """Candidates best first by the user's model (trained now, or cached for this version of
-    their signals); None when there is nothing to learn."""
+                   user_id: int, now: datetime, pool: list[str] | None = None,
+                   ) -> list[Ranked] | None:
+    """Candidates best first by the user's model; None when there is nothing to learn."""
     pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
     cand_ids, cands = fetch_vectors(store, model, candidates)
     if not pos_ids or not cand_ids:
         return None
-    version = signals_version(pos_ids, signals.dismissed, model, now.date())
-    trained = MODELS.get(store, user_id, version)
+    trained = _model_for(store, model, signals, pos_ids, pool or cand_ids, user_id, now)
     if trained is None:
-        trained = train_user_model(store, model, user_id, pos_ids, signals.dismissed, cand_ids,
-                                   version)
-        if trained is None:
-            return None
-        MODELS.put(store, user_id, trained)
+        return None
     return rank_candidates(store, model, trained, cand_ids, cands, pos_ids, positives)
+
+
+def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence[str],
+               now: datetime | None = None) -> list[str]:
+    """``paper_ids`` (a digest's papers) best first by the user's model, leaving out what
+    they upvoted, saved or dismissed; [] without upvotes or saves (nothing to learn)."""
+    now = now or now_utc()
+    model = store.main_embedding_model()
+    signals = gather_signals(store, user)
+    if not model or not signals.explicit:
+        return []
+    since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
+    pool = [i for i in store.recent_paper_ids(since, MAX_CANDIDATES) if i not in signals.seen]
+    wanted = [i for i in paper_ids if i not in signals.seen]
+    ranked = _rank_by_model(store, model, signals, wanted, user.id, now, pool or wanted)
+    return [r.paper.id for r in ranked or []]
 
 
 def _take(ranked: list[Ranked], signals: Signals, mutes: Sequence[Mute],
