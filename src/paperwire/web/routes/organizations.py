@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from dataclasses import replace
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
