@@ -13,7 +13,8 @@ zotero-arxiv-daily's recency weights; and paperwire's model (``relevance_feature
 same embeddings plus keyword features, history as positives, 300 sampled negatives,
 two-stage ranking). Hit@10 and nDCG@10 (binary gains) are averaged over users.
 
-Speed: For-you scoring for one user at ``--n`` catalog papers (random unit vectors; the
+Speed: ``for_you()`` end to end on a real SQLite store of ``--store-n`` recent papers; For-you
+scoring for one user at ``--n`` catalog papers (random unit vectors; the
 model is cached as between requests; the shortlist's keyword rows are built per request) and
 training time; and the personal sections of ``--digests`` daily digests (a For-you section
 ranked by each subscriber's model, trained per subscriber, over the day's papers, plus follows
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -44,7 +46,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from paperwire.models import Author, IncomingPaper, Paper
+from paperwire.config import load_settings
+from paperwire.models import Author, IncomingPaper, Paper, StoredEmbedding
 from paperwire.relevance_features import (
     Features,
     SparseRows,
@@ -56,13 +59,15 @@ from paperwire.relevance_features import (
     train_hybrid,
 )
 from paperwire.search.embedder import load_embedder
+from paperwire.services.for_you import for_you
+from paperwire.services.for_you_model import SHORTLIST
 from paperwire.services.search_indexing import build_embedding_text
 from paperwire.sources.hf_page import parse_page
+from paperwire.storage.sqlite import SqliteStore
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "paperwire" / "data"
 CATEGORIES = ("cs.CL", "cs.CV", "cs.LG", "cs.AI", "eess.AS", "stat.ML", "cs.IR", "astro-ph.IM")
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
-SHORTLIST = 1000
 NEGATIVES = 300
 Ranker = Callable[[list[int], np.ndarray], np.ndarray]
 
@@ -252,6 +257,38 @@ def measure_latency(papers: list[Paper], n: int, repeats: int) -> dict[str, Any]
             "train_ms": round(train_ms, 1)}
 
 
+def measure_service(papers: list[Paper], n: int, repeats: int, folder: Path) -> dict[str, Any]:
+    """``for_you()`` end to end on a real SQLite store of ``n`` recent papers with stored
+    (random, float16) embeddings: the first request trains, the next ones reuse the model."""
+    store = SqliteStore(folder / "bench.sqlite")
+    settings = load_settings({"PAPERWIRE_DATA_DIR": str(folder),
+                              "PAPERWIRE_SECRET_KEY": "bench-secret-key-0123456789-abcdefgh"})
+    rng = np.random.default_rng(11)
+    now = datetime.now(UTC)
+    for start in range(0, n, 2000):
+        batch = [replace(papers[i % len(papers)], id=f"2601.{i:06d}",
+                         published_at=now - timedelta(minutes=i)) for i in range(start,
+                                                                                 min(n, start + 2000))]
+        store.upsert_papers([IncomingPaper(p) for p in batch])
+        vectors = unit_rows(rng, len(batch)).astype("<f2")
+        store.save_embeddings([StoredEmbedding(p.id, "bench", "x", 384, v.tobytes())
+                               for p, v in zip(batch, vectors, strict=True)], None)
+    user = store.create_user("bench", "bench@example.org", "x", now)
+    assert user is not None
+    for i in range(0, 100, 10):
+        store.set_vote(user.id, f"2601.{i:06d}", True, now)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        found = for_you(store, settings, user, 30, now=now)
+        times.append((time.perf_counter() - started) * 1000)
+    assert not found.cold_start and len(found.items) == 30
+    store.close()
+    return {"papers": n, "first_request_ms": round(times[0], 1),
+            "p50_ms": round(float(np.median(times[1:])), 1),
+            "p95_ms": round(float(np.percentile(times[1:], 95)), 1)}
+
+
 def measure_digests(papers: list[Paper], vectors: np.ndarray, count: int) -> dict[str, Any]:
     """Personal sections of ``count`` daily digests over one day's papers (300): each
     subscriber's model (20 history papers, 300 negatives) ranks the day for "For you";
@@ -303,6 +340,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200_000, help="papers for the latency run")
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--digests", type=int, default=500)
+    parser.add_argument("--store-n", type=int, default=20_000,
+                        help="papers in the SQLite store of the end-to-end For-you run")
     args = parser.parse_args()
     rng = random.Random(13)
     papers, topic_of = build_catalog(load_topics(), args.catalog, rng)
@@ -327,6 +366,9 @@ def main() -> None:
         "for_you_latency": measure_latency(papers, args.n, args.repeats),
         "digest_personal_sections": measure_digests(papers, vectors, args.digests),
     }
+    with tempfile.TemporaryDirectory() as folder:
+        result["for_you_service_sqlite"] = measure_service(papers, args.store_n, args.repeats,
+                                                           Path(folder))
     print(json.dumps(result))
 
 

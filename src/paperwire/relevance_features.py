@@ -152,9 +152,12 @@ class HybridModel:
     def top_terms(self, tokens: Iterable[str], count: int = 2) -> list[str]:
         """The words of a paper that raise its score most (its categories and authors
         have reasons of their own)."""
-        scored = [(float(self.sparse_weights[hash_token(t)]), t) for t in tokens
-                  if ":" not in t]
-        return [t for w, t in sorted(scored, reverse=True)[:count] if w > 0]
+        words = [t for t in tokens if ":" not in t]
+        if not words:
+            return []
+        weights = self.sparse_weights[np.fromiter((hash_token(t) for t in words), np.int64)]
+        best = np.argsort(-weights, kind="stable")[:count]
+        return [words[i] for i in best if weights[i] > 0]
 
 
 def shortlist(model: HybridModel, dense: Matrix, size: int) -> IntArray:

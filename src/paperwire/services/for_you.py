@@ -22,6 +22,7 @@ from paperwire.models import Paper
 from paperwire.models_community import User
 from paperwire.models_personal import Follow, Mute
 from paperwire.ranking import trending_score
+from paperwire.relevance import Matrix
 from paperwire.services.follows import SearchFn, muted_by, papers_of_follow
 from paperwire.services.for_you_model import (
     MODELS,
@@ -93,16 +94,18 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     now = now or now_utc()
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
     signals = gather_signals(store, user, search)
-    candidates = [i for i in store.recent_paper_ids(since, MAX_CANDIDATES)
-                  if i not in signals.seen]
+    recent = store.recent_paper_ids(since, MAX_CANDIDATES)
+    candidates = [i for i in recent if i not in signals.seen]
     mutes = [] if show_muted else store.list_mutes(user.id)
     model = store.main_embedding_model()
     ranked = None
     if model and signals.explicit:
-        ranked = _rank_by_model(store, model, signals, candidates, user.id, now)
+        ranked = _rank_by_model(store, model, signals, _cached_vectors(store, model, recent,
+                                                                       signals.seen),
+                                user.id, now)
     if ranked is None:
         return _cold_start(store, settings, signals, candidates, mutes, limit, now, search)
-    items, hidden = _take(ranked, signals, mutes, limit)
+    items, hidden = _take(store, ranked, signals, mutes, limit)
     return ForYou(tuple(items), cold_start=False, hidden=hidden)
 
 
@@ -120,18 +123,27 @@ def _model_for(store: Store, model: str, signals: Signals, pos_ids: list[str],
     return trained
 
 
-def _rank_by_model(store: Store, model: str, signals: Signals, candidates: list[str],
-                   user_id: int, now: datetime, pool: list[str] | None = None,
-                   ) -> list[Ranked] | None:
-    """Candidates best first by the user's model; None when there is nothing to learn."""
+def _cached_vectors(store: Store, model: str, recent: list[str],
+                    seen: set[str]) -> tuple[list[str], Matrix]:
+    """The embeddings of the recent papers (cached while the list is the same) less ``seen``."""
+    all_ids, matrix = MODELS.vectors(store, model, recent)
+    keep = [i for i, paper_id in enumerate(all_ids) if paper_id not in seen]
+    return [all_ids[i] for i in keep], matrix[keep] if len(keep) else matrix[:0]
+
+
+def _rank_by_model(store: Store, model: str, signals: Signals,
+                   candidates: tuple[list[str], Matrix], user_id: int, now: datetime,
+                   pool: list[str] | None = None) -> list[Ranked] | None:
+    """Candidates (ids and vectors) best first by the user's model; None when there is
+    nothing to learn."""
     pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
-    cand_ids, cands = fetch_vectors(store, model, candidates)
+    cand_ids, cands = candidates
     if not pos_ids or not cand_ids:
         return None
     trained = _model_for(store, model, signals, pos_ids, pool or cand_ids, user_id, now)
     if trained is None:
         return None
-    return rank_candidates(store, model, trained, cand_ids, cands, pos_ids, positives)
+    return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives)
 
 
 def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence[str],
@@ -146,33 +158,41 @@ def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
     pool = [i for i in store.recent_paper_ids(since, MAX_CANDIDATES) if i not in signals.seen]
     wanted = [i for i in paper_ids if i not in signals.seen]
-    ranked = _rank_by_model(store, model, signals, wanted, user.id, now, pool or wanted)
-    return [r.paper.id for r in ranked or []]
+    ranked = _rank_by_model(store, model, signals, fetch_vectors(store, model, wanted), user.id,
+                            now, pool or wanted)
+    return [r.paper_id for r in ranked or []]
 
 
-def _take(ranked: list[Ranked], signals: Signals, mutes: Sequence[Mute],
+def _take(store: Store, ranked: list[Ranked], signals: Signals, mutes: Sequence[Mute],
           limit: int) -> tuple[list[ForYouItem], int]:
+    """The first ``limit`` ranked papers that no mute hides, read from the store in batches."""
     items: list[ForYouItem] = []
     hidden = 0
-    for found in ranked:
-        if muted_by(found.paper, mutes) is not None:
-            hidden += 1
-            continue
-        items.append(ForYouItem(found.paper, found.score, _reasons(found, signals)))
-        if len(items) == limit:
-            break
+    for start in range(0, len(ranked), limit + 20):
+        batch = ranked[start:start + limit + 20]
+        papers = {p.id: p for p in store.get_papers([r.paper_id for r in batch])}
+        for found in batch:
+            paper = papers.get(found.paper_id)
+            if paper is None:
+                continue
+            if muted_by(paper, mutes) is not None:
+                hidden += 1
+                continue
+            items.append(ForYouItem(paper, found.score, _reasons(paper, found, signals)))
+            if len(items) == limit:
+                return items, hidden
     return items, hidden
 
 
-def _reasons(found: Ranked, signals: Signals) -> tuple[str, ...]:
-    paper = found.paper
+def _reasons(paper: Paper, found: Ranked, signals: Signals) -> tuple[str, ...]:
     reasons = follow_reasons(paper, signals.follows)
     reasons += [f"matches your {label}" for label in signals.searches.get(paper.id, [])]
     if found.near_id != paper.id:
         title = signals.titles.get(found.near_id, found.near_id)
         reasons.append(f"similar to “{title}” {signals.positives[found.near_id]}")
-    if found.terms:
-        reasons.append("mentions " + ", ".join(f"“{t}”" for t in found.terms)
+    terms = found.terms(paper)
+    if terms:
+        reasons.append("mentions " + ", ".join(f"“{t}”" for t in terms)
                        + ", like papers you liked")
     return tuple(reasons)
 

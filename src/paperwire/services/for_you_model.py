@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +44,7 @@ from paperwire.services.search_indexing import decode_vectors
 from paperwire.storage import Store
 
 NEGATIVE_SAMPLE = 300
-SHORTLIST = 1000
+SHORTLIST = 500
 CHUNK = 500
 CACHE_SIZE = 512
 
@@ -56,58 +58,96 @@ class TrainedModel:
 
 @dataclass(frozen=True)
 class Ranked:
-    """One candidate as the model sees it: score, nearest positive, words that count."""
+    """One candidate as the model sees it: score, nearest positive, and the model (for the
+    words that count, worked out only for the papers shown)."""
 
-    paper: Paper
+    paper_id: str
     score: float
     near_id: str
-    terms: tuple[str, ...]
+    model: HybridModel
+
+    def terms(self, paper: Paper) -> list[str]:
+        return self.model.top_terms(paper_tokens(paper))
 
 
-class ModelCache:
-    """The latest trained model of each recent user of each store (least recently used goes
-    first)."""
+class StoreCache:
+    """What one store's requests reuse: the embeddings of the latest candidate list (it
+    changes when papers arrive, not between requests), each recent user's model for one
+    version of their signals (least recently used goes first), and each paper's keyword
+    feature ids (a corrected abstract counts once its entry leaves the cache)."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[int, int], TrainedModel] = OrderedDict()
-        self._lock = threading.Lock()
+        self.candidates: tuple[str, list[str], Matrix] | None = None
+        self.models: OrderedDict[int, TrainedModel] = OrderedDict()
+        self.hashed: OrderedDict[str, IntArray] = OrderedDict()
+
+
+class Caches:
+    """One ``StoreCache`` per live store (a closed store's goes with it)."""
+
+    def __init__(self) -> None:
+        self._stores: weakref.WeakKeyDictionary[Any, StoreCache] = weakref.WeakKeyDictionary()
+        self._lock = threading.RLock()
         self.trained = 0
 
-    def get(self, store: Store, user_id: int, version: str) -> TrainedModel | None:
-        key = (id(store), user_id)
+    def of(self, store: Store) -> StoreCache:
         with self._lock:
-            found = self._items.get(key)
+            found = self._stores.get(store)
+            if found is None:
+                found = self._stores[store] = StoreCache()
+            return found
+
+    def vectors(self, store: Store, model: str, ids: Sequence[str]) -> tuple[list[str], Matrix]:
+        key = hashlib.sha256("\x1f".join([model, *ids]).encode("utf-8", "replace")).hexdigest()
+        cache = self.of(store)
+        found = cache.candidates
+        if found is not None and found[0] == key:
+            return found[1], found[2]
+        got_ids, matrix = fetch_vectors(store, model, ids)
+        cache.candidates = (key, got_ids, matrix)
+        return got_ids, matrix
+
+    def get(self, store: Store, user_id: int, version: str) -> TrainedModel | None:
+        cache = self.of(store)
+        with self._lock:
+            found = cache.models.get(user_id)
             if found is None or found.version != version:
                 return None
-            self._items.move_to_end(key)
+            cache.models.move_to_end(user_id)
             return found
 
     def put(self, store: Store, user_id: int, trained: TrainedModel) -> None:
-        key = (id(store), user_id)
+        cache = self.of(store)
         with self._lock:
             self.trained += 1
-            self._items[key] = trained
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            cache.models[user_id] = trained
+            cache.models.move_to_end(user_id)
+            while len(cache.models) > cache.size:
+                cache.models.popitem(last=False)
+
+    def hashed_of(self, store: Store, paper: Paper) -> IntArray:
+        """The paper's keyword feature ids (``hash_tokens``), cached by paper id."""
+        hashed = self.of(store).hashed
+        with self._lock:
+            found = hashed.get(paper.id)
+            if found is None:
+                found = hashed[paper.id] = hash_tokens(paper_tokens(paper))
+                while len(hashed) > HASHED_CACHE:
+                    hashed.popitem(last=False)
+            return found
+
+    def hashed_by_id(self, store: Store, ids: Sequence[str]) -> dict[str, IntArray]:
+        """Feature ids of these papers: from the cache, the others read from the store."""
+        hashed = self.of(store).hashed
+        missing = [i for i in ids if i not in hashed]
+        for paper in store.get_papers(missing) if missing else []:
+            self.hashed_of(store, paper)
+        return {i: hashed[i] for i in ids if i in hashed}
 
 
-MODELS = ModelCache()
-_HASHED: OrderedDict[str, IntArray] = OrderedDict()
 HASHED_CACHE = 100_000
-
-
-def hashed_of(paper: Paper) -> IntArray:
-    """The paper's keyword feature ids, cached by id and text (a corrected abstract is
-    hashed again)."""
-    key = f"{paper.id}\x1f{len(paper.title)}\x1f{len(paper.summary)}"
-    found = _HASHED.get(key)
-    if found is None:
-        found = _HASHED[key] = hash_tokens(paper_tokens(paper))
-        while len(_HASHED) > HASHED_CACHE:
-            _HASHED.popitem(last=False)
-    return found
+MODELS = Caches()
 
 
 def signals_version(positive_ids: Sequence[str], dismissed: Sequence[str],
@@ -137,7 +177,7 @@ def fetch_features(store: Store, model: str, ids: Sequence[str],
     papers = {p.id: p for p in store.get_papers(found)}
     keep = [i for i, pid in enumerate(found) if pid in papers]
     ordered = [papers[found[i]] for i in keep]
-    tokens = [hashed_of(p) for p in ordered]
+    tokens = [MODELS.hashed_of(store, p) for p in ordered]
     idf = idf or build_idf(tokens)
     dense = dense[keep] if len(keep) else np.zeros((0, dense.shape[1] if dense.ndim == 2 else 0),
                                                    np.float32)
@@ -155,22 +195,26 @@ def train_user_model(store: Store, model: str, user_id: int, positive_ids: Seque
     neg, neg_features, _ = fetch_features(store, model, negative_ids)
     if not pos or not neg:
         return None
-    idf = build_idf([hashed_of(p) for p in [*pos, *neg]])
-    pos_features = Features(pos_features.dense, build_sparse([hashed_of(p) for p in pos], idf))
-    neg_features = Features(neg_features.dense, build_sparse([hashed_of(p) for p in neg], idf))
+    hashed = [MODELS.hashed_of(store, p) for p in [*pos, *neg]]
+    idf = build_idf(hashed)
+    pos_features = Features(pos_features.dense, build_sparse(hashed[:len(pos)], idf))
+    neg_features = Features(neg_features.dense, build_sparse(hashed[len(pos):], idf))
     return TrainedModel(train_hybrid(pos_features, neg_features), idf, version)
 
 
-def rank_candidates(store: Store, model: str, trained: TrainedModel, cand_ids: Sequence[str],
+def rank_candidates(store: Store, trained: TrainedModel, cand_ids: Sequence[str],
                     cands: Matrix, positive_ids: Sequence[str], positives: Matrix) -> list[Ranked]:
-    """Candidates best first: embedding half over all, whole model over the shortlist."""
+    """Candidates best first: embedding half over all, whole model over the shortlist (whose
+    keyword rows come from the per-paper cache; papers are read later, only those shown)."""
     top = shortlist(trained.model, cands, SHORTLIST)
-    papers, features, _ = fetch_features(store, model, [cand_ids[i] for i in top], trained.idf)
-    if not papers:
+    hashed = MODELS.hashed_by_id(store, [cand_ids[i] for i in top])
+    kept = [i for i in top if cand_ids[i] in hashed]
+    if not kept:
         return []
+    features = Features(cands[kept], build_sparse([hashed[cand_ids[i]] for i in kept],
+                                                  trained.idf))
     scores = trained.model.score(features)
     near = nearest(features.dense, positives)
     order = np.argsort(-scores, kind="stable")
-    return [Ranked(papers[i], float(scores[i]), positive_ids[near[i]],
-                   tuple(trained.model.top_terms(paper_tokens(papers[i]))))
+    return [Ranked(cand_ids[kept[i]], float(scores[i]), positive_ids[near[i]], trained.model)
             for i in order]
