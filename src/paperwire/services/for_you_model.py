@@ -2,14 +2,15 @@
 
 Training rows are the user's positives (upvotes, saves, papers of follows) and negatives
 ("not interested" plus a random sample of the candidates, seeded by the user), read as
-``relevance_features.Features``. A trained model is kept in a small in-process cache keyed by
-the user and the *signals version*: a digest of the positive, dismissed and followed ids, the
-embedding model and the day. A new upvote, save, follow or dismissal changes the version, and
-so does the next day (the daily job's retraining); otherwise requests reuse the model.
+``relevance_features.Features``. A trained model is kept in an in-process cache per store,
+keyed by the user and the *signals version*: a digest of the positive (upvoted, saved,
+followed) and dismissed ids, the embedding model and the day. A new upvote, save, follow or
+dismissal changes the version, and so does the next day (the daily retraining); otherwise
+requests reuse the model.
 
 Ranking has two stages: the model's embedding half scores every candidate (one matrix-vector
-product), then the best ``SHORTLIST`` are read from the store and scored by the whole model,
-keyword half included.
+product over the cached candidate embeddings), then the best ``SHORTLIST`` are scored by the
+whole model, keyword half included, from the cached keyword feature ids of each paper.
 """
 
 from __future__ import annotations
