@@ -16,6 +16,8 @@ sentences each). Each option runs in its own child process (its own peak RSS):
 Quality comes from ``bench/search_quality.py`` for each model (the thread and batch options
 give the same vectors as ``minilm``). MiniLM options can run on a smaller sample
 (``--minilm-papers``) to keep the run short; the JSON says how many papers each option saw.
+``--device cuda`` runs the MiniLM options on onnxruntime's CUDA execution provider (needs
+``onnxruntime-gpu`` and a CUDA device). The two-node Ray cluster is ``bench/ray_cluster.py``.
 Prints one JSON line.
 
     PYTHONPATH=src python bench/embed.py --papers 5000 --minilm-papers 5000
@@ -59,8 +61,8 @@ def build_papers(n: int) -> list[Paper]:
 
 
 def run_minilm(papers: list[Paper], threads: int, max_tokens: int, batch: int,
-               cache: Path) -> float:
-    embedder = OnnxEmbedder(quantized_copy(package_files(), cache), threads, max_tokens)
+               cache: Path, device: str = "cpu") -> float:
+    embedder = OnnxEmbedder(quantized_copy(package_files(), cache), threads, max_tokens, device)
     texts = sorted((build_embedding_text(p) for p in papers), key=len)
     start = time.perf_counter()
     for i in range(0, len(texts), batch):
@@ -68,8 +70,8 @@ def run_minilm(papers: list[Paper], threads: int, max_tokens: int, batch: int,
     return time.perf_counter() - start
 
 
-def run_today(papers: list[Paper], cache: Path) -> float:
-    embedder = OnnxEmbedder(quantized_copy(package_files(), cache), threads=1)
+def run_today(papers: list[Paper], cache: Path, device: str = "cpu") -> float:
+    embedder = OnnxEmbedder(quantized_copy(package_files(), cache), threads=1, device=device)
     start = time.perf_counter()
     for i in range(0, len(papers), 64):
         build_embeddings(embedder, papers[i:i + 64])
@@ -107,17 +109,17 @@ def peak_rss_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def child(option: str, n: int) -> None:
+def child(option: str, n: int, device: str) -> None:
     papers = build_papers(n)
     extra: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "model-cache"
         if option == "minilm":
-            seconds = run_today(papers, cache)
+            seconds = run_today(papers, cache, device)
         elif option == "minilm-2t":
-            seconds = run_minilm(papers, 2, 256, 32, cache)
+            seconds = run_minilm(papers, 2, 256, 32, cache, device)
         elif option == "minilm-2t-128":
-            seconds = run_minilm(papers, 2, 128, 32, cache)
+            seconds = run_minilm(papers, 2, 128, 32, cache, device)
         elif option == "static":
             seconds = run_static(papers)
         else:
@@ -140,15 +142,19 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--minilm-papers", type=int, default=5000)
     parser.add_argument("--options", default=",".join(OPTIONS))
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
+                        help="where the MiniLM options run (PAPERWIRE_EMBED_DEVICE)")
     parser.add_argument("--child", choices=OPTIONS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.minilm_papers if args.child.startswith("minilm") else args.papers)
+        child(args.child, args.minilm_papers if args.child.startswith("minilm") else args.papers,
+              args.device)
         return
-    result: dict[str, object] = {"bench": "embed", "cores": 2}
+    result: dict[str, object] = {"bench": "embed", "cores": 2, "minilm_device": args.device}
     for option in args.options.split(","):
         out = subprocess.run([sys.executable, __file__, "--child", option, "--papers",
-                              str(args.papers), "--minilm-papers", str(args.minilm_papers)],
+                              str(args.papers), "--minilm-papers", str(args.minilm_papers),
+                              "--device", args.device],
                              check=True, capture_output=True, text=True).stdout
         figures = json.loads(out.strip().splitlines()[-1])
         figures["quality"] = quality_of(option)

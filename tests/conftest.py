@@ -1,4 +1,5 @@
-"""Shared fixtures: settings, a real SQLite store, the services built on them, an app client,
+"""Shared fixtures: settings, a real store (SQLite, or PostgreSQL with ``--engine postgresql``:
+see ``conftest_engine.py``), the services built on them, an app client,
 a CLI runner, a loopback SMTP server.
 
 One family: ``env`` → ``settings`` → ``store`` → ``services`` (``build_services`` with the test's
@@ -14,25 +15,30 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import Services, build_services
+from paperwire.bootstrap import Services, build_services, open_store
 from paperwire.config import Settings, load_settings
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 from tests.smtp_sink import SmtpSink
 
-pytest_plugins = ["tests.conftest_ingest", "tests.conftest_search", "tests.conftest_community",
+pytest_plugins = ["tests.conftest_engine", "tests.conftest_ingest", "tests.conftest_search",
+                  "tests.conftest_community",
                   "tests.conftest_digests"]
 
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """Environment variables for a fresh data dir (what the CLI and settings read)."""
-    return {
+def env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
+    """Environment variables for a fresh data dir and database (what the CLI and settings
+    read)."""
+    values = {
         "PAPERWIRE_DATA_DIR": str(tmp_path / "data"),
         "PAPERWIRE_SECRET_KEY": "test-secret-key-0123456789-abcdefghijkl",
         "PAPERWIRE_BASE_URL": "http://testserver",
     }
+    if database_url is not None:
+        values["PAPERWIRE_DATABASE_URL"] = database_url
+    return values
 
 
 @pytest.fixture
@@ -42,8 +48,8 @@ def settings(env: dict[str, str]) -> Settings:
 
 @pytest.fixture
 def store(settings: Settings) -> Iterator[SqliteStore]:
-    s = SqliteStore(settings.database_path)
-    yield s
+    s = open_store(settings)
+    yield s  # type: ignore[misc]
     s.close()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from paperwire.bootstrap import open_store
 from paperwire.config import Settings, load_settings
 from paperwire.storage.sqlite import SqliteStore
 from tests.fake_arxiv import FakeArxiv, sample_papers
@@ -35,6 +36,6 @@ def isettings(ingest_env: dict[str, str]) -> Settings:
 
 @pytest.fixture
 def istore(isettings: Settings) -> Iterator[SqliteStore]:
-    s = SqliteStore(isettings.database_path)
-    yield s
+    s = open_store(isettings)
+    yield s  # type: ignore[misc]
     s.close()

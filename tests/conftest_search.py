@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import Services, build_services
+from paperwire.bootstrap import Services, build_services, open_store
 from paperwire.config import Settings, load_settings
 from paperwire.search.embedder import OnnxEmbedder, load_embedder
 from paperwire.storage.sqlite import SqliteStore
@@ -22,15 +22,19 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
 
 
 @pytest.fixture(scope="session")
-def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return load_settings(search_env(tmp_path_factory.mktemp("demo")))
+def demo_settings(tmp_path_factory: pytest.TempPathFactory,
+                  session_database_url: str | None) -> Settings:
+    env = search_env(tmp_path_factory.mktemp("demo"))
+    if session_database_url is not None:
+        env["PAPERWIRE_DATABASE_URL"] = session_database_url
+    return load_settings(env)
 
 
 @pytest.fixture(scope="session")
 def demo_store(demo_settings: Settings) -> Iterator[SqliteStore]:
-    store = SqliteStore(demo_settings.database_path)
+    store = open_store(demo_settings)
     load_demo(store, demo_settings)
-    yield store
+    yield store  # type: ignore[misc]
     store.close()
 
 

@@ -1,4 +1,5 @@
-"""A fake arXiv on loopback: OAI-PMH ``/oai`` and the API ``/api/query``, over real HTTP.
+"""A fake arXiv on loopback: OAI-PMH ``/oai``, the API ``/api/query`` and PDFs ``/pdf/<id>``
+(the bodies in ``state.pdfs``), over real HTTP.
 
 Serves ``FakePaper`` records in the real formats (OAI-PMH ``arXiv`` and ``arXivRaw`` with
 resumption tokens and deleted records; the API's Atom feed with paging, ``id_list`` and
@@ -112,6 +113,7 @@ class FakeState:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     on_request: Callable[[Request], bool] | None = None  # True: drop without answering
+    pdfs: dict[str, bytes] = field(default_factory=dict)  # arXiv id -> body of /pdf/<id>
 
 
 class FakeArxiv:
@@ -217,11 +219,14 @@ class _Handler(BaseHTTPRequestHandler):
             body, status = render_oai(self.state, query).encode(), 200
         elif path == "/api/query":
             body, status = render_api(self.state, query).encode(), 200
+        elif path.startswith("/pdf/") and path[5:] in self.state.pdfs:
+            body, status = self.state.pdfs[path[5:]], 200
         else:
             body, status = b"not found", 404
         record.status = status  # before the answer leaves: the client may look at once
         self.send_response(status)
-        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Type", "application/pdf" if path.startswith("/pdf/")
+                         else "text/xml; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         if fault is not None and fault.retry_after is not None:
             self.send_header("Retry-After", fault.retry_after)

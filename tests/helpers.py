@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 from paperwire.config import Settings
 from paperwire.services import catalog
@@ -27,3 +28,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    import sqlite3
+
+    import psycopg
+
+    return (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+# What a broken uniqueness or reference rule raises, on either engine.
+INTEGRITY_ERRORS = _integrity_errors()
+
+
+def dump_tables(store: Any) -> list[str]:
+    """Every row of every table as ``table: (values)`` lines, in a fixed order (either engine)."""
+    if store.engine == "sqlite":
+        tables = [r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                            " ORDER BY name")]
+    else:
+        tables = [r[0] for r in store.query("SELECT table_name FROM information_schema.tables"
+                                            " WHERE table_schema = current_schema()"
+                                            " ORDER BY table_name")]
+    lines = []
+    for table in tables:
+        rows = store.query(f"SELECT * FROM {table}")
+        lines.extend(sorted(f"{table}: {tuple(row)!r}" for row in rows))
+    return lines

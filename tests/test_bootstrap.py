@@ -17,6 +17,7 @@ from paperwire.errors import ConfigError
 from paperwire.mail import ConsoleMailer, SmtpMailer
 from paperwire.models import IncomingPaper, Paper
 from paperwire.services.digest_interests import UpvoteInterests
+from paperwire.storage.postgres import PostgresStore
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
 
@@ -25,8 +26,11 @@ def test_every_part_is_built_from_the_settings(env: dict[str, str]) -> None:
     settings = load_settings({**env, "PAPERWIRE_ARXIV_API_URL": "http://127.0.0.1:9/api"})
     services = build_services(settings)
     try:
-        assert isinstance(services.store, SqliteStore)
-        assert settings.database_path.exists()
+        if settings.database_url.startswith("sqlite:"):
+            assert isinstance(services.store, SqliteStore)
+            assert settings.database_path.exists()
+        else:
+            assert isinstance(services.store, PostgresStore)
         assert isinstance(services.mailer, SmtpMailer)
         assert services.paper_fetcher.url == "http://127.0.0.1:9/api"
         assert services.search.store is services.store

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, running_paperwire
+from tests.community_helpers import PASSWORD
 from tests.helpers import free_port
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,8 @@ def _month(home: str) -> str:
 
 HEADING_JUMPS = """[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])
   .filter((level, i, all) => i > 0 && level > all[i - 1] + 1).length"""
+DECODED_WIDTHS = """all => Promise.all(all.map(i => { i.loading = 'eager';
+  return i.decode().then(() => i.naturalWidth, () => 0); }))"""
 LANDMARKS = "document.querySelectorAll('[role=search], search').length"
 
 
@@ -107,3 +110,92 @@ def test_skip_link_is_the_first_stop_and_reaches_the_papers(tmp_path: Path) -> N
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
         assert outline != "rgb(245, 158, 11)"  # the old amber ring (2.1:1 on white)
         browser.close()
+
+
+def enrich_demo(env: dict[str, str]) -> None:
+    """What an operator with thumbnails on would have: pictures on some cards, a paper with
+    authors, categories, code stars and a project page on today's list."""
+    from paperwire.config import load_settings
+    from paperwire.storage.sqlite import SqliteStore
+    from tests.personal_helpers import put_paper
+    from tests.test_web_thumbnails import add_thumbnail
+
+    settings = load_settings(env)
+    store = SqliteStore(settings.database_path)
+    try:
+        put_paper(store, settings, "2601.00001", "Depth over width for reasoning with $L$ layers",
+                  categories=("cs.LG", "cs.CL"), authors=tuple(f"Author {n}" for n in range(6)),
+                  summary="We find that depth matters more than width, $\\alpha = 0.5$. " * 5,
+                  upvotes=50)
+        for paper in store.list_papers(offset=0, limit=6):
+            add_thumbnail(store, settings, paper.id)
+    finally:
+        store.close()
+
+
+def log_in(page: Any, base: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#username", "ada")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+
+
+def sign_in_and_act(page: Any, base: str) -> dict[str, str]:
+    """Sign up, upvote, comment with math, make a collection; the pages that then exist."""
+    page.goto(base + "/signup")
+    page.fill("#username", "ada")
+    page.fill("#email", "ada@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.goto(base + "/papers/2601.00001")
+    page.click("form.vote button")
+    page.fill("#body-new", "Nice bound: $\\frac{a}{b} \\le 1$")
+    page.click("form.comment-form button")
+    page.click("details.save-box summary")
+    page.fill("#new-coll-2601\\.00001", "Reading")
+    page.click("text=Create and save")
+    page.goto(base + "/collections")
+    collection = page.eval_on_selector("ul.collection-list a", "a => a.pathname")
+    return {"paper": "/papers/2601.00001", "collection": collection}
+
+
+def test_signed_in_pages_and_rich_cards_have_no_serious_axe_findings(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    env = {"PAPERWIRE_DATA_DIR": str(tmp_path / "data")}
+    findings: dict[str, list[str]] = {}
+    made: dict[str, str] = {}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with running_paperwire(["demo", "--port", str(port)], env, port, tmp_path / "log") as base, \
+            sync_playwright() as pw:
+        enrich_demo(env)
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                          color_scheme=scheme)
+            page = context.new_page()
+            page.set_default_timeout(120_000)
+            if scheme == "light":
+                made = sign_in_and_act(page, base)
+            else:
+                log_in(page, base)
+            for width in (1280, 390):
+                page.set_viewport_size({"width": width, "height": 900})
+                for path in ("/", made["paper"], "/for-you", "/following", "/collections",
+                             made["collection"], "/submit", "/users/ada", "/settings/password",
+                             "/search?category=cs.LG", "/dev/mail"):
+                    page.goto(base + path)
+                    found = serious(page)
+                    if found:
+                        findings[f"{scheme} {width} {path}"] = found
+                    if path in ("/", made["paper"]):
+                        name = "home" if path == "/" else "paper"
+                        page.screenshot(path=str(ARTIFACTS / f"a11y-signed-in-{name}-{width}-"
+                                                 f"{scheme}.png"), full_page=path != "/")
+                page.goto(base + "/")
+                sizes = page.eval_on_selector_all(".thumb img", DECODED_WIDTHS)
+                assert len(sizes) >= 5 and set(sizes) == {480}, sizes
+            context.close()
+        browser.close()
+    assert not findings, json.dumps(findings, indent=1, ensure_ascii=False)

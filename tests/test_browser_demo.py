@@ -10,6 +10,17 @@ from tests.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, running_paper
 from tests.helpers import free_port
 
 pytestmark = pytest.mark.browser
+# Rows of the header: its visible links and search box, a new row where one starts below
+# the bottom of everything before it.
+HEADER_ROWS = """[...document.querySelectorAll('.site-header a, .site-header input')]
+  .map(e => e.getBoundingClientRect())
+  .filter(r => r.width > 0 && r.right <= innerWidth && r.left >= 0)
+  .sort((a, b) => a.top - b.top)
+  .reduce((acc, r) => r.top >= acc.bottom ? {rows: acc.rows + 1, bottom: r.bottom}
+                                          : {rows: acc.rows, bottom: Math.max(acc.bottom, r.bottom)},
+          {rows: 0, bottom: -1}).rows"""
+GRID_COLUMNS = """new Set([...document.querySelectorAll('ol.cards > li')].slice(0, 6)
+  .map(li => Math.round(li.getBoundingClientRect().left))).size"""
 
 
 def test_demo_daily_list_and_paper_page(tmp_path: Path) -> None:
@@ -34,6 +45,10 @@ def test_demo_daily_list_and_paper_page(tmp_path: Path) -> None:
             first = cards.first
             title = first.locator(".card-title").inner_text()
             assert first.locator(".votes .count").inner_text().isdigit()
+            assert first.locator(".excerpt").inner_text().strip()
+            assert page.evaluate(HEADER_ROWS) <= 2, "the header takes more than two rows"
+            columns = page.evaluate(GRID_COLUMNS)
+            assert columns == (1 if width < 600 else 2), columns  # a list on phones, a grid wide
             page.screenshot(path=str(ARTIFACTS / f"demo-home-{width}.png"), full_page=True)
 
             first.locator(".card-title a").click()

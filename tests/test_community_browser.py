@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from paperwire.bootstrap import open_store
 from paperwire.config import load_settings
-from paperwire.storage.sqlite import SqliteStore
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, running_paperwire
 from tests.community_helpers import PASSWORD, add_paper
 from tests.helpers import free_port
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 def prepare(env: dict[str, str]) -> None:
     settings = load_settings(env)
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     try:
         add_paper(store, settings, "2601.00001", "A paper on today's list", upvotes=4,
                   when=datetime.now(UTC))

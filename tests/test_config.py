@@ -55,6 +55,9 @@ def test_every_field_has_an_environment_variable() -> None:
     ("PAPERWIRE_EMBEDDER", "hub", "PAPERWIRE_EMBEDDER='hub' must be 'package', 'dir' or 'static'"),
     ("PAPERWIRE_DAILY_POLICY", "all", "'submitted' or 'categories'"),
     ("PAPERWIRE_SMTP_TLS", "ssl", "'none', 'starttls' or 'tls'"),
+    ("PAPERWIRE_EMBED_DEVICE", "gpu", "PAPERWIRE_EMBED_DEVICE='gpu' must be 'auto', 'cpu' or 'cuda'"),
+    ("PAPERWIRE_DAILY_STEPS", "arxiv,teleport",
+     "PAPERWIRE_DAILY_STEPS='teleport' must be 'arxiv', 'oai', 'enrich', 'index' or 'digest'"),
 ])
 def test_choices_are_checked_at_load_naming_the_allowed_values(name: str, value: str,
                                                               words: str) -> None:

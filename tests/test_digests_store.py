@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from paperwire.models_digests import OutboxDraft
 from paperwire.storage.sqlite import SqliteStore
 from tests.digest_helpers import MONDAY, add_confirmed, add_daily, make_paper
+from tests.helpers import INTEGRITY_ERRORS
 
 NOW = datetime(2025, 10, 13, 6, tzinfo=UTC)
 
@@ -22,7 +22,7 @@ def test_outbox_rows_are_unique_and_creation_is_idempotent(store: SqliteStore) -
     assert store.create_outbox("daily:2025-10-13", drafts, NOW) == 2
     assert store.create_outbox("daily:2025-10-13", drafts, NOW) == 0
     assert store.outbox_subscriber_ids("daily:2025-10-13") == set(ids)
-    with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+    with pytest.raises(INTEGRITY_ERRORS), store.transaction() as conn:
         conn.execute("INSERT INTO digest_outbox (subscriber_id, period, status, message_id,"
                      " next_attempt_at, created_at) VALUES (?, 'daily:2025-10-13', 'pending',"
                      " '<dup@x>', '', '')", (ids[0],))

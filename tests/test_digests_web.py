@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -232,3 +232,17 @@ def test_unreachable_mail_server_gives_the_same_answer(settings: Settings,
     assert sub is not None and store.last_confirmation_at(sub.id) is not None
     [queued] = store.list_mail(10)  # kept for a retry instead of dropped
     assert queued.status == "queued" and queued.recipient == "someone@example.org"
+
+
+def test_preview_is_styled_and_reads_well(web: TestClient, store: SqliteStore) -> None:
+    long = "Transformers " + "attention " * 60 + "conclusion."
+    add_daily(store, date(2025, 10, 6), [make_paper("2510.00002", "No names", 2, authors=(),
+                                                    summary=long)])
+    page = web.get("/digest/preview", params={"period": "daily", "date": "2025-10-06"})
+    assert "Monday, 6 October 2025" in page.text and " 06 October" not in page.text
+    assert "<style>" in page.text and "'unsafe-inline'" in page.headers["content-security-policy"]
+    assert "script-src 'self';" in page.headers["content-security-policy"]
+    meta = re.search(r'<p class="meta">([^<]*)</p>', page.text)
+    assert meta and meta.group(1) == "2 upvotes"  # no leading "·" when names are unknown
+    snippet = re.search(r"<p>(Transformers [^<]*)</p>", page.text)
+    assert snippet and snippet.group(1).endswith("attention…")

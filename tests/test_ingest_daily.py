@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
-import click
 from click.testing import CliRunner
 
-from paperwire.cli import ingest as ingest_cli
 from paperwire.cli import main
-from paperwire.cli.context import CliContext
 from tests.fake_arxiv import FakeArxiv, Fault
-
-
-def group_with_steps(calls: list[str]) -> click.Group:
-    """A paperwire-like root with stand-in ``index`` and ``digest send`` commands."""
-
-    @click.group()
-    @click.pass_context
-    def root(ctx: click.Context) -> None:
-        ctx.obj = CliContext(environ=dict(os.environ))
-
-    @root.command("index")
-    def index() -> None:
-        calls.append("index")
-
-    @root.group("digest")
-    def digest() -> None:
-        pass
-
-    @digest.command("send")
-    def send() -> None:
-        calls.append("digest")
-        raise click.ClickException("smtp down")
-
-    ingest_cli.register(root)
-    return root
 
 
 def test_daily_arxiv_and_oai(ingest_env: dict[str, str], fake: FakeArxiv) -> None:
@@ -52,24 +24,24 @@ def test_daily_arxiv_and_oai(ingest_env: dict[str, str], fake: FakeArxiv) -> Non
 
 def test_steps_run_in_order_and_a_failure_exits_1(ingest_env: dict[str, str],
                                                    fake: FakeArxiv) -> None:
-    calls: list[str] = []
     fake.fail("/api/query", Fault(status=403))
-    env = {**ingest_env, "PAPERWIRE_DAILY_STEPS": "arxiv,index,digest"}
-    result = CliRunner(env=env).invoke(group_with_steps(calls), ["daily"])
+    env = {**ingest_env, "PAPERWIRE_DAILY_STEPS": "arxiv,index,digest",
+           "PAPERWIRE_EMBEDDER": "static", "PAPERWIRE_MAILER": "outbox"}
+    result = CliRunner(env=env).invoke(main, ["daily"])
     assert result.exit_code == 1
-    assert calls == ["index", "digest"]  # a failed step does not stop the next ones
-    assert "step arxiv failed" in result.stderr and "smtp down" in result.stderr
+    steps = [line for line in result.stderr.splitlines() if line.startswith("daily: ")]
+    assert steps[0] == "daily: arxiv ..." and steps[1].startswith("daily: step arxiv failed")
+    assert steps[2:4] == ["daily: index ...", "daily: digest ..."]  # the others still ran
+    assert steps[4].startswith("daily: step digest failed: Setting PAPERWIRE_MAILER='outbox'")
+    data = Path(env["PAPERWIRE_DATA_DIR"])
+    assert (data / "search" / "manifest.json").is_file()  # index ran after arxiv failed
     assert "daily steps failed: arxiv, digest" in result.stderr
 
 
-def test_missing_and_unknown_steps(ingest_env: dict[str, str], fake: FakeArxiv) -> None:
-    root = click.Group("bare", callback=click.pass_context(
-        lambda ctx: setattr(ctx, "obj", CliContext(environ=dict(os.environ)))))
-    ingest_cli.register(root)
-    runner = CliRunner(env={**ingest_env, "PAPERWIRE_DAILY_STEPS": "index,digest"})
-    result = runner.invoke(root, ["daily"])
-    assert result.exit_code == 0, result.output
-    assert "step index skipped" in result.stderr and "step digest skipped" in result.stderr
+def test_an_unknown_step_stops_before_any_step_runs(ingest_env: dict[str, str],
+                                                    fake: FakeArxiv) -> None:
     runner = CliRunner(env={**ingest_env, "PAPERWIRE_DAILY_STEPS": "arxiv,fetch-all"})
-    result = runner.invoke(root, ["daily"])
-    assert result.exit_code == 1 and "unknown step 'fetch-all'" in result.stderr
+    result = runner.invoke(main, ["daily"])
+    assert result.exit_code == 1
+    assert "PAPERWIRE_DAILY_STEPS='fetch-all' must be 'arxiv', 'oai'" in result.stderr
+    assert "daily: arxiv" not in result.stderr and fake.requests == []

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from paperwire.bootstrap import open_store
 from paperwire.config import Settings
 from paperwire.errors import SourceError
 from paperwire.services import ingest
@@ -41,7 +42,7 @@ def test_requests_are_spaced_and_one_at_a_time(isettings: Settings, istore: Sqli
 
 def test_two_clients_with_their_own_connections_take_turns(isettings: Settings,
                                                            fake: FakeArxiv) -> None:
-    stores = [SqliteStore(isettings.database_path) for _ in range(3)]
+    stores = [open_store(isettings) for _ in range(3)]
     threads = [threading.Thread(target=fetch_ids,
                                 args=(ingest.arxiv_api_source(isettings, s), ["2401.00002"] * 3))
                for s in stores]

@@ -8,42 +8,24 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from bench.ingest import record, write_snapshot
 from click.testing import CliRunner
 
+from paperwire.bootstrap import open_store
 from paperwire.cli import main
-from paperwire.config import Settings
+from paperwire.config import Settings, load_settings
 from paperwire.models import Author, IncomingPaper, Paper
 from paperwire.services.ingest_snapshot import import_snapshot
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage.sqlite import SqliteStore
 from tests.helpers import REPO
-
-REAL_LINE = {
-    "id": "0704.0001", "submitter": "Pavel Nadolsky",
-    "authors": "C. Bal\\'azs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan",
-    "title": "Calculation of prompt diphoton production cross sections at Tevatron and\n  LHC"
-             " energies", "comments": "37 pages, 15 figures", "journal-ref": "Phys.Rev.D76:013009",
-    "doi": "10.1103/PhysRevD.76.013009", "report-no": "ANL-HEP-PR-07-12", "categories": "hep-ph",
-    "license": None, "abstract": "  A fully differential calculation $x<y$ & <b>.\n",
-    "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"},
-                 {"version": "v2", "created": "Tue, 24 Jul 2007 20:10:27 GMT"}],
-    "update_date": "2008-11-13",
-    "authors_parsed": [["Balázs", "C.", ""], ["Berger", "E. L.", ""], ["Nadolsky", "P. M.", ""],
-                       ["Yuan", "C. -P.", ""]],
-}
-
-
-def line(obj: object) -> bytes:
-    return json.dumps(obj).encode() + b"\n"
+from tests.snapshot_helpers import REAL_LINE, line, record, write_snapshot
 
 
 def test_parse_a_real_line() -> None:
@@ -111,11 +93,11 @@ def test_cli_import_and_resume_after_kill(env: dict[str, str], tmp_path: Path) -
     path = tmp_path / "big.json"
     write_snapshot(path, 20_000)
     child_env = {**os.environ, **env, "PYTHONPATH": str(REPO / "src")}
-    db = Path(env["PAPERWIRE_DATA_DIR"]) / "paperwire.db"
+    store = open_store(load_settings(env))
     proc = subprocess.Popen([sys.executable, "-m", "paperwire", "import", "arxiv-snapshot",
                              str(path), "--batch", "500"], env=child_env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    offset = wait_for_checkpoint(db)
+    offset = wait_for_checkpoint(store)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert 0 < offset < path.stat().st_size
@@ -123,21 +105,17 @@ def test_cli_import_and_resume_after_kill(env: dict[str, str], tmp_path: Path) -
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["read"] < 20_000 and summary["errors"] == 0
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM papers").fetchone() == \
-            (20_000, 20_000)
+    assert tuple(store.query_one("SELECT COUNT(*), COUNT(DISTINCT id) FROM papers")) == \
+        (20_000, 20_000)
+    store.close()
 
 
-def wait_for_checkpoint(db: Path) -> int:
+def wait_for_checkpoint(store: SqliteStore) -> int:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        try:
-            with sqlite3.connect(db) as conn:
-                row = conn.execute("SELECT state_json FROM ingest_checkpoints").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-        if row is not None:
-            return int(json.loads(row[0])["offset"])
+        text = store.scalar("SELECT state_json FROM ingest_checkpoints")
+        if text is not None:
+            return int(json.loads(text)["offset"])
         time.sleep(0.02)
     raise AssertionError("no checkpoint within 60 s")
 
@@ -149,8 +127,7 @@ def test_missing_file(settings: Settings, cli: CliRunner) -> None:
 
 def test_prepared_rows_equal_the_catalog_columns() -> None:
     from paperwire.ids import title_key
-    from paperwire.storage.proto_ingest import prepare_paper
-    from paperwire.storage.rows import paper_columns
+    from paperwire.paper_row import paper_columns, prepare_paper
 
     rng = random.Random(3)
     items = [parse_snapshot_line(line(record(i, rng))) for i in range(50)]

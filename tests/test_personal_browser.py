@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from paperwire.bootstrap import open_store
 from paperwire.config import load_settings
-from paperwire.storage.sqlite import SqliteStore
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, running_paperwire
 from tests.community_helpers import PASSWORD
 from tests.helpers import free_port
@@ -21,7 +21,7 @@ BIB = "@misc{a, title={Speaker diarization of meetings}}\n@misc{broken, year=202
 
 def prepare(env: dict[str, str]) -> None:
     settings = load_settings(env)
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     try:
         put_paper(store, settings, "2601.00001", "Image segmentation with transformers",
                   categories=("cs.CV",))

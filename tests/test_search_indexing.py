@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.cli import main
 from paperwire.config import load_settings
 from paperwire.errors import ConfigError
@@ -21,24 +21,13 @@ from paperwire.search.vectors import Segment, VectorIndex
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
-from tests.search_helpers import search_env
-
-PAPERS = [
-    Paper("2401.00001", "Sparse attention for long documents",
-          "We make transformer attention sparse so that documents of a million tokens fit."),
-    Paper("2401.00002", "Protein folding with diffusion models",
-          "A diffusion model predicts protein structures from sequences."),
-    Paper("2401.00003", "Reinforcement learning from human feedback at scale",
-          "Reward models trained on preferences align chat assistants."),
-]
-LATE = Paper("2401.00009", "Quantum error correction with surface codes",
-             "Logical qubits survive longer when surface codes correct errors in real time.")
+from tests.search_helpers import LATE, PAPERS, search_env
 
 
 @pytest.fixture
 def small(tmp_path: Path, embedder: OnnxEmbedder) -> tuple[SqliteStore, SearchService]:
     settings = load_settings(search_env(tmp_path / "data"))
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     store.upsert_papers([IncomingPaper(p) for p in PAPERS])
     return store, SearchService(settings, store, embedder)
 
@@ -105,7 +94,7 @@ def test_leftovers_of_a_crash_are_ignored(small: tuple[SqliteStore, SearchServic
 
 def test_cli_index_and_search(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     env = search_env(tmp_path / "data")
-    store = SqliteStore(load_settings(env).database_path)
+    store = open_store(load_settings(env))
     store.upsert_papers([IncomingPaper(p) for p in PAPERS])
     runner = CliRunner(env=env)
     result = runner.invoke(main, ["index", "--quiet"], obj=None)
@@ -168,7 +157,7 @@ def test_the_running_site_indexes_new_papers_in_the_background(
         tmp_path: Path, embedder: OnnxEmbedder) -> None:
     env = {**search_env(tmp_path / "data"), "PAPERWIRE_SEARCH_REFRESH": "0.1"}
     settings = load_settings(env)
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     store.upsert_papers([IncomingPaper(p) for p in PAPERS])
     app = create_app(build_services(settings, store=store, embedder=embedder))
     with TestClient(app, base_url="http://testserver") as client:

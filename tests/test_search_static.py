@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from paperwire.bootstrap import open_store
 from paperwire.config import load_settings
 from paperwire.errors import ConfigError
 from paperwire.search.distill import FIRST_WORD, build_table, build_token_vectors, table_paths
@@ -16,7 +17,6 @@ from paperwire.search.embedder import load_embedder, package_files
 from paperwire.search.static import StaticEmbedder, load_static
 from paperwire.services.search import SearchService
 from paperwire.services.search_indexing import model_key
-from paperwire.storage.sqlite import SqliteStore
 from tests.backfill_helpers import build_papers
 from tests.search_helpers import search_env
 
@@ -87,7 +87,7 @@ def test_the_shipped_table_is_what_the_distiller_builds_from_the_shipped_model()
 def test_a_catalog_indexed_by_minilm_is_re_embedded_by_the_static_model(
         tmp_path: Path, embedder: object) -> None:
     env = search_env(tmp_path / "data")
-    store = SqliteStore(load_settings(env).database_path)
+    store = open_store(load_settings(env))
     papers = build_papers(30)
     store.upsert_papers(papers)
     SearchService(load_settings(env), store, embedder).index()  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import pytest
 
 from paperwire.search.embedder import OnnxEmbedder
 from paperwire.search.vectors import Codebook, Segment, outgrown
-from tests.test_search_indexing import LATE, PAPERS
+from tests.search_helpers import LATE, PAPERS
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
+from paperwire.bootstrap import open_store
 from paperwire.config import Settings, load_settings
 from paperwire.services import accounts
 from paperwire.storage.sqlite import SqliteStore
@@ -72,7 +73,7 @@ def test_reset_and_subscribe_answer_before_any_mail_work(
     port = free_port()
     server_env = {**env, "PAPERWIRE_SMTP_PORT": str(silent_smtp),
                   "PAPERWIRE_SEARCH_REFRESH": "0", "PAPERWIRE_BASE_URL": f"http://127.0.0.1:{port}"}
-    store = SqliteStore(load_settings(server_env).database_path)
+    store = open_store(load_settings(server_env))
     accounts.sign_up(store, "known", "known@example.org", PASSWORD)
     store.close()
     log = (tmp_path / "serve.log").open("w")

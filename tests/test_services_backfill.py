@@ -15,6 +15,7 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
+from paperwire.bootstrap import open_store
 from paperwire.cli import main
 from paperwire.cli.search import _ray_address
 from paperwire.config import Settings, load_settings
@@ -37,7 +38,7 @@ def static_env(folder: Path) -> dict[str, str]:
 
 def make_store(folder: Path, n: int) -> tuple[Settings, SqliteStore]:
     settings = load_settings(static_env(folder))
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     store.upsert_papers(build_papers(n))
     return settings, store
 
@@ -164,7 +165,7 @@ def test_ray_backfill_survives_a_killed_driver_and_a_killed_worker(tmp_path: Pat
     assert len(vectors) == 3000 and build_missing_chunks(store, MODEL) == []
     assert store.search_watermark("embedding_seq") == 3000  # no paper's vector written twice
     ref_settings = load_settings(static_env(tmp_path / "reference"))
-    reference = SqliteStore(ref_settings.database_path)
+    reference = open_store(ref_settings)
     assert backfill(ref_settings, reference, STATIC, progress=False).embedded == 3000
     expected = stored_vectors(reference, MODEL)
     assert {k: (v.text_hash, v.vector) for k, v in vectors.items()} == {

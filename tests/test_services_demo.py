@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
@@ -36,3 +36,11 @@ def test_moves_keep_the_order_and_fill_days_evenly(settings: Settings) -> None:
     assert [days.count(d) for d in sorted(set(days))] == [4, 4, 3]
     times = [when for _, _, when in moves]
     assert times[0] < times[1] and times[0].hour == 8
+
+
+def test_todays_papers_are_never_submitted_after_now(settings: Settings) -> None:
+    now = datetime(2025, 10, 10, 0, 50, tzinfo=UTC)
+    moves = build_moves([f"p{n}" for n in range(12)], now.date(), 3, settings, now)
+    times = [when for _, _, when in moves]
+    assert max(times) <= now and times == sorted(times)
+    assert len(set(times)) == 12 and all(t.date() == d for _, d, t in moves)

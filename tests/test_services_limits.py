@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.config import Settings
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.app import create_app
@@ -20,7 +20,7 @@ def browser(app: object, address: str) -> TestClient:
 def test_signups_from_one_address_are_limited_across_processes(
         settings: Settings, store: SqliteStore) -> None:
     limited = replace(settings, address_signups_per_hour=3)
-    second_store = SqliteStore(settings.database_path)  # what another worker process opens
+    second_store = open_store(settings)  # what another worker process opens
     first = browser(create_app(build_services(limited, store=store)), "198.51.100.5")
     second = browser(create_app(build_services(limited, store=second_store)), "198.51.100.5")
     codes = []

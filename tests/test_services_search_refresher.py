@@ -13,10 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench.ingest import record_id, write_snapshot
 
 from tests.browser import running_paperwire
 from tests.helpers import REPO
+from tests.snapshot_helpers import record_id, write_snapshot
 
 PORT = 8111
 PAPERS = 3000

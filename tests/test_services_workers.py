@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.ingest import write_snapshot
-
 from tests.helpers import REPO
+from tests.snapshot_helpers import write_snapshot
 
 
 def children_of(pid: int) -> list[int]:

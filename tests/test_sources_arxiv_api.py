@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from paperwire.bootstrap import open_store
 from paperwire.config import Settings
 from paperwire.errors import SourceError
 from paperwire.models import IncomingPaper, RecordError
@@ -110,7 +111,7 @@ def test_ingest_arxiv_with_categories_policy(ingest_env: dict[str, str]) -> None
     settings = load_settings({**ingest_env, "PAPERWIRE_DAILY_POLICY": "categories",
                               "PAPERWIRE_DAILY_CATEGORIES": "cs.LG,cs.AI",
                               "PAPERWIRE_TIMEZONE": "America/New_York"})
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     report = ingest.ingest_arxiv(store, settings, ["cs.LG", "cs.CL", "cs.AI"], days=3, now=NOW)
     assert (report.read, report.inserted, report.error_count) == (4, 4, 0)
     day = (NOW - timedelta(days=1)).astimezone(settings.zone).date()

@@ -5,8 +5,9 @@ import pytest
 
 from paperwire.models import IncomingPaper, RecordError
 from paperwire.services.catalog import parse_hf_file
-from paperwire.sources.hf import RecordInvalid, parse_hf_item
+from paperwire.sources.hf import parse_hf_item
 from paperwire.sources.jsonstream import CHUNK, iter_json_items
+from paperwire.sources.records import RecordInvalid
 from tests.helpers import HF_RESPONSE
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from paperwire.web.api_docs import describe_constraints, render_doc_text
@@ -22,6 +23,9 @@ def test_every_operation_has_a_summary_description_constraints_and_example(
     assert not any(re.fullmatch(r"(Api )?[A-Z][a-z]+( [A-Z][a-z]+)*", h) and " Api" in f" {h}"
                    for h in headings), headings
     assert "Subscribe to the email digest" in headings and "Api Subscribe" not in text
+    named = [route.path for route in client.app.routes  # type: ignore[attr-defined]
+             if isinstance(route, APIRoute) and route.include_in_schema and not route.summary]
+    assert not named, f"operations titled by their function's name: {named}"
     assert text.count("curl '") + text.count("curl -X") == len(operations)
     assert "``" not in text
     assert "integer, 1 to 100, default 50" in text

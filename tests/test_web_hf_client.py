@@ -15,7 +15,7 @@ import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.config import Settings, load_settings
 from paperwire.models import Author, DailySubmission, ImportReport, IncomingPaper, Paper
 from paperwire.search.embedder import OnnxEmbedder
@@ -63,7 +63,7 @@ def add_june(store: SqliteStore, count: int = 25) -> None:
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Iterator[str]:
     settings: Settings = load_settings(search_env(tmp_path_factory.mktemp("hf")))
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     load_demo(store, settings)
     add_widget(store)
     add_june(store)

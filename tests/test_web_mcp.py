@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.config import Settings, load_settings
 from paperwire.search.embedder import OnnxEmbedder
 from paperwire.services.search import SearchService
@@ -34,7 +34,7 @@ def catalog_env(tmp_path_factory: pytest.TempPathFactory,
                 embedder: OnnxEmbedder) -> Iterator[tuple[dict[str, str], Settings, SqliteStore]]:
     env = search_env(tmp_path_factory.mktemp("mcp"))
     settings = load_settings(env)
-    store = SqliteStore(settings.database_path)
+    store = open_store(settings)
     load_demo(store, settings)
     SearchService(settings, store, embedder).index()
     yield env, settings, store

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from paperwire.config import Settings
 from paperwire.errors import ConfigError
 from paperwire.mail import Mailer, open_mailer
-from paperwire.search.embedder import Embedder
+from paperwire.search.embedder import Embedder, fetch_providers
 from paperwire.services.digest_interests import UpvoteInterests, search_similar
 from paperwire.services.ingest import arxiv_api_source
 from paperwire.services.mail_queue import QueuedMailer
@@ -25,6 +25,7 @@ from paperwire.services.search import SearchService
 from paperwire.services.submission_queue import SubmissionQueue
 from paperwire.sources.arxiv_api import ArxivApiSource
 from paperwire.storage import Store
+from paperwire.storage.postgres import PostgresStore
 from paperwire.storage.sqlite import SqliteStore
 
 
@@ -67,11 +68,13 @@ class Services:
 
 def open_store(settings: Settings) -> Store:
     """The Store the database URL names."""
-    if settings.database_url.startswith("sqlite:///"):
+    url = settings.database_url
+    if url.startswith("sqlite:///"):
         return SqliteStore(settings.database_path)
-    raise ConfigError(
-        f"PAPERWIRE_DATABASE_URL={settings.database_url!r}: only sqlite:/// URLs are supported."
-    )
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(url, pool_size=settings.database_pool_size)
+    raise ConfigError(f"PAPERWIRE_DATABASE_URL={url[:200]!r}: the database URL must start with "
+                      "sqlite:///, postgresql:// or postgres://.")
 
 
 def build_services(settings: Settings, *, store: Store | None = None,
@@ -82,6 +85,8 @@ def build_services(settings: Settings, *, store: Store | None = None,
     Without ``embedder`` the search service loads the model the settings name the first
     time it needs one (``Services.search.embedder``), once for the whole process.
     """
+    if settings.embed_device == "cuda" and embedder is None:
+        fetch_providers("cuda")  # no CUDA provider: stop now, not at the first embedding
     store = store if store is not None else open_store(settings)
     search = SearchService(settings, store, embedder)
     fetcher = paper_fetcher if paper_fetcher is not None else arxiv_api_source(settings, store)

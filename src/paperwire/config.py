@@ -27,7 +27,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "smtp_tls": ("none", "starttls", "tls"),
     "mailer": ("smtp", "console", "outbox"),
     "embedder": ("package", "dir", "static"),
+    "embed_device": ("auto", "cpu", "cuda"),
 }
+DAILY_STEPS = ("arxiv", "oai", "enrich", "index", "digest")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Settings:
 
     data_dir: Path = Path("./paperwire-data")
     database_url: str = ""
+    database_pool_size: int = 10
     secret_key: str = DEV_SECRET
     base_url: str = "http://127.0.0.1:8000"
     site_name: str = "paperwire"
@@ -51,9 +54,12 @@ class Settings:
     arxiv_timeout: float = 60.0
     contact_email: str = "admin@example.org"
     daily_steps: tuple[str, ...] = ("arxiv", "enrich", "index", "digest")
+    thumbnails: bool = False
+    arxiv_pdf_url: str = "https://arxiv.org/pdf"
     # search
     embedder: str = "package"
     model_dir: Path | None = None
+    embed_device: str = "auto"
     search_refresh: float = 5.0
     search_deadline: float = 2.0
     ray_address: str = ""
@@ -177,15 +183,29 @@ def with_demo_defaults(settings: Settings, environ: Mapping[str, str]) -> Settin
     return replace(settings, mailer="outbox")
 
 
+DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
+
+
 def _validate(settings: Settings) -> None:
+    if not settings.database_url.startswith(DATABASE_SCHEMES):
+        raise ConfigError(f"Setting PAPERWIRE_DATABASE_URL={settings.database_url[:200]!r} must "
+                          "start with sqlite:///, postgresql:// or postgres://.")
+    if settings.database_pool_size < 2:
+        raise ConfigError("Setting PAPERWIRE_DATABASE_POOL_SIZE must be 2 or more.")
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"Setting PAPERWIRE_TIMEZONE={settings.timezone!r} is not a time zone.") from exc
     for name, allowed in CHOICES.items():
         check_choice(name, getattr(settings, name), allowed)
+    for step in settings.daily_steps:
+        check_choice("daily_steps", step, DAILY_STEPS)
     if settings.embedder == "dir" and settings.model_dir is None:
         raise ConfigError("Setting PAPERWIRE_EMBEDDER=dir needs PAPERWIRE_MODEL_DIR.")
+    if settings.embed_device == "cuda" and settings.embedder == "static":
+        raise ConfigError("Setting PAPERWIRE_EMBED_DEVICE='cuda' needs an ONNX embedder "
+                          "(PAPERWIRE_EMBEDDER 'package' or 'dir'): the static table runs on "
+                          "the CPU; set it to 'auto' or 'cpu'.")
     if settings.search_deadline <= 0:
         raise ConfigError("Setting PAPERWIRE_SEARCH_DEADLINE must be seconds, above 0.")
     if settings.mail_rate <= 0:
@@ -198,8 +218,9 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"Setting {env_name(name)} must be a whole number above 0.")
     if settings.mcp_calls_per_minute < 1:
         raise ConfigError("Setting PAPERWIRE_MCP_CALLS_PER_MINUTE must be 1 or more.")
-    if not settings.github_api_url.startswith(("http://", "https://")):
-        raise ConfigError("Setting PAPERWIRE_GITHUB_API_URL must start with http:// or https://.")
+    for name in ("github_api_url", "arxiv_pdf_url"):
+        if not getattr(settings, name).startswith(("http://", "https://")):
+            raise ConfigError(f"Setting {env_name(name)} must start with http:// or https://.")
     if settings.github_max_requests < 0 or settings.keywords_per_paper < 0:
         raise ConfigError("Settings PAPERWIRE_GITHUB_MAX_REQUESTS and "
                           "PAPERWIRE_KEYWORDS_PER_PAPER must be 0 or more.")

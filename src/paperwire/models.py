@@ -47,6 +47,7 @@ class Paper:
     withdrawn_at: datetime | None = None
     organization: Organization | None = None
     source: str = ""
+    thumbnail: str | None = None  # key of the first-page picture, when one was made
 
     @property
     def withdrawn(self) -> bool:

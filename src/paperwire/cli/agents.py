@@ -1,11 +1,11 @@
-"""CLI commands for agents and enrichment: ``paperwire mcp`` and ``paperwire enrich``."""
+"""CLI commands for agents and enrichment: ``paperwire mcp``, ``enrich`` and ``thumbnails``."""
 
 from __future__ import annotations
 
 import click
 
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
-from paperwire.services import enrichment
+from paperwire.services import enrichment, thumbnails
 from paperwire.sources.github import GithubSource
 
 
@@ -39,10 +39,30 @@ def enrich(cli: CliContext) -> None:
         click.echo(f"stars: {report.stars_skipped}", err=True)
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
+    if cli.settings.thumbnails:
+        run_thumbnails(cli, 100)
     if report.errors:
         raise click.ClickException(f"{len(report.errors)} repositories could not be checked")
+
+
+@click.command("thumbnails")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True,
+              help="Most papers to make a thumbnail for in this run.")
+@pass_cli
+@cli_errors
+def make_thumbnails(cli: CliContext, limit: int) -> None:
+    """Draw the first page of arXiv papers that have no thumbnail yet (from their PDFs)."""
+    run_thumbnails(cli, limit)
+
+
+def run_thumbnails(cli: CliContext, limit: int) -> None:
+    report = thumbnails.make_thumbnails(cli.store, cli.settings, limit)
+    click.echo(f"thumbnails: {report.made} made, {len(report.errors)} failed")
+    for error in report.errors:
+        click.echo(f"thumbnail not made: {error}", err=True)
 
 
 def register(main: click.Group) -> None:
     main.add_command(mcp)
     main.add_command(enrich)
+    main.add_command(make_thumbnails)

@@ -21,6 +21,7 @@ from paperwire.config import Settings
 from paperwire.mail import check_header_value, check_message_headers
 from paperwire.models import Paper
 from paperwire.models_digests import Digest, Subscriber
+from paperwire.text import shorten_authors
 
 SNIPPET_CHARS = 300
 # Long header values (unsubscribe URLs) stay on one line instead of being folded.
@@ -64,16 +65,24 @@ def render_oneline(text: str) -> str:
 
 
 def render_snippet(text: str) -> str:
+    """The start of ``text``, at most SNIPPET_CHARS, cut between words."""
     flat = render_oneline(text)
-    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1].rstrip() + "…"
+    if len(flat) <= SNIPPET_CHARS:
+        return flat
+    cut = flat.rfind(" ", 0, SNIPPET_CHARS)
+    return flat[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS - 1].rstrip(" ,;:") + "…"
+
+
+def render_paper_line(paper: Paper) -> str:
+    """"A, B, C et al. · Lab · 3 upvotes": the parts a paper has, never a leading "·"."""
+    upvotes = f"{paper.upvotes} upvote{'' if paper.upvotes == 1 else 's'}"
+    org = render_oneline(paper.organization.fullname) if paper.organization else ""
+    return " · ".join(part for part in (render_authors(paper), org, upvotes) if part)
 
 
 def render_authors(paper: Paper, first: int = 3) -> str:
     names = [render_oneline(a.name) for a in paper.authors if not a.hidden]
-    if not names:
-        count = paper.shown_author_count
-        return f"{count} authors" if count > 1 else ""
-    return ", ".join(names[:first]) + (" et al." if len(names) > first else "")
+    return shorten_authors(names, paper.shown_author_count, first)
 
 
 @lru_cache(maxsize=1)
@@ -88,13 +97,14 @@ def environment() -> Environment:
     env.filters["oneline"] = render_oneline
     env.filters["snippet"] = render_snippet
     env.globals["authors"] = render_authors
+    env.globals["paper_line"] = render_paper_line
     return env
 
 
 def render_digest_subject(settings: Settings, digest: Digest) -> str:
     count = len(digest.papers)
     return render_oneline(f"{settings.site_name} {digest.period.frequency} digest · "
-                          f"{digest.period.label} · {count} paper{'' if count == 1 else 's'}")
+                          f"{digest.label} · {count} paper{'' if count == 1 else 's'}")
 
 
 def render_digest(settings: Settings, subscriber: Subscriber, digest: Digest) -> tuple[str, str]:

@@ -34,6 +34,8 @@ PACKAGE_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab0
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256
+CPU = "CPUExecutionProvider"
+CUDA = "CUDAExecutionProvider"
 
 
 class Embedder(Protocol):
@@ -137,18 +139,51 @@ def quantized_copy(files: ModelFiles, cache_dir: Path) -> ModelFiles:
     return ModelFiles(target, files.tokenizer, files.name, files.version + "+q8")
 
 
+def select_providers(device: str, available: Sequence[str]) -> list[str]:
+    """The onnxruntime execution providers for ``PAPERWIRE_EMBED_DEVICE=device``, given the
+    providers this onnxruntime build offers: ``cpu`` the CPU alone; ``cuda`` CUDA first (a
+    ConfigError when the build has none: ``onnxruntime-gpu`` is not installed); ``auto`` CUDA
+    when the build has it, else the CPU."""
+    if device == "cpu":
+        return [CPU]
+    if CUDA in available:
+        return [CUDA, CPU]
+    if device == "cuda":
+        raise ConfigError(
+            f"Setting PAPERWIRE_EMBED_DEVICE='cuda': onnxruntime offers no CUDA execution "
+            f"provider (it offers {', '.join(available) or 'none'}); install onnxruntime-gpu "
+            f"with a CUDA device, or set PAPERWIRE_EMBED_DEVICE to 'auto' or 'cpu'.")
+    if device != "auto":
+        raise ConfigError(f"Setting PAPERWIRE_EMBED_DEVICE={device!r} must be 'auto', 'cpu' "
+                          "or 'cuda'.")
+    return [CPU]
+
+
+def fetch_providers(device: str) -> list[str]:
+    """``select_providers`` over the providers of the installed onnxruntime."""
+    import onnxruntime as ort
+
+    return select_providers(device, ort.get_available_providers())
+
+
 class OnnxEmbedder:
     """A sentence-transformers style model on onnxruntime: mean pooling, unit vectors."""
 
-    def __init__(self, files: ModelFiles, threads: int = 1, max_tokens: int = MAX_TOKENS) -> None:
+    def __init__(self, files: ModelFiles, threads: int = 1, max_tokens: int = MAX_TOKENS,
+                 device: str = "cpu") -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(files.model), options,
-                                            providers=["CPUExecutionProvider"])
+        providers = fetch_providers(device)
+        self.session = ort.InferenceSession(str(files.model), options, providers=providers)
+        if device == "cuda" and CUDA not in self.session.get_providers():
+            raise ConfigError("Setting PAPERWIRE_EMBED_DEVICE='cuda': onnxruntime could not "
+                              "start the CUDA execution provider (no usable CUDA device or "
+                              "driver); set it to 'auto' or 'cpu'.")
+        self.providers = list(self.session.get_providers())
         self.tokenizer = Tokenizer.from_file(str(files.tokenizer))
         self.tokenizer.enable_truncation(max_tokens)
         self.tokenizer.enable_padding()
@@ -177,9 +212,10 @@ class OnnxEmbedder:
 
 
 def load_embedder(source: str, model_dir: Path | None, cache_dir: Path,
-                  threads: int = 1) -> Embedder:
+                  threads: int = 1, device: str = "cpu") -> Embedder:
     """The embedder the settings name (``package``, ``dir`` or ``static``), verified (and
-    quantized for the ONNX ones)."""
+    quantized for the ONNX ones); the ONNX ones run on ``device`` (``auto``, ``cpu`` or
+    ``cuda``, see ``select_providers``), the static table always on the CPU."""
     if source == "static":
         from paperwire.search.static import load_static
 
@@ -192,4 +228,4 @@ def load_embedder(source: str, model_dir: Path | None, cache_dir: Path,
         files = dir_files(model_dir)
     else:
         raise ConfigError(f"Setting PAPERWIRE_EMBEDDER={source!r} must be 'package', 'dir' or 'static'.")
-    return OnnxEmbedder(quantized_copy(files, cache_dir), threads=threads)
+    return OnnxEmbedder(quantized_copy(files, cache_dir), threads=threads, device=device)

@@ -29,8 +29,8 @@ import numpy.typing as npt
 import tantivy
 
 from paperwire.search.query import SearchQuery
+from paperwire.search.query_terms import ParsedQuery, analyze, name_analyzer, stem_analyzer
 from paperwire.search.records import SearchFilters, paper_key
-from paperwire.search.text import ParsedQuery, analyze, name_analyzer, stem_analyzer
 
 TITLE_REPEAT = 3
 PHRASE_BOOST = 2.0
@@ -124,17 +124,6 @@ class KeywordIndex:
             writer.wait_merging_threads()
         self.index.reload()
         return count
-
-    def delete(self, paper_ids: Iterable[str]) -> None:
-        writer = self.index.writer(WRITER_HEAP, 1)
-        for paper_id in paper_ids:
-            writer.delete_documents_by_term("id", paper_id)
-        writer.commit()
-        writer.wait_merging_threads()
-        self.index.reload()
-
-    def reload(self) -> None:
-        self.index.reload()
 
     def search(self, query: SearchQuery | ParsedQuery, limit: int) -> list[tuple[str, float]]:
         """(paper id, BM25 score) best first, constraints applied; a query with nothing to

@@ -123,7 +123,8 @@ class EmbedWorker:
     def __init__(self, settings: Settings, store_factory: StoreFactory) -> None:
         self.store = store_factory(settings)
         self.embedder = load_embedder(settings.embedder, settings.model_dir,
-                                      cache_dir(settings), threads=1)
+                                      cache_dir(settings), threads=1,
+                                      device=settings.embed_device)
 
     def __call__(self, batch: dict[str, np.ndarray[Any, Any]]) -> dict[str, np.ndarray[Any, Any]]:
         items = [item for joined in batch["ids"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -14,12 +14,13 @@ from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.ids import is_arxiv_id, parse_arxiv_id
 from paperwire.models import DailyEntry, ImportReport, IncomingPaper, Page, Paper, RecordError
+from paperwire.periods import Period, day_period, human_date, parse_period
 from paperwire.ranking import DEFAULT_GRAVITY, rank_trending
 from paperwire.services.ingest import store_records
-from paperwire.services.periods import Period, day_period, human_date, parse_period
-from paperwire.sources.hf import RecordInvalid, parse_hf_item
+from paperwire.sources.hf import parse_hf_item
 from paperwire.sources.hf_page import parse_page
 from paperwire.sources.jsonstream import JsonStreamError, iter_json_items
+from paperwire.sources.records import RecordInvalid
 from paperwire.storage import Store
 
 BATCH = 500
@@ -83,7 +84,7 @@ def import_file(store: Store, settings: Settings, fmt: str, path: Path,
         raise InvalidInput(f"unknown import format {fmt!r} (known: {', '.join(PARSERS)})",
                            field="format")
     report = ImportReport(source=fmt)
-    page_year = year or datetime.now(settings.zone).year
+    page_year = year or now_utc().astimezone(settings.zone).year
     with open_text(path) as stream:
         ingest_records(store, parser(stream, settings, page_year), report, str(path))
     store.log_import(report, str(path))
@@ -115,7 +116,7 @@ def check_paging(page: int, limit: int, max_limit: int = 100) -> None:
 
 def latest_day(store: Store, settings: Settings) -> date:
     """Today in the configured zone when it has papers, else the latest day that has some."""
-    today = datetime.now(settings.zone).date()
+    today = now_utc().astimezone(settings.zone).date()
     if store.count_daily(today, today):
         return today
     _, last = store.daily_days()
@@ -124,7 +125,7 @@ def latest_day(store: Store, settings: Settings) -> date:
 
 def home_period(store: Store, settings: Settings) -> tuple[Period, str | None]:
     """Today's list, or the most recent day with papers and a line that says so."""
-    today = datetime.now(settings.zone).date()
+    today = now_utc().astimezone(settings.zone).date()
     shown = latest_day(store, settings)
     if shown == today:
         return day_period(today), None

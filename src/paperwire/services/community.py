@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from paperwire.clock import now_utc
@@ -12,8 +12,8 @@ from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied,
 from paperwire.ids import parse_arxiv_id
 from paperwire.models import DailyEntry, DailySubmission, IncomingPaper, Page, Paper
 from paperwire.models_community import Comment, User, VoteResult
+from paperwire.periods import human_date
 from paperwire.ranking import TRENDING_WINDOW_DAYS, rank_trending
-from paperwire.services.periods import human_date
 from paperwire.storage import Store
 
 MAX_COMMENT = 10_000
@@ -44,13 +44,9 @@ def set_upvote(store: Store, user: User, paper_id: str, on: bool = True) -> Vote
     return store.set_vote(user.id, paper.id, on, now_utc())
 
 
-def voted_ids(store: Store, user: User | None, paper_ids: list[str]) -> set[str]:
-    return set() if user is None else store.voted_papers(user.id, paper_ids)
-
-
 # -- submissions -----------------------------------------------------------------------
 def today(settings: Settings) -> date:
-    return datetime.now(settings.zone).date()
+    return now_utc().astimezone(settings.zone).date()
 
 
 def _find_or_fetch(store: Store, fetcher: PaperFetcher | None, arxiv_id: str) -> Paper:
@@ -121,19 +117,6 @@ def check_list_sort(sort: str, window: str) -> None:
                            field="t")
 
 
-def order_entries(entries: list[DailyEntry], sort: str, settings: Settings,
-                  now: datetime | None = None) -> list[DailyEntry]:
-    """Entries in the order of ``sort``: trending, top (upvotes), new, comments."""
-    if sort == "trending":
-        return rank_trending(entries, now or now_utc(), settings.trending_gravity)
-    keys = {
-        "top": lambda e: (-e.paper.upvotes, -e.submitted_at.timestamp(), e.paper.id),
-        "new": lambda e: (-e.submitted_at.timestamp(), e.paper.id),
-        "comments": lambda e: (-e.paper.num_comments, -e.paper.upvotes, e.paper.id),
-    }
-    return sorted(entries, key=keys[sort])
-
-
 def community_listing(store: Store, settings: Settings, sort: str = "trending",
                       window: str = "week", page: int = 0, limit: int = 30) -> CommunityListing:
     """Daily-list papers of the last day/week/month (or all) in the order of ``sort``.
@@ -146,7 +129,7 @@ def community_listing(store: Store, settings: Settings, sort: str = "trending",
     since, until, note = _window(store, settings, days)
     if sort == "trending":
         candidates = store.list_daily(since, until, sort="upvotes", offset=0, limit=CANDIDATES)
-        ranked = order_entries(candidates, sort, settings)
+        ranked = rank_trending(candidates, now_utc(), settings.trending_gravity)
         items = tuple(ranked[page * limit:(page + 1) * limit])
         return CommunityListing(sort, window, Page(items, len(ranked), page, limit), note)
     entries = store.list_daily(since, until, sort=SQL_SORTS[sort], offset=page * limit,
@@ -255,14 +238,18 @@ class Profile:
     submitted: list[DailyEntry]
     upvoted: list[Paper]
     comments: list[Comment]
+    titles: dict[str, str] = field(default_factory=dict)  # paper id -> title, for comments
 
 
 def profile(store: Store, username: str, limit: int = 50) -> Profile:
     user = store.get_user_by_name(username[:64])
     if user is None:
         raise NotFound(f"no user named {username[:40]!r}")
+    comments = store.list_user_comments(user.id, limit)
+    commented = store.get_papers(sorted({c.paper_id for c in comments}))
     return Profile(user, store.list_submitted(user.username, limit),
-                   store.list_upvoted(user.id, limit), store.list_user_comments(user.id, limit))
+                   store.list_upvoted(user.id, limit), comments,
+                   {paper.id: paper.title for paper in commented})
 
 
 # -- search feed -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.models import ImportReport
 from paperwire.services import catalog
@@ -28,17 +29,30 @@ def load_demo(store: Store, settings: Settings) -> list[ImportReport]:
     return reports
 
 
-def build_moves(paper_ids: list[str], end: date, days: int, settings: Settings
-                ) -> list[tuple[str, date, datetime]]:
+def build_moves(paper_ids: list[str], end: date, days: int, settings: Settings,
+                now: datetime | None = None) -> list[tuple[str, date, datetime]]:
     """Paper ids (oldest first) in ``days`` nearly equal runs ending on ``end``; within a day
-    they were submitted a few minutes apart from 08:00 on."""
+    they were submitted a few minutes apart from 08:00 on, and never after ``now`` (on a day
+    that is not that far yet, they are squeezed in between midnight and ``now``)."""
     per_day = -(-len(paper_ids) // days) if paper_ids else 1
+    latest = (now or now_utc()) - timedelta(minutes=1)
     moves = []
     for index, paper_id in enumerate(paper_ids):
         day = end - timedelta(days=days - 1 - index // per_day)
-        start = datetime.combine(day, time(8), tzinfo=settings.zone)
-        moves.append((paper_id, day, start + timedelta(minutes=7 * (index % per_day))))
+        start, step = day_times(day, per_day, latest, settings)
+        moves.append((paper_id, day, start + step * (index % per_day)))
     return moves
+
+
+def day_times(day: date, count: int, latest: datetime, settings: Settings
+              ) -> tuple[datetime, timedelta]:
+    """When the first of ``count`` submissions of ``day`` came, and the time between two."""
+    start, step = datetime.combine(day, time(8), tzinfo=settings.zone), timedelta(minutes=7)
+    if start + step * (count - 1) <= latest:
+        return start, step
+    midnight = datetime.combine(day, time(0), tzinfo=settings.zone)
+    step = min(step, max(latest - midnight, timedelta(0)) / max(count, 1))
+    return max(midnight, latest - step * (count - 1)), step
 
 
 def spread_over_days(store: Store, settings: Settings, end: date, days: int = DEMO_DAYS) -> None:

@@ -2,38 +2,37 @@
 
 ``send_digests`` is safe to re-run: the outbox holds one row per (subscriber, period), created
 in one transaction, and rows already sent are never sent again. Only one sender runs at a time
-(a lock file beside the database; the kernel releases it when a sender dies).
+(the store's digest sender lock; it goes when a sender dies).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
 from paperwire.clock import now_utc
 from paperwire.config import Settings
+from paperwire.dates import parse_day
 from paperwire.digests.build import Candidates, build_candidates, build_digest
 from paperwire.digests.render import build_digest_message, build_message_id, render_digest
-from paperwire.errors import Conflict, InvalidInput
+from paperwire.errors import InvalidInput
 from paperwire.mail import Mailer
 from paperwire.models import DailyEntry, Paper
 from paperwire.models_digests import (
     Digest,
-    DigestPeriod,
     DigestSection,
     OutboxDraft,
     OutboxEntry,
     Preferences,
     Subscriber,
     build_period,
+    outbox_key,
     parse_period_key,
 )
+from paperwire.periods import Period
 from paperwire.ranking import rank_trending
 from paperwire.services.catalog import latest_day
 from paperwire.services.digest_outbox import OutboxSender, SendPolicy, SendReport
@@ -53,7 +52,7 @@ class InterestSource(Protocol):
 
 @dataclass
 class DigestRun:
-    period: DigestPeriod | None
+    period: Period | None
     subscribers: int = 0
     composed: int = 0
     queued: int = 0
@@ -65,18 +64,15 @@ class DigestRun:
         return self.sending.ok
 
 
-def resolve_period(store: Store, settings: Settings, frequency: str,
-                   day: str | None) -> DigestPeriod | None:
+def resolve_digest_period(store: Store, settings: Settings, frequency: str,
+                   day: str | None) -> Period | None:
     """The period to send: the given day, else the latest daily list (daily) or the last
     complete week (weekly). None for a daily digest on a Saturday or Sunday."""
     parse_frequency(frequency)
     if day:
-        try:
-            chosen = date.fromisoformat(day)
-        except ValueError as exc:
-            raise InvalidInput(f"date {day[:30]!r} is not YYYY-MM-DD", field="date") from exc
+        chosen = parse_day(day, "date")
     elif frequency == "weekly":
-        today = datetime.now(settings.zone).date()
+        today = now_utc().astimezone(settings.zone).date()
         chosen = today - timedelta(days=today.isoweekday())
     else:
         chosen = latest_day(store, settings)
@@ -85,7 +81,7 @@ def resolve_period(store: Store, settings: Settings, frequency: str,
     return build_period(frequency, chosen)
 
 
-def load_candidates(store: Store, settings: Settings, period: DigestPeriod) -> Candidates:
+def load_candidates(store: Store, settings: Settings, period: Period) -> Candidates:
     """The papers of the period's daily lists, in trending order as of the period's end."""
     entries: list[DailyEntry] = []
     while len(entries) < POOL_MAX:
@@ -99,7 +95,7 @@ def load_candidates(store: Store, settings: Settings, period: DigestPeriod) -> C
     return build_candidates([e.paper for e in ranked])
 
 
-def compose_digest(cands: Candidates, subscriber: Subscriber, period: DigestPeriod,
+def compose_digest(cands: Candidates, subscriber: Subscriber, period: Period,
                    already_sent: set[str], interests: InterestSource | None,
                    accounts: AccountDigests | None = None) -> Digest:
     """One subscriber's digest; an account's follows, mutes, saves, upvotes and model join
@@ -117,16 +113,16 @@ def compose_digest(cands: Candidates, subscriber: Subscriber, period: DigestPeri
                         part.for_you if part is not None else ())
 
 
-def compose_drafts(store: Store, settings: Settings, period: DigestPeriod,
+def compose_drafts(store: Store, settings: Settings, period: Period,
                    interests: InterestSource | None = None) -> tuple[int, list[OutboxDraft]]:
     """(subscribers due, drafts for those without a digest of this period yet)."""
     subscribers = store.list_subscribers(period.frequency)
-    done = store.outbox_subscriber_ids(period.key)
+    done = store.outbox_subscriber_ids(outbox_key(period))
     todo = [s for s in subscribers if s.id not in done]
     cands = load_candidates(store, settings, period)
     if not todo or not cands.papers:
         return len(subscribers), []
-    sent = store.sent_paper_ids([p.id for p in cands.papers], period.key)
+    sent = store.sent_paper_ids([p.id for p in cands.papers], outbox_key(period))
     accounts = AccountDigests(store, settings, now_utc())
     drafts = []
     for subscriber in todo:
@@ -152,7 +148,7 @@ def build_composer(store: Store, settings: Settings) -> Callable[[OutboxEntry],
     return compose
 
 
-def _digest_of(period: DigestPeriod, items: Sequence[tuple[str, str]],
+def _digest_of(period: Period, items: Sequence[tuple[str, str]],
                papers: dict[str, Paper]) -> Digest:
     sections: dict[str, list[Paper]] = {}
     for paper_id, section in items:
@@ -161,36 +157,20 @@ def _digest_of(period: DigestPeriod, items: Sequence[tuple[str, str]],
     return Digest(period, tuple(DigestSection(k, tuple(v)) for k, v in sections.items()))
 
 
-@contextmanager
-def sender_lock(settings: Settings) -> Iterator[None]:
-    """Hold the digest sender lock, or raise Conflict when another sender runs."""
-    path = settings.database_path.with_name(settings.database_path.name + ".digest-lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise Conflict("another 'paperwire digest send' is running") from exc
-        yield
-    finally:
-        os.close(fd)
-
-
 def send_digests(store: Store, mailer: Mailer, settings: Settings, frequency: str = "daily",
                  day: str | None = None, dry_run: bool = False,
                  interests: InterestSource | None = None) -> DigestRun:
     """Queue the period's digests (one transaction) and send everything due."""
-    period = resolve_period(store, settings, frequency, day)
+    period = resolve_digest_period(store, settings, frequency, day)
     run = DigestRun(period)
     if period is None:
         run.note = "no daily digest on Saturdays and Sundays"
-    with sender_lock(settings):
+    with store.digest_sender_lock():
         if period is not None:
             run.subscribers, drafts = compose_drafts(store, settings, period, interests)
             run.composed = len(drafts)
             if not dry_run:
-                run.queued = store.create_outbox(period.key, drafts, now_utc())
+                run.queued = store.create_outbox(outbox_key(period), drafts, now_utc())
         if not dry_run:
             policy = SendPolicy(settings.mail_rate, settings.digest_retry_base,
                                 settings.digest_max_attempts)
@@ -203,7 +183,7 @@ def preview_digest(store: Store, settings: Settings, frequency: str = "daily",
                    token: str | None = None, day: str | None = None,
                    interests: InterestSource | None = None) -> tuple[Digest, str]:
     """The digest as it would be sent now, and its HTML (default preferences without token)."""
-    period = resolve_period(store, settings, parse_frequency(frequency), day)
+    period = resolve_digest_period(store, settings, parse_frequency(frequency), day)
     if period is None:
         raise InvalidInput("daily digests are sent on weekdays only: pick a weekday",
                            field="date")
@@ -211,7 +191,7 @@ def preview_digest(store: Store, settings: Settings, frequency: str = "daily",
     sent: dict[int, set[str]] = {}
     if token:
         subscriber = subscriber_for(store, token)
-        sent = store.sent_paper_ids([p.id for p in cands.papers], period.key)
+        sent = store.sent_paper_ids([p.id for p in cands.papers], outbox_key(period))
     else:
         subscriber = Subscriber(0, "you@example.org", "confirmed", "preview",
                                 Preferences(frequency=frequency, size=settings.digest_size))

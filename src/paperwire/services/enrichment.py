@@ -11,9 +11,10 @@ repositories not checked in ``PAPERWIRE_GITHUB_REFRESH_HOURS``, at most
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.keywords import build_frequencies, build_keywords, paper_text
 from paperwire.links import parse_links
@@ -77,7 +78,7 @@ def refresh_github_stars(store: Store, settings: Settings, fetcher: RepoFetcher 
     if not settings.github_stars or fetcher is None:
         report.stars_skipped = "GitHub stars are off (PAPERWIRE_GITHUB_STARS)"
         return
-    moment = now or datetime.now(UTC)
+    moment = now or now_utc()
     due = store.github_repos_due(moment - timedelta(hours=settings.github_refresh_hours),
                                  settings.github_max_requests)
     for repo, etag in due:

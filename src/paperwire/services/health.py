@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from paperwire.clock import now_utc
 from paperwire.errors import StorageError
 from paperwire.storage import Store
 
@@ -24,7 +24,7 @@ def check_health(store: Store) -> Health:
     write that failed in the last minute fails the check too."""
     papers = store.count_papers()
     try:
-        store.probe_write(datetime.now(UTC))
+        store.probe_write(now_utc())
     except StorageError as exc:
         return Health(False, papers, str(exc))
     failure = store.recent_write_failure(RECENT_S)

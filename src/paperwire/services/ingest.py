@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput
 from paperwire.links import parse_links
@@ -91,7 +92,7 @@ def ingest_arxiv(store: Store, settings: Settings, categories: Sequence[str] = (
     cats = [c.strip() for c in categories if c.strip()] or list(settings.daily_categories)
     if days <= 0:
         raise InvalidInput("days must be more than 0", field="days")
-    since = (now or datetime.now(settings.zone)) - timedelta(days=days)
+    since = (now or now_utc().astimezone(settings.zone)) - timedelta(days=days)
     report = ImportReport(source="arxiv")
     source = arxiv_api_source(settings, store)
     try:

@@ -8,11 +8,11 @@ A kill at any point leaves the database at a page boundary; the next run resumes
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
 from typing import Any
 
 from paperwire.config import Settings
+from paperwire.dates import parse_optional_day
 from paperwire.errors import InvalidInput
 from paperwire.models import ImportReport, IncomingPaper, RecordError
 from paperwire.services.ingest import OAI_GATE, store_gate
@@ -26,32 +26,54 @@ def checkpoint_name(set_spec: str, metadata_format: str) -> str:
 
 
 def check_day(value: str | None, field: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise InvalidInput(f"--{field} {value!r} is not a YYYY-MM-DD date", field=field) from exc
+    day = parse_optional_day(value, field, f"--{field}")
+    return None if day is None else day.isoformat()
+
+
+@dataclass(frozen=True)
+class OaiRun:
+    """One harvest run: its date range, the token of its next page (None: start, or done),
+    the server date when it began (``started``) and the ``from`` of the next run."""
+
+    from_: str | None = None
+    until: str | None = None
+    token: str | None = None
+    started: str | None = None
+    next_from: str | None = None
+    pages: int = 0
+    resumed: bool = False
+    finished: bool = False
+
+    @classmethod
+    def from_checkpoint(cls, saved: dict[str, Any]) -> OaiRun:
+        return cls(saved.get("from"), saved.get("until"), saved.get("token"),
+                   saved.get("started"), saved.get("next_from"), int(saved.get("pages", 0)),
+                   finished=bool(saved.get("finished")))
+
+    def to_checkpoint(self) -> dict[str, Any]:
+        saved = {"from": self.from_, "until": self.until, "token": self.token,
+                 "started": self.started, "next_from": self.next_from, "pages": self.pages}
+        return {**saved, "finished": True} if self.finished else saved
 
 
 def plan_run(saved: dict[str, Any] | None, from_: str | None, until: str | None,
-             restart: bool) -> dict[str, Any]:
+             restart: bool) -> OaiRun:
     """The run to do: resume the saved unfinished one when it matches, else start afresh."""
-    saved = saved or {}
-    same = (from_ in (None, saved.get("from"))) and (until in (None, saved.get("until")))
-    if saved.get("token") and same and not restart:
-        return {**saved, "resumed": True}
-    return {"from": from_ or saved.get("next_from"), "until": until, "token": None,
-            "started": None, "next_from": saved.get("next_from"), "pages": 0, "resumed": False}
+    last = OaiRun.from_checkpoint(saved or {})
+    same = from_ in (None, last.from_) and until in (None, last.until)
+    if last.token and same and not restart:
+        return replace(last, resumed=True)
+    return OaiRun(from_ or last.next_from, until, next_from=last.next_from)
 
 
-def first_params(run: dict[str, Any], set_spec: str, metadata_format: str) -> dict[str, str]:
+def first_params(run: OaiRun, set_spec: str, metadata_format: str) -> dict[str, str]:
     params = {"verb": "ListRecords", "metadataPrefix": metadata_format}
     if set_spec:
         params["set"] = set_spec
-    for key in ("from", "until"):
-        if run.get(key):
-            params[key] = run[key]
+    if run.from_:
+        params["from"] = run.from_
+    if run.until:
+        params["until"] = run.until
     return params
 
 
@@ -76,36 +98,34 @@ def harvest_oai(store: Store, settings: Settings, set_spec: str, from_: str | No
 
 
 def _harvest(store: Store, settings: Settings, client: PoliteClient, name: str,
-             run: dict[str, Any], spec: tuple[str, str], report: ImportReport) -> None:
+             run: OaiRun, spec: tuple[str, str], report: ImportReport) -> None:
     url = settings.arxiv_oai_url
-    params = ({"verb": "ListRecords", "resumptionToken": run["token"]} if run["token"]
+    params = ({"verb": "ListRecords", "resumptionToken": run.token} if run.token
               else first_params(run, *spec))
     while True:
-        where = f"{url} page {run['pages'] + 1}"
+        where = f"{url} page {run.pages + 1}"
         try:
             page = parse_oai_page(client.fetch(url, params), where)
         except BadResumptionToken as exc:
             if "resumptionToken" not in params:
                 raise
             report.error(where, f"{exc}; starting the run again from its 'from' date")
-            run = {**run, "token": None, "pages": 0}
+            run = replace(run, token=None, pages=0)
             params = first_params(run, *spec)
             continue
         with store.transaction():
             store_page(store, page, report)
             run = advance(run, page)
-            store.put_checkpoint(name, {k: v for k, v in run.items() if k != "resumed"})
+            store.put_checkpoint(name, run.to_checkpoint())
         if page.token is None:
             return
         params = {"verb": "ListRecords", "resumptionToken": page.token}
 
 
-def advance(run: dict[str, Any], page: OaiPage) -> dict[str, Any]:
-    started = run.get("started") or page.response_date[:10] or None
-    run = {**run, "token": page.token, "pages": run["pages"] + 1, "started": started}
-    if page.token is None:
-        run.update(next_from=started, finished=True)
-    return run
+def advance(run: OaiRun, page: OaiPage) -> OaiRun:
+    started = run.started or page.response_date[:10] or None
+    run = replace(run, token=page.token, pages=run.pages + 1, started=started)
+    return replace(run, next_from=started, finished=True) if page.token is None else run
 
 
 def store_page(store: Store, page: OaiPage, report: ImportReport) -> None:

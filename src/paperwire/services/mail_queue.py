@@ -26,6 +26,7 @@ RETRY_BASE = timedelta(seconds=30)
 MAX_WAIT = timedelta(minutes=30)
 MAX_ATTEMPTS = 20
 POLL_S = 15.0
+CLAIM_S = timedelta(minutes=10)  # a taken message is due again then if its worker died
 WAIT_FOR_FIRST_TRY_S = 3.0
 
 
@@ -61,7 +62,8 @@ def deliver_due(store: Store, delivery: Mailer, now: datetime | None = None,
                 limit: int = 50) -> dict[int, str]:
     """Deliver every due message (oldest first); return id → new status."""
     now = now or now_utc()
-    return {mail.id: deliver_one(store, delivery, mail, now) for mail in store.due_mail(now, limit)}
+    taken = store.claim_due_mail(now, limit, now + CLAIM_S)
+    return {mail.id: deliver_one(store, delivery, mail, now) for mail in taken}
 
 
 class QueuedMailer:

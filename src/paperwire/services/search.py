@@ -29,10 +29,11 @@ from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound, Unavailable
 from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
-from paperwire.search.engine import SearchFiles
 from paperwire.search.fusion import FusionWeights
+from paperwire.search.index_files import SearchFiles
 from paperwire.search.keyword import KeywordIndex, outdated
 from paperwire.search.query import SearchQuery, build_search_query
+from paperwire.search.query_terms import MAX_QUERY_CHARS, build_highlights, build_snippet, clean_query
 from paperwire.search.records import SearchFilters, SearchHit, SearchResults
 from paperwire.search.retrieval import (
     Indexes,
@@ -41,7 +42,6 @@ from paperwire.search.retrieval import (
     retrieve,
     semantic_ranking,
 )
-from paperwire.search.text import MAX_QUERY_CHARS, build_highlights, build_snippet, clean_query
 from paperwire.search.vectors import VectorIndex, remove_folder
 from paperwire.services.search_indexing import (
     Indexer,
@@ -126,7 +126,8 @@ class SearchService:
                 if self._embedder is None:
                     self._embedder = load_embedder(
                         self.settings.embedder, self.settings.model_dir,
-                        self.settings.data_dir / "search" / "model-cache")
+                        self.settings.data_dir / "search" / "model-cache",
+                        device=self.settings.embed_device)
         return self._embedder
 
     @property

@@ -25,6 +25,7 @@ RETRY_BASE = timedelta(minutes=1)
 MAX_WAIT = timedelta(hours=1)
 MAX_ATTEMPTS = 12
 POLL_S = 30.0
+CLAIM_S = timedelta(minutes=10)  # a taken submission is due again then if its worker died
 WAIT_FOR_FIRST_TRY_S = 3.0
 UNREACHABLE = "arXiv could not be reached"
 
@@ -125,7 +126,7 @@ def process_due(store: Store, settings: Settings, fetcher: community.PaperFetche
     """Try every due submission; return id → new status."""
     now = now or now_utc()
     return {item.id: process_one(store, settings, fetcher, item, now)
-            for item in store.due_submissions(now, limit)}
+            for item in store.claim_due_submissions(now, limit, now + CLAIM_S)}
 
 
 def process_one(store: Store, settings: Settings, fetcher: community.PaperFetcher,

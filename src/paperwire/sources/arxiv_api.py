@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from paperwire.config import Settings
@@ -13,7 +13,7 @@ from paperwire.ids import parse_arxiv_id
 from paperwire.models import Author, IncomingPaper, Paper, RecordError
 from paperwire.sources.arxiv_http import PoliteClient, RequestGate
 from paperwire.sources.arxiv_xml import child_text, parse_xml
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.records import RecordInvalid, parse_iso_datetime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -27,14 +27,6 @@ class ApiPage:
     records: tuple[Record, ...]
     total: int
     start: int
-
-
-def parse_atom_datetime(value: str, field: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise RecordInvalid(f"{field} {value[:40]!r} is not an ISO date-time") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_api_entry(entry: Element) -> IncomingPaper:
@@ -56,8 +48,8 @@ def parse_api_entry(entry: Element) -> IncomingPaper:
         id=aid.base, version=aid.version, title=title,
         summary=child_text(entry, ATOM + "summary"), authors=authors,
         categories=tuple(dict.fromkeys(c for c in cats if c)),
-        published_at=parse_atom_datetime(child_text(entry, ATOM + "published"), "published"),
-        updated_at=parse_atom_datetime(child_text(entry, ATOM + "updated"), "updated"),
+        published_at=parse_iso_datetime(child_text(entry, ATOM + "published"), "published"),
+        updated_at=parse_iso_datetime(child_text(entry, ATOM + "updated"), "updated"),
         pdf_url=aid.pdf_url, source="arxiv")
     return IncomingPaper(paper, comment=child_text(entry, ARXIV + "comment") or None)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from xml.etree.ElementTree import Element
 
@@ -11,7 +11,7 @@ from paperwire.errors import InvalidInput, SourceError
 from paperwire.ids import parse_arxiv_id
 from paperwire.models import Author, IncomingPaper, Paper, RecordError
 from paperwire.sources.arxiv_xml import child_text, parse_xml
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.records import RecordInvalid, parse_iso_datetime
 from paperwire.text import clean_text
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
@@ -82,7 +82,7 @@ def _record(element: Element, where: str) -> OaiRecord:
         if header is None:
             raise RecordInvalid("no header")
         if header.get("status") == "deleted":
-            stamp = _date(child_text(header, OAI + "datestamp"), "datestamp")
+            stamp = parse_iso_datetime(child_text(header, OAI + "datestamp"), "datestamp")
             return Deleted(_base_id(identifier, "identifier"), stamp)
         return parse_oai_metadata(element.find(OAI + "metadata"))
     except RecordInvalid as exc:
@@ -94,14 +94,6 @@ def _base_id(text: str, field: str) -> str:
         return parse_arxiv_id(text).base
     except InvalidInput as exc:
         raise RecordInvalid(f"{field}: {exc}") from exc
-
-
-def _date(text: str, field: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise RecordInvalid(f"{field} {text[:40]!r} is not a date") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_oai_metadata(metadata: Element | None) -> IncomingPaper:
@@ -125,9 +117,9 @@ def _paper(body: Element, ns: str, raw: bool) -> IncomingPaper:
         authors = split_author_list(child_text(body, ns + "authors"))
     else:
         version = None
-        published = _date(child_text(body, ns + "created"), "created")
+        published = parse_iso_datetime(child_text(body, ns + "created"), "created")
         stamp = child_text(body, ns + "updated")
-        updated = _date(stamp, "updated") if stamp else None
+        updated = parse_iso_datetime(stamp, "updated") if stamp else None
         authors = tuple(_structured_author(a, ns) for a in body.iter(ns + "author"))
     paper = Paper(id=aid, version=version, title=title, summary=child_text(body, ns + "abstract"),
                   authors=tuple(a for a in authors if a.name),

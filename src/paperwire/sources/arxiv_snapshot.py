@@ -15,7 +15,7 @@ from paperwire.errors import InvalidInput
 from paperwire.ids import parse_arxiv_id
 from paperwire.models import Author, IncomingPaper, Paper
 from paperwire.sources.arxiv_oai import split_author_list
-from paperwire.sources.hf import RecordInvalid
+from paperwire.sources.records import RecordInvalid
 
 MONTHS = {name: n for n, name in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.errors import SourceError
 
@@ -46,7 +47,7 @@ def parse_rate(headers: httpx.Headers, status: int) -> tuple[int | None, datetim
     if reset and reset.isdigit() and (status in (403, 429) or remaining == "0"):
         reset_at = datetime.fromtimestamp(int(reset), UTC)
     if retry_after and retry_after.isdigit() and status in (403, 429):
-        reset_at = datetime.now(UTC) + timedelta(seconds=int(retry_after))
+        reset_at = now_utc() + timedelta(seconds=int(retry_after))
     return (int(remaining) if remaining and remaining.isdigit() else None), reset_at
 
 

@@ -12,11 +12,8 @@ from typing import Any
 from paperwire.ids import derived_id, is_arxiv_id, parse_arxiv_id
 from paperwire.links import safe_link
 from paperwire.models import Author, DailySubmission, IncomingPaper, Organization, Paper
+from paperwire.sources.records import RecordInvalid, parse_iso_datetime
 from paperwire.text import clean_text
-
-
-class RecordInvalid(ValueError):
-    """A record that cannot become a paper; the message says which field and why."""
 
 
 def parse_datetime(value: Any, field: str) -> datetime | None:
@@ -24,11 +21,7 @@ def parse_datetime(value: Any, field: str) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise RecordInvalid(f"{field} must be a date-time string, got {type(value).__name__}")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise RecordInvalid(f"{field} {value!r} is not an ISO date-time") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parse_iso_datetime(value, field)
 
 
 def _text(obj: dict[str, Any], key: str, required: bool = False) -> str:

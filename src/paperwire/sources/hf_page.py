@@ -109,26 +109,32 @@ def _is_entry_start(window: deque[Block]) -> bool:
 def parse_page(lines: Iterable[str], year: int,
                zone: ZoneInfo) -> Iterator[tuple[int, IncomingPaper | RecordError]]:
     """Yield (line, paper) for each entry, or (line, RecordError) for an unusable block."""
+    seen_entry = False  # text that starts no entry is an error only after the first entry
+    for window in _windows(lines):
+        if _is_entry_start(window):
+            seen_entry = True
+            yield from _take_entry(window, year, zone)
+            continue
+        skipped = window.popleft()
+        if seen_entry and (skipped.is_meta or len(skipped.text) >= MIN_ABSTRACT):
+            yield skipped.line, RecordError(f"line {skipped.line}", "text with no title before it")
+
+
+def _windows(lines: Iterable[str]) -> Iterator[deque[Block]]:
+    """The window of blocks each time one entry (or one other block) may leave its front."""
     window: deque[Block] = deque()
-    seen = [False]
     for block in parse_blocks(lines):
         window.append(block)
         if len(window) >= 3:
-            yield from _consume(window, year, zone, seen)
+            yield window
     while window:
-        yield from _consume(window, year, zone, seen)
+        yield window
 
 
-def _consume(window: deque[Block], year: int, zone: ZoneInfo,
-             seen: list[bool]) -> Iterator[tuple[int, IncomingPaper | RecordError]]:
-    """Take one entry (or one block that is not an entry) off the front of ``window``."""
-    if not _is_entry_start(window):
-        skipped = window.popleft()
-        if seen[0] and (skipped.is_meta or len(skipped.text) >= MIN_ABSTRACT):
-            yield skipped.line, RecordError(f"line {skipped.line}", "text with no title before it")
-        return
+def _take_entry(window: deque[Block], year: int,
+                zone: ZoneInfo) -> Iterator[tuple[int, IncomingPaper | RecordError]]:
+    """Take the entry at the front of ``window``: title, abstract and meta line if any."""
     title, abstract = window.popleft(), window.popleft()
-    seen[0] = True
     meta = Meta()
     if window and window[0].is_meta:
         meta_block = window.popleft()

@@ -1,8 +1,8 @@
 """The Store protocol: what services need from storage, independent of the engine.
 
 Each capability has its own protocol (catalog, ingest, search, community, digests); ``Store``
-combines them. SQLite implements it in ``sqlite.py``; a PostgreSQL implementation only has to
-provide the same methods.
+combines them. ``SqliteStore`` (``sqlite.py``) and ``PostgresStore`` (``postgres.py``) implement
+it with the same SQL (``sql_*.py``) over an engine base each.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -10,6 +11,11 @@ from paperwire.models_digests import OutboxDraft, OutboxEntry, Preferences, Subs
 
 
 class DigestStore(Protocol):
+    def digest_sender_lock(self) -> AbstractContextManager[None]:
+        """Held by the one digest sender that runs (across processes and hosts); raises
+        Conflict when another sender holds it. It goes when its holder dies."""
+        ...
+
     def add_subscriber(self, email: str, preferences: Preferences, token: str,
                        username: str | None, now: datetime) -> Subscriber:
         """Insert a pending subscriber, or return the stored one (left unchanged)."""

@@ -16,6 +16,11 @@ class QueueStore(Protocol):
 
     def due_mail(self, now: datetime, limit: int) -> list[QueuedMail]: ...
 
+    def claim_due_mail(self, now: datetime, limit: int, until: datetime) -> list[QueuedMail]:
+        """Take due messages for delivery: each is due again only at ``until`` (unless marked
+        before), so that two workers never take the same message."""
+        ...
+
     def mark_mail(self, mail_id: int, status: str, attempts: int, next_try_at: datetime,
                   error: str | None, now: datetime) -> None: ...
 
@@ -28,6 +33,11 @@ class QueueStore(Protocol):
                            now: datetime) -> bool: ...
 
     def due_submissions(self, now: datetime, limit: int) -> list[QueuedSubmission]: ...
+
+    def claim_due_submissions(self, now: datetime, limit: int,
+                              until: datetime) -> list[QueuedSubmission]:
+        """Take due submissions, as ``claim_due_mail`` takes messages."""
+        ...
 
     def mark_submission(self, submission_id: int, status: str, attempts: int,
                         next_try_at: datetime, error: str | None,

@@ -1,26 +1,28 @@
-"""SQLite connection handling shared by every part of the store (WAL, busy_timeout,
-BEGIN IMMEDIATE for every write).
+"""The SQLite engine of the store (WAL, busy_timeout, BEGIN IMMEDIATE for every write).
 
 One connection per thread; writes go through ``transaction()``, reads use the thread's
-connection outside any transaction. Migrations in ``migrations/NNNN_name.sql`` are applied in
-order on open, each in its own transaction, and recorded in ``schema_migrations``.
+connection outside any transaction. One writer at a time holds the whole database, so
+``serialize`` has nothing to add. Migrations (``sql_base.migrate``) are applied on open.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from paperwire.clock import now_utc
 from paperwire.errors import StorageError, StorageFull
 from paperwire.ids import title_hash
 from paperwire.storage.rows import ts
+from paperwire.storage.sql_base import Connection, SqlBase, list_migrations, utc_now
+
+__all__ = ["SqliteBase", "list_migrations", "utc_now"]
 
 BUSY_TIMEOUT_MS = 30_000
 # SQLite primary result codes that mean "this database cannot be written", and their causes.
@@ -28,24 +30,16 @@ UNWRITABLE = {13: "the disk is full", 8: "the file is read-only",
               10: "a disk I/O error occurred (is the disk full?)", 14: "the file cannot be opened"}
 
 
-def utc_now() -> str:
-    """Now, in the stored timestamp format."""
-    return ts(now_utc())
+SQLITE_BUSY = 5
+BULK_CACHE_KIB = 24576  # page cache of a bulk-inserting connection (index upkeep)
 
 
-def list_migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every migration file shipped with the package, in order."""
-    folder = resources.files("paperwire.storage") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            version = int(entry.name.split("_", 1)[0])
-            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+class SqliteBase(SqlBase):
+    """Connections and transactions on one SQLite file."""
 
-
-class SqliteBase:
-    """Connections, transactions, migrations; the store's parts subclass this."""
+    engine = "sqlite"
+    author_name_match = ("EXISTS (SELECT 1 FROM json_each(p.authors_json) a"
+                         " WHERE lower(json_extract(a.value, '$.name')) = lower(?))")
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -53,7 +47,6 @@ class SqliteBase:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._write_failure: tuple[float, str] | None = None
         self.migrate()
 
     # -- connections -----------------------------------------------------------------
@@ -119,54 +112,59 @@ class SqliteBase:
                 raise
             kind = StorageFull if cause == UNWRITABLE[13] else StorageError
             message = f"database {self.path} cannot be written: {cause} ({exc})"
-            self._write_failure = (time.monotonic(), message)
+            self.remember_write_failure(message)
             raise kind(message) from exc
 
-    def recent_write_failure(self, within_s: float) -> str | None:
-        """Why the last write of this process failed, if that was less than ``within_s`` ago."""
-        failure = self._write_failure
-        if failure is None or time.monotonic() - failure[0] > within_s:
-            return None
-        return failure[1]
+    # -- engine hooks ----------------------------------------------------------------
+    def serialize(self, conn: Connection, key: str) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already makes every write transaction the only one."""
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+    def execute_unless_conflict(self, conn: Connection, sql: str,
+                                params: Sequence[Any]) -> bool:
+        try:
+            conn.execute(sql, params)
+        except sqlite3.IntegrityError:
+            return False
+        return True
 
-    def query_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
+    def tune_bulk(self) -> None:
+        self.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+    def probe_write(self, now: datetime) -> None:
+        """Write one row and commit: fails the way real writes fail (disk full, read-only).
+        Never waits: when another writer holds the lock, the database is being written."""
+        conn = self.conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self.transaction() as tx:
+                tx.execute("INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id)"
+                           " DO UPDATE SET at = excluded.at", (ts(now),))
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != SQLITE_BUSY:
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
-    # -- migrations ------------------------------------------------------------------
-    def migrate(self) -> list[str]:
-        """Apply every migration not yet applied; return the names applied now."""
-        with self.transaction() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-        applied = []
-        for version, name, sql in list_migrations():
-            with self.transaction() as conn:
-                done = conn.execute(
-                    "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
-                ).fetchone()
-                if done:
-                    continue
-                for statement in _split_sql(sql):
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (version, name, utc_now()),
-                )
-                applied.append(name)
-        return applied
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """A lock file beside the database (the kernel releases it when the holder dies)."""
+        path = self.path.with_name(f"{self.path.name}.{name}-lock")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)
 
-    def schema_version(self) -> int:
-        return int(self.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+    @contextmanager
+    def migration_lock(self) -> Iterator[None]:
+        """Nothing more: each migration runs in a BEGIN IMMEDIATE transaction of its own and
+        checks first whether another process applied it."""
+        yield
 
     def backup(self, target: Path) -> None:
         """A consistent copy of the live database through SQLite's backup API."""
@@ -176,8 +174,3 @@ class SqliteBase:
         finally:
             dest.close()
 
-
-def _split_sql(sql: str) -> list[str]:
-    """Split a migration file into statements (no semicolons inside literals there)."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]

@@ -57,6 +57,7 @@ from paperwire.web.routes import (
     personal_settings,
     private_feeds,
     search,
+    thumbnails,
 )
 from paperwire.web.security import security_middleware
 from paperwire.web.sessions import session_middleware
@@ -69,7 +70,7 @@ STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403
 log = logging.getLogger(__name__)
 # Search routes come before ``/api/papers/{id}``, which would otherwise match them.
 ROUTERS = (search, feeds, accounts, personal_settings, private_feeds, community, organizations,
-           digests, following, collections, for_you, devmail, hf_compat, api, pages)
+           digests, following, collections, for_you, devmail, thumbnails, hf_compat, api, pages)
 
 
 def create_app(services: Services) -> FastAPI:
@@ -93,7 +94,10 @@ def create_app(services: Services) -> FastAPI:
     install_openapi(app)
     for module in ROUTERS:
         app.include_router(module.router)
-    app.state.mcp_sessions = mcp_http.mount(app, services)
+    mcp = mcp_http.build_endpoint(services)
+    if mcp is not None:
+        app.include_router(mcp.router)
+    app.state.mcp_sessions = None if mcp is None else mcp.sessions
     return app
 
 

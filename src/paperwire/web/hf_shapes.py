@@ -13,6 +13,7 @@ from typing import Any
 from paperwire.ids import is_arxiv_id
 from paperwire.links import safe_link
 from paperwire.models import DailyEntry, Organization, Paper
+from paperwire.web.links import thumbnail_url
 
 
 def iso(value: datetime | None) -> str | None:
@@ -81,15 +82,15 @@ def build_paper(paper: Paper, daily: DailyEntry | None = None) -> dict[str, Any]
     }
 
 
-def build_daily_item(entry: DailyEntry) -> dict[str, Any]:
-    """One item of ``/api/daily_papers``."""
+def build_daily_item(entry: DailyEntry, base_url: str = "") -> dict[str, Any]:
+    """One item of ``/api/daily_papers`` (``thumbnail``: an absolute URL on ``base_url``)."""
     paper = entry.paper
     return {
         "paper": build_paper(paper, entry),
         "publishedAt": iso(entry.submitted_at),
         "title": paper.title,
         "summary": paper.summary,
-        "thumbnail": None,
+        "thumbnail": thumbnail_url(paper, base_url),
         "mediaUrls": [],
         "numComments": paper.num_comments,
         "submittedBy": build_user(entry.submitted_by),

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from paperwire.ids import is_arxiv_id
 from paperwire.links import safe_link
 from paperwire.models import Paper
+from paperwire.services.thumbnails import thumbnail_name
 
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
 TRAILING = ".,;:!?)]'\""
@@ -56,6 +57,14 @@ def linkify(text: str) -> Markup:
         pos = match.end()
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
+
+
+def thumbnail_url(paper: Paper, base_url: str = "") -> str | None:
+    """Where the paper's first-page picture is served (``None`` when it has none); the key in
+    the query changes with the picture, so caches never show an old one."""
+    if not paper.thumbnail:
+        return None
+    return f"{base_url}/thumbnails/{thumbnail_name(paper.id)}?v={paper.thumbnail}"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 from paperwire.models import Author
+from paperwire.text import shorten_authors
 from paperwire.web.links import URL_IN_TEXT, link_html, trim_url
 
 _MATH = re.compile(r"(?<!\\)\$(?![\s$])((?:\\.|[^$\\]){1,400}?)(?<![\s\\])\$(?!\d)")
@@ -119,9 +120,20 @@ def render_math_html(text: str | None, links: bool = True) -> Markup:
 
 
 def render_authors_short(authors: tuple[Author, ...], count: int = 0, first: int = 3) -> str:
-    """"A, B, C et al." or "5 authors" when only the count is known."""
-    visible = [a.name for a in authors if not a.hidden]
-    if not visible:
-        return f"{count} authors" if count > 1 else ("1 author" if count == 1 else "")
-    shown = ", ".join(visible[:first])
-    return shown + (" et al." if len(visible) > first else "")
+    """"A, B, C and 4 more" or "5 authors" when only the count is known."""
+    return shorten_authors([a.name for a in authors if not a.hidden], count, first)
+
+
+def render_excerpt(text: str | None, limit: int = 300) -> Markup:
+    """The start of an abstract, about ``limit`` characters, cut between words and never inside
+    a formula; math rendered, URLs left as text (the card has its own links)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return render_math_html(text, links=False)
+    cut = limit
+    for start, end, _ in math_spans(text):
+        if start < cut < end:
+            cut = start
+    space = text.rfind(" ", 0, cut + 1)
+    cut = space if space > limit // 2 else cut
+    return render_math_html(text[:cut].rstrip(" ,;:") + "…", links=False)

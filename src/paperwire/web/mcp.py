@@ -20,8 +20,8 @@ from mcp.server.transport_security import TransportSecuritySettings
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.errors import PaperwireError, PermissionDenied
+from paperwire.periods import day_period, month_period, week_period
 from paperwire.services import catalog, papers_api
-from paperwire.services.periods import day_period, month_period, week_period
 from paperwire.services.search import SearchService
 from paperwire.storage import Store
 from paperwire.web.hf_shapes import build_daily_item, build_paper
@@ -65,7 +65,7 @@ class PaperTools:
                                filters.get("category"), filters.get("organization"),
                                bool(filters.get("has_code")))
         results = self.search.search(query, mode, _bounded(limit), 0, wanted, refresh=False)
-        return [build_search_item(hit) for hit in results.hits]
+        return [build_search_item(hit, self.settings.base_url) for hit in results.hits]
 
     def daily_papers(self, date: str | None, week: str | None, month: str | None, sort: str,
                      limit: int) -> list[dict[str, Any]]:
@@ -73,7 +73,7 @@ class PaperTools:
         period = catalog.resolve_period(self.store, self.settings, date, week, month)
         listing = catalog.daily_listing(self.store, period, sort, 0, _bounded(limit),
                                         gravity=self.settings.trending_gravity)
-        return [build_daily_item(entry) for entry in listing.page.items]
+        return [build_daily_item(entry, self.settings.base_url) for entry in listing.page.items]
 
     def trending(self, period: str, limit: int) -> list[dict[str, Any]]:
         self.limiter.check()
@@ -82,7 +82,7 @@ class PaperTools:
                 "month": month_period(day.year, day.month)}[period]
         listing = catalog.daily_listing(self.store, span, "trending", 0, _bounded(limit),
                                         gravity=self.settings.trending_gravity)
-        return [build_daily_item(entry) for entry in listing.page.items]
+        return [build_daily_item(entry, self.settings.base_url) for entry in listing.page.items]
 
     def get_paper(self, paper_id: str, comments: bool) -> str:
         self.limiter.check()

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paperwire.models_personal import Collection
+from paperwire.periods import human_date
 from paperwire.services import collections, submission_queue
-from paperwire.services.periods import human_date
 from paperwire.web import links, mathtext
 from paperwire.web.comment_markup import render_comment_html
 from paperwire.web.deps import services_of
@@ -28,6 +28,7 @@ def environment() -> Environment:
     )
     env.filters["math"] = mathtext.render_math_html
     env.filters["authors_short"] = mathtext.render_authors_short
+    env.filters["excerpt"] = mathtext.render_excerpt
     env.filters["safe_href"] = links.render_href
     env.filters["comment_html"] = render_comment_html
     env.filters["submission_state"] = submission_queue.describe
@@ -36,6 +37,7 @@ def environment() -> Environment:
     env.filters["count_of"] = count_of
     env.globals["safe_url"] = links.safe_url
     env.globals["paper_links"] = links.paper_links
+    env.globals["thumbnail_url"] = links.thumbnail_url
     env.globals["my_collections"] = my_collections
     return env
 

@@ -42,7 +42,7 @@ def daily_papers(
     rels = page_rels(page.page, (page.page + 1) * page.page_size < page.total, page.pages - 1)
     if rels:
         response.headers["Link"] = build_link_header(request, rels)
-    return [build_daily_item(entry) for entry in page.items]
+    return [build_daily_item(entry, settings.base_url) for entry in page.items]
 
 
 @router.get("/papers/{paper_id:path}", responses={**RESPONSES, 308: {"description": "Merged"}},

@@ -24,6 +24,7 @@ from paperwire.storage import Store
 from paperwire.web.clients import rate_limit
 from paperwire.web.deps import InterestsDep, MailerDep, SettingsDep, StoreDep
 from paperwire.web.openapi import error_responses
+from paperwire.web.security import CSP
 from paperwire.web.sessions import require_csrf
 from paperwire.web.templating import render
 
@@ -165,6 +166,10 @@ def unsubscribe(request: Request, store: StoreDep, token: str) -> Response:
                     f"No more digests will be sent to {subscriber.email}.")
 
 
+# The digest carries its styles inline, as mail must; the preview lets only those through.
+PREVIEW_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
 @router.get("/digest/preview", include_in_schema=False)
 def preview(store: StoreDep, settings: SettingsDep, interests: InterestsDep,
             period: Annotated[Literal["daily", "weekly"], Query()] = "daily",
@@ -172,4 +177,4 @@ def preview(store: StoreDep, settings: SettingsDep, interests: InterestsDep,
             token: Token | None = None) -> Response:
     """The digest as it would be sent now (default preferences, or the token's)."""
     _, html = digest_send.preview_digest(store, settings, period, token, date, interests)
-    return HTMLResponse(html)
+    return HTMLResponse(html, headers={"Content-Security-Policy": PREVIEW_CSP})

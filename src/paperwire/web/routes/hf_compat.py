@@ -24,7 +24,8 @@ MARKDOWN: dict[int | str, dict[str, Any]] = {200: {"description": "The paper as 
             422: {"description": "Invalid parameter (an HTML page)", "content": {"text/html": {}}}}
 
 
-@router.get("/api/papers", tags=["papers"], responses=RESPONSES)
+@router.get("/api/papers", tags=["papers"], responses=RESPONSES,
+            summary="All papers, newest first")
 def list_papers(
     request: Request, response: Response, store: StoreDep,
     cursor: Annotated[str | None, Query(min_length=1, max_length=papers_api.MAX_CURSOR_CHARS,
@@ -40,7 +41,7 @@ def list_papers(
 
 
 @router.get("/papers/{paper_id:path}.md", tags=["papers"], response_class=PlainTextResponse,
-            responses=MARKDOWN)
+            responses=MARKDOWN, summary="One paper as Markdown")
 def paper_markdown(store: StoreDep, paper_id: str,
                    comments: Annotated[bool, Query(description="add the comments")] = False,
                    ) -> Response:

@@ -26,7 +26,8 @@ def _to_org(name: str) -> Response:
 @router.get("/organizations")
 def organization_list(request: Request, store: StoreDep) -> Response:
     orgs = store.list_organizations()
-    return render(request, "organizations.html", {"organizations": orgs})
+    counts = store.count_papers_per_organization()
+    return render(request, "organizations.html", {"organizations": orgs, "counts": counts})
 
 
 @router.post("/organizations")

@@ -15,16 +15,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from paperwire.dates import parse_optional_day
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
+from paperwire.search.query_terms import MAX_QUERY_CHARS
 from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.search.text import MAX_QUERY_CHARS
 from paperwire.services import papers_api
 from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
+from paperwire.web.links import thumbnail_url
 from paperwire.web.paging import build_link_header, page_rels
-from paperwire.web.params import DayParam, parse_day
+from paperwire.web.params import DayParam
 from paperwire.web.routes.api import RESPONSES
 from paperwire.web.routes.following import hide_muted_results
 from paperwire.web.templating import render
@@ -43,11 +45,12 @@ Sort = Annotated[str, Query(max_length=20, description="relevance, recent or pop
 def build_filters(date_from: str | None, date_to: str | None, category: str | None,
                   organization: str | None, has_code: bool) -> SearchFilters:
     categories = tuple(c.strip() for c in (category or "").split(",") if c.strip())
-    return SearchFilters(parse_day(date_from, "date_from"), parse_day(date_to, "date_to"),
+    return SearchFilters(parse_optional_day(date_from, "date_from"),
+                         parse_optional_day(date_to, "date_to"),
                          categories, organization or None, has_code)
 
 
-def build_search_item(hit: SearchHit) -> dict[str, Any]:
+def build_search_item(hit: SearchHit, base_url: str = "") -> dict[str, Any]:
     """One item of ``/api/papers/search`` (the HF shape plus ``score``)."""
     paper = hit.paper
     return {
@@ -55,7 +58,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
         "publishedAt": iso(paper.published_at),
         "title": paper.title,
         "summary": paper.summary,
-        "thumbnail": None,
+        "thumbnail": thumbnail_url(paper, base_url),
         "numComments": paper.num_comments,
         "upvoted": False,
         "isAuthorParticipating": any(a.user for a in paper.authors),
@@ -72,7 +75,7 @@ def build_search_item(hit: SearchHit) -> dict[str, Any]:
             summary="Search papers")
 def search_api(
     request: Request, response: Response, search: SearchDep, store: StoreDep,
-    q: Q = None, mode: Mode = "hybrid",
+    settings: SettingsDep, q: Q = None, mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     p: Annotated[int, Query(ge=0, le=1000, description="page, from 0")] = 0,
     date_from: Day = None, date_to: Day = None, category: Text = None,
@@ -84,14 +87,15 @@ def search_api(
     if q is None and not filters.active:
         newest = papers_api.newest_papers(store, p * limit, limit)
         return [build_search_item(SearchHit(paper, 0.0, ({"type": "text", "text": paper.title},),
-                                            ({"type": "text", "text": paper.summary},)))
+                                            ({"type": "text", "text": paper.summary},)),
+                                  settings.base_url)
                 for paper in newest]
     results = search.within_deadline(
         lambda: search.search(q or "", mode, limit, p * limit, filters, refresh=False))
     rels = page_rels(p, results.more)
     if rels:
         response.headers["Link"] = build_link_header(request, rels)
-    return [build_search_item(hit) for hit in results.hits]
+    return [build_search_item(hit, settings.base_url) for hit in results.hits]
 
 
 @router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES,

@@ -1,21 +1,20 @@
-"""The enrichment part of the SQLite store: cursor listing, paper links and keywords,
+"""The enrichment part of the store: cursor listing, paper links and keywords,
 GitHub repository stars and the enrichment watermarks."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 from paperwire.models import Paper
-from paperwire.storage.rows import dump_json, row_to_paper
-from paperwire.storage.sqlite_base import SqliteBase, utc_now
-from paperwire.storage.sqlite_catalog import PAPER_SELECT
+from paperwire.storage.rows import dump_json, row_to_paper, ts
+from paperwire.storage.sql_base import Connection, SqlBase, utc_now
+from paperwire.storage.sql_catalog import PAPER_SELECT
 
 NEWEST_FIRST = "COALESCE(p.published_at, '') DESC, p.id DESC"
 
 
-class SqliteLinks(SqliteBase):
+class SqlLinks(SqlBase):
     def list_papers_after(self, after: tuple[str, str] | None, limit: int) -> list[Paper]:
         """Papers newest first, after the (published_at, id) key of the last one seen."""
         if after is None:
@@ -25,13 +24,13 @@ class SqliteLinks(SqliteBase):
                               f" ORDER BY {NEWEST_FIRST} LIMIT ?", (*after, limit))
         return [row_to_paper(r) for r in rows]
 
-    def _touch(self, conn: sqlite3.Connection, paper_id: str, sets: str,
+    def _touch(self, conn: Connection, paper_id: str, sets: str,
                params: Sequence[object]) -> bool:
         conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'paper_seq'")
         seq = conn.execute("SELECT value FROM counters WHERE name = 'paper_seq'").fetchone()[0]
         cur = conn.execute(f"UPDATE papers SET {sets}, changed_at = ?, row_seq = ? WHERE id = ?",
                            (*params, utc_now(), seq, paper_id))
-        return cur.rowcount > 0
+        return bool(cur.rowcount > 0)
 
     def set_paper_links(self, paper_id: str, github_repo: str | None,
                         project_page: str | None) -> bool:
@@ -74,7 +73,7 @@ class SqliteLinks(SqliteBase):
             " WHERE github_repo IS NOT NULL) r LEFT JOIN github_repos g ON g.repo = r.repo"
             " WHERE g.checked_at IS NULL OR g.checked_at < ?"
             " ORDER BY g.checked_at IS NOT NULL, g.checked_at, r.repo LIMIT ?",
-            (checked_before.isoformat(timespec="microseconds"), limit))
+            (ts(checked_before), limit))
         return [(row["repo"], row["etag"]) for row in rows]
 
     def save_github_repo(self, repo: str, stars: int | None, etag: str | None, status: int,
@@ -87,7 +86,7 @@ class SqliteLinks(SqliteBase):
                 " stars = COALESCE(excluded.stars, github_repos.stars),"
                 " etag = COALESCE(excluded.etag, github_repos.etag),"
                 " status = excluded.status, checked_at = excluded.checked_at",
-                (repo, stars, etag, status, now.isoformat(timespec="microseconds")))
+                (repo, stars, etag, status, ts(now)))
             if stars is None:
                 return
             ids = [r[0] for r in conn.execute(
@@ -95,3 +94,20 @@ class SqliteLinks(SqliteBase):
                 " (github_stars IS NULL OR github_stars != ?)", (repo, stars))]
             for paper_id in ids:
                 self._touch(conn, paper_id, "github_stars = ?", (stars,))
+
+    def papers_without_thumbnail(self, max_tries: int, limit: int) -> list[str]:
+        """Ids that look like arXiv ids, newest first, with no thumbnail and fewer failed tries."""
+        rows = self.query(
+            "SELECT p.id FROM papers p WHERE p.thumbnail IS NULL AND p.thumbnail_tries < ? "
+            "AND p.withdrawn_at IS NULL AND (p.id GLOB '[0-9][0-9][0-9][0-9].[0-9]*' "
+            f"OR p.id LIKE '%/%') ORDER BY {NEWEST_FIRST} LIMIT ?", (max_tries, limit))
+        return [r["id"] for r in rows]
+
+    def set_thumbnail(self, paper_id: str, key: str | None) -> None:
+        """Record the thumbnail's key, or (``None``) one more failed try."""
+        with self.transaction() as conn:
+            if key is None:
+                conn.execute("UPDATE papers SET thumbnail_tries = thumbnail_tries + 1 "
+                             "WHERE id = ?", (paper_id,))
+            else:
+                conn.execute("UPDATE papers SET thumbnail = ? WHERE id = ?", (key, paper_id))

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from paperwire.search.keyword import KeywordIndex
-from paperwire.search.vectors import Segment, VectorIndex, remove_folder
+from paperwire.search.vectors import Segment, remove_folder
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,3 @@ class SearchFiles:
         segment.save(building, {"vector_seq": vector_seq, "model": model})
         os.replace(building, folder)
         return self.update(vectors=folder.name, vector_seq=vector_seq, model=model, **changes)
-
-    def empty_vector_index(self, dim: int) -> VectorIndex:
-        return VectorIndex(None, dim)

@@ -1,9 +1,8 @@
-"""The digests part of the SQLite store: subscribers, confirmations, outbox, digest items."""
+"""The digests part of the store: subscribers, confirmations, outbox, digest items."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -12,7 +11,7 @@ from typing import Any
 
 from paperwire.models_digests import OutboxDraft, OutboxEntry, Preferences, Subscriber
 from paperwire.storage.rows import in_chunks, ts
-from paperwire.storage.sqlite_base import SqliteBase
+from paperwire.storage.sql_base import Connection, Row, SqlBase
 
 
 def preferences_to_json(prefs: Preferences) -> str:
@@ -27,13 +26,13 @@ def json_to_preferences(text: str) -> Preferences:
     return Preferences(**values)
 
 
-def row_to_subscriber(row: sqlite3.Row) -> Subscriber:
+def row_to_subscriber(row: Row) -> Subscriber:
     return Subscriber(id=row["id"], email=row["email"], status=row["status"],
                       token=row["token"], preferences=json_to_preferences(row["preferences_json"]),
                       username=row["username"])
 
 
-class SqliteDigests(SqliteBase):
+class SqlDigests(SqlBase):
     # -- subscribers -----------------------------------------------------------------
     def add_subscriber(self, email: str, preferences: Preferences, token: str,
                        username: str | None, now: datetime) -> Subscriber:
@@ -60,14 +59,13 @@ class SqliteDigests(SqliteBase):
         prefs = preferences_to_json(preferences)
         stamp = ts(now)
         with self.transaction() as conn:
-            before = conn.total_changes
-            conn.executemany(
+            cur = conn.executemany(
                 "INSERT INTO subscribers (email, status, frequency, token, preferences_json,"
                 " created_at, confirmed_at) VALUES (?, 'confirmed', ?, ?, ?, ?, ?)"
                 " ON CONFLICT (email) DO NOTHING",
                 [(email, preferences.frequency, token, prefs, stamp, stamp)
                  for email, token in emails])
-            return conn.total_changes - before
+            return int(cur.rowcount)
 
     def set_preferences(self, subscriber_id: int, preferences: Preferences) -> None:
         with self.transaction() as conn:
@@ -145,6 +143,7 @@ class SqliteDigests(SqliteBase):
     def create_outbox(self, period: str, drafts: Sequence[OutboxDraft], now: datetime) -> int:
         stamp = ts(now)
         with self.transaction() as conn:
+            self.serialize(conn, f"outbox:{period}")
             existing = {r[0] for r in conn.execute(
                 "SELECT subscriber_id FROM digest_outbox WHERE period = ?", (period,))}
             new = [d for d in drafts if d.subscriber_id not in existing]
@@ -199,7 +198,7 @@ class SqliteDigests(SqliteBase):
                           " ORDER BY sent_at DESC LIMIT ?", (limit,))
         return [datetime.fromisoformat(r[0]) for r in rows]
 
-    def _update_outbox(self, conn: sqlite3.Connection, outbox_id: int,
+    def _update_outbox(self, conn: Connection, outbox_id: int,
                        sets: dict[str, Any]) -> None:
         assignments = ", ".join(f"{name} = ?" for name in sets)
         conn.execute(f"UPDATE digest_outbox SET {assignments} WHERE id = ?",
@@ -242,6 +241,6 @@ class SqliteDigests(SqliteBase):
                 "digests_pending": counts.get("pending", 0)}
 
 
-def _plus_one(conn: sqlite3.Connection, outbox_id: int) -> int:
+def _plus_one(conn: Connection, outbox_id: int) -> int:
     row = conn.execute("SELECT attempts FROM digest_outbox WHERE id = ?", (outbox_id,)).fetchone()
     return int(row[0]) + 1

@@ -1,21 +1,20 @@
-"""The search part of the SQLite store: stored embeddings and indexing watermarks."""
+"""The search part of the store: stored embeddings and indexing watermarks."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from paperwire.models import StoredEmbedding
 from paperwire.storage.rows import in_chunks
-from paperwire.storage.sqlite_base import SqliteBase, utc_now
+from paperwire.storage.sql_base import Connection, Row, SqlBase, utc_now
 
 
-def _row_to_embedding(row: sqlite3.Row) -> StoredEmbedding:
+def _row_to_embedding(row: Row) -> StoredEmbedding:
     return StoredEmbedding(row["paper_id"], row["model"], row["text_hash"], int(row["dim"]),
                            bytes(row["vector"]), int(row["seq"]))
 
 
-class SqliteSearch(SqliteBase):
+class SqlSearch(SqlBase):
     def search_watermark(self, name: str) -> int:
         value = self.scalar("SELECT value FROM search_state WHERE name = ?", (name,))
         return 0 if value is None else int(value)
@@ -31,6 +30,7 @@ class SqliteSearch(SqliteBase):
     def save_embeddings(self, items: Sequence[StoredEmbedding], catalog_seq: int | None) -> None:
         """Store vectors (each gets a new seq) and move the catalog watermark, atomically."""
         with self.transaction() as conn:
+            self.serialize(conn, "embeddings")
             seq = self._seq(conn)
             for item in items:
                 seq += 1
@@ -48,7 +48,7 @@ class SqliteSearch(SqliteBase):
                 conn.execute("UPDATE search_state SET value = ? WHERE name = 'catalog_seq'",
                              (catalog_seq,))
 
-    def _seq(self, conn: sqlite3.Connection) -> int:
+    def _seq(self, conn: Connection) -> int:
         row = conn.execute("SELECT value FROM search_state WHERE name = 'embedding_seq'").fetchone()
         return int(row[0])
 

@@ -1,29 +1,27 @@
-"""The community part of the SQLite store: accounts, sessions, votes, comments, members."""
+"""The community part of the store: accounts, sessions, votes, comments, members."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from paperwire.models import DailyEntry, DailySubmission, Organization, Paper
 from paperwire.models_community import Comment, User, VoteResult
 from paperwire.storage.rows import in_chunks, row_to_daily, row_to_paper, text_to_dt, ts
-from paperwire.storage.sqlite_base import SqliteBase
-from paperwire.storage.sqlite_catalog import DAILY_SELECT, PAPER_SELECT, insert_daily
+from paperwire.storage.sql_base import Connection, Row, SqlBase
+from paperwire.storage.sql_catalog import DAILY_SELECT, PAPER_SELECT, insert_daily
 
 COMMENT_SELECT = ("SELECT c.*, u.username AS username FROM comments c "
                   "JOIN users u ON u.id = c.user_id")
 VISIBLE = "deleted_at IS NULL AND hidden_at IS NULL"
 
 
-def row_to_user(row: sqlite3.Row | Mapping[str, Any]) -> User:
+def row_to_user(row: Row) -> User:
     return User(id=row["id"], username=row["username"], email=row["email"],
                 is_admin=bool(row["is_admin"]), created_at=text_to_dt(row["created_at"]))
 
 
-def row_to_comment(row: sqlite3.Row | Mapping[str, Any]) -> Comment:
+def row_to_comment(row: Row) -> Comment:
     created = text_to_dt(row["created_at"])
     assert created is not None
     return Comment(id=row["id"], paper_id=row["paper_id"], username=row["username"],
@@ -32,7 +30,7 @@ def row_to_comment(row: sqlite3.Row | Mapping[str, Any]) -> Comment:
                    hidden=row["hidden_at"] is not None)
 
 
-class SqliteCommunity(SqliteBase):
+class SqlCommunity(SqlBase):
     # -- accounts --------------------------------------------------------------------
     def create_user(self, username: str, email: str, password_hash: str,
                     now: datetime) -> User | None:
@@ -115,14 +113,10 @@ class SqliteCommunity(SqliteBase):
     def use_password_reset(self, token_hash: str, now: datetime) -> int | None:
         """Spend a reset token: the user id when it was unused and unexpired, else None."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT user_id FROM password_resets WHERE token_hash = ?"
-                               " AND used_at IS NULL AND expires_at > ?",
-                               (token_hash, ts(now))).fetchone()
-            if row is None:
-                return None
-            conn.execute("UPDATE password_resets SET used_at = ? WHERE token_hash = ?",
-                         (ts(now), token_hash))
-            return int(row[0])
+            row = conn.execute("UPDATE password_resets SET used_at = ? WHERE token_hash = ?"
+                               " AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+                               (ts(now), token_hash, ts(now))).fetchone()
+            return None if row is None else int(row[0])
 
     def count_password_resets(self, user_id: int, since: datetime) -> int:
         return int(self.scalar("SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND"
@@ -132,6 +126,7 @@ class SqliteCommunity(SqliteBase):
     def set_vote(self, user_id: int, paper_id: str, on: bool, now: datetime) -> VoteResult:
         """Put the vote on or off; the cached count moves only when a row was added/removed."""
         with self.transaction() as conn:
+            self.serialize(conn, f"paper:{paper_id}")
             if on:
                 cur = conn.execute("INSERT INTO votes (user_id, paper_id, created_at)"
                                    " VALUES (?, ?, ?) ON CONFLICT (user_id, paper_id) DO NOTHING",
@@ -161,18 +156,19 @@ class SqliteCommunity(SqliteBase):
         return [row_to_paper(r) for r in rows]
 
     # -- comments --------------------------------------------------------------------
-    def _recount_comments(self, conn: sqlite3.Connection, paper_id: str) -> None:
+    def _recount_comments(self, conn: Connection, paper_id: str) -> None:
         conn.execute(f"UPDATE papers SET num_comments = (SELECT COUNT(*) FROM comments c"
                      f" WHERE c.paper_id = papers.id AND {VISIBLE}) WHERE id = ?", (paper_id,))
 
     def add_comment(self, paper_id: str, user_id: int, parent_id: int | None, body: str,
                     now: datetime) -> int:
         with self.transaction() as conn:
-            cur = conn.execute("INSERT INTO comments (paper_id, user_id, parent_id, body,"
-                               " created_at) VALUES (?, ?, ?, ?, ?)",
-                               (paper_id, user_id, parent_id, body, ts(now)))
+            self.serialize(conn, f"paper:{paper_id}")
+            row = conn.execute("INSERT INTO comments (paper_id, user_id, parent_id, body,"
+                               " created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                               (paper_id, user_id, parent_id, body, ts(now))).fetchone()
             self._recount_comments(conn, paper_id)
-            return int(cur.lastrowid or 0)
+            return int(row[0])
 
     def get_comment(self, comment_id: int) -> Comment | None:
         row = self.query_one(COMMENT_SELECT + " WHERE c.id = ?", (comment_id,))
@@ -201,6 +197,7 @@ class SqliteCommunity(SqliteBase):
                                (comment_id,)).fetchone()
             if row is None:
                 return
+            self.serialize(conn, f"paper:{row[0]}")
             conn.execute(f"UPDATE comments SET {column} = COALESCE({column}, ?) WHERE id = ?",
                          (ts(now), comment_id))
             self._recount_comments(conn, row[0])
@@ -209,6 +206,7 @@ class SqliteCommunity(SqliteBase):
     def submit_daily(self, submission: DailySubmission, per_day: int) -> str:
         """Add a user's submission atomically: "added", "limit" or "duplicate"."""
         with self.transaction() as conn:
+            self.serialize(conn, f"submit:{submission.submitted_by}")
             used = conn.execute("SELECT COUNT(*) FROM daily_submissions WHERE submitted_by = ?"
                                 " AND day = ?", (submission.submitted_by,
                                                  submission.day.isoformat())).fetchone()[0]
@@ -263,6 +261,11 @@ class SqliteCommunity(SqliteBase):
     def count_org_papers(self, org_name: str) -> int:
         return int(self.scalar("SELECT COUNT(*) FROM paper_organizations WHERE organization = ?",
                                (org_name,)))
+
+    def count_papers_per_organization(self) -> dict[str, int]:
+        rows = self.query("SELECT organization, COUNT(*) AS n FROM paper_organizations"
+                          " GROUP BY organization")
+        return {r["organization"]: int(r["n"]) for r in rows}
 
     def stats_community(self) -> dict[str, int]:
         tables = ("users", "votes", "comments", "sessions")

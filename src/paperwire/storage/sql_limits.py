@@ -1,24 +1,23 @@
-"""The limits part of the SQLite store: sliding-window event counts shared by every process,
+"""The limits part of the store: sliding-window event counts shared by every process,
 the write probe of the health check, and claims of imported author handles."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 
 from paperwire.storage.rows import text_to_dt, ts
-from paperwire.storage.sqlite_base import BUSY_TIMEOUT_MS, SqliteBase
+from paperwire.storage.sql_base import SqlBase
 
-SQLITE_BUSY = 5
 KEEP_EVENTS = timedelta(days=31)  # the longest window any limit looks back
 
 
-class SqliteLimits(SqliteBase):
+class SqlLimits(SqlBase):
     def take_rate_slot(self, bucket: str, key: str, now: datetime, since: datetime,
                        limit: int) -> bool:
         """Record an event unless ``limit`` events since ``since`` exist (one transaction,
         so concurrent processes never both take the last slot)."""
         with self.transaction() as conn:
+            self.serialize(conn, f"rate:{bucket}:{key}")
             used = conn.execute("SELECT COUNT(*) FROM rate_events WHERE bucket = ? AND key = ?"
                                 " AND at > ?", (bucket, key, ts(since))).fetchone()[0]
             if used >= limit:
@@ -43,21 +42,6 @@ class SqliteLimits(SqliteBase):
     def clear_rate_events(self, bucket: str, key: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM rate_events WHERE bucket = ? AND key = ?", (bucket, key))
-
-    def probe_write(self, now: datetime) -> None:
-        """Write one row and commit: fails the way real writes fail (disk full, read-only).
-        Never waits: when another writer holds the lock, the database is being written."""
-        conn = self.conn
-        conn.execute("PRAGMA busy_timeout = 0")
-        try:
-            with self.transaction() as tx:
-                tx.execute("INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id)"
-                           " DO UPDATE SET at = excluded.at", (ts(now),))
-        except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != SQLITE_BUSY:
-                raise
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def add_author_claim(self, handle: str, user_id: int, via: str, now: datetime) -> bool:
         """Link an imported author handle to a local account; False if already linked."""

@@ -1,9 +1,8 @@
-"""The catalog part of the SQLite store: papers, aliases, organizations, daily lists."""
+"""The catalog part of the store: papers, aliases, organizations, daily lists."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -20,20 +19,20 @@ from paperwire.models import (
     UpsertResult,
 )
 from paperwire.storage.rows import in_chunks, paper_columns, row_to_daily, row_to_paper, ts
-from paperwire.storage.sqlite_base import SqliteBase, utc_now
+from paperwire.storage.sql_base import Connection, Row, SqlBase, utc_now
 
-PAPER_SELECT = """
-SELECT p.*, o.name AS org_name, o.fullname AS org_fullname, o.avatar AS org_avatar
-FROM papers p
+ORG_COLUMNS = "o.name AS org_name, o.fullname AS org_fullname, o.avatar AS org_avatar"
+ORG_JOIN = """
 LEFT JOIN organizations o ON o.name = (
     SELECT po.organization FROM paper_organizations po WHERE po.paper_id = p.id
     ORDER BY po.organization LIMIT 1)
 """
-DAILY_SELECT = PAPER_SELECT.replace(
-    "SELECT p.*,",
-    "SELECT p.*, d.day AS d_day, d.submitted_at AS d_submitted_at, "
-    "d.submitted_by AS d_submitted_by,",
-).replace("FROM papers p", "FROM daily_submissions d JOIN papers p ON p.id = d.paper_id")
+PAPER_SELECT = f"\nSELECT p.*, {ORG_COLUMNS}\nFROM papers p{ORG_JOIN}"
+DAILY_SELECT = (
+    "\nSELECT p.*, d.day AS d_day, d.submitted_at AS d_submitted_at, "
+    f"d.submitted_by AS d_submitted_by, {ORG_COLUMNS}\n"
+    f"FROM daily_submissions d JOIN papers p ON p.id = d.paper_id{ORG_JOIN}"
+)
 DAILY_SORTS = {
     "upvotes": "p.upvotes DESC, d.submitted_at DESC, p.id",
     "publishedAt": "d.submitted_at DESC, p.id",
@@ -45,7 +44,7 @@ KEEP_IF_EMPTY = ("summary", "authors_json", "categories", "published_at", "updat
                  "version", "source")
 
 
-def merge_columns(old: sqlite3.Row, new: dict[str, Any], fill_only: bool) -> dict[str, Any]:
+def merge_columns(old: Row, new: dict[str, Any], fill_only: bool) -> dict[str, Any]:
     """Columns after merging ``new`` into the stored row ``old``.
 
     Empty values never overwrite stored ones; an older version never overwrites a newer one;
@@ -74,24 +73,25 @@ def _daily_where(start: date, end: date, submitter: str | None) -> tuple[str, li
     return where, params
 
 
-class SqliteCatalog(SqliteBase):
+class SqlCatalog(SqlBase):
     # -- papers ----------------------------------------------------------------------
     def upsert_papers(self, incoming: Sequence[IncomingPaper]) -> UpsertResult:
         counts = {"inserted": 0, "updated": 0, "unchanged": 0, "merged": 0}
         with self.transaction() as conn:
+            self.serialize(conn, "catalog")
             for item in incoming:
                 outcome, paper_id = self._upsert_one(conn, item)
                 counts[outcome] += 1
                 self._attach_extras(conn, item, paper_id)
         return UpsertResult(**counts)
 
-    def _next_seq(self, conn: sqlite3.Connection) -> int:
+    def _next_seq(self, conn: Connection) -> int:
         conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'paper_seq'")
         return int(conn.execute("SELECT value FROM counters WHERE name = 'paper_seq'")
                    .fetchone()[0])
 
-    def _find_target(self, conn: sqlite3.Connection, item: IncomingPaper,
-                     key: str) -> tuple[sqlite3.Row | None, bool]:
+    def _find_target(self, conn: Connection, item: IncomingPaper,
+                     key: str) -> tuple[Row | None, bool]:
         """The stored row this record belongs to, and whether it is a title match."""
         pid = item.paper.id
         row = conn.execute("SELECT * FROM papers WHERE id = ?", (pid,)).fetchone()
@@ -108,7 +108,7 @@ class SqliteCatalog(SqliteBase):
             "ORDER BY id_is_derived, id LIMIT 1", (title_hash(key), key)).fetchone()
         return row, row is not None
 
-    def _upsert_one(self, conn: sqlite3.Connection, item: IncomingPaper) -> tuple[str, str]:
+    def _upsert_one(self, conn: Connection, item: IncomingPaper) -> tuple[str, str]:
         key = title_key(item.paper.title)
         new = paper_columns(item.paper, key)
         row, by_title = self._find_target(conn, item, key)
@@ -138,22 +138,22 @@ class SqliteCatalog(SqliteBase):
         self._update(conn, target, changed, row)
         return ("merged" if by_title else "updated"), target
 
-    def _insert(self, conn: sqlite3.Connection, cols: dict[str, Any], derived: bool) -> None:
+    def _insert(self, conn: Connection, cols: dict[str, Any], derived: bool) -> None:
         cols = {**cols, "id_is_derived": int(derived), "upvotes": cols["imported_upvotes"],
                 "changed_at": utc_now(), "row_seq": self._next_seq(conn)}
         names = ", ".join(cols)
         marks = ", ".join("?" for _ in cols)
         conn.execute(f"INSERT INTO papers ({names}) VALUES ({marks})", list(cols.values()))
 
-    def _update(self, conn: sqlite3.Connection, pid: str, changed: dict[str, Any],
-                row: sqlite3.Row) -> None:
+    def _update(self, conn: Connection, pid: str, changed: dict[str, Any],
+                row: Row) -> None:
         delta = changed.get("imported_upvotes", row["imported_upvotes"]) - row["imported_upvotes"]
         changed = {**changed, "changed_at": utc_now(), "row_seq": self._next_seq(conn)}
         sets = ", ".join(f"{name} = ?" for name in changed)
         conn.execute(f"UPDATE papers SET {sets}, upvotes = upvotes + ? WHERE id = ?",
                      [*changed.values(), delta, pid])
 
-    def _attach_extras(self, conn: sqlite3.Connection, item: IncomingPaper, pid: str) -> None:
+    def _attach_extras(self, conn: Connection, item: IncomingPaper, pid: str) -> None:
         if item.organization is not None:
             self.upsert_organization(item.organization)
             self.attach_paper_organization(pid, item.organization.name)
@@ -266,14 +266,6 @@ class SqliteCatalog(SqliteBase):
                 (report.source, location, utc_now(), utc_now(), report.read, report.inserted,
                  report.updated, report.error_count, sample))
 
-    def stats(self) -> dict[str, int]:
-        """Counts for ``paperwire stats``: every store part adds its own ``stats_*`` method."""
-        counts: dict[str, int] = {}
-        for name in sorted(dir(self)):
-            if name.startswith("stats_"):
-                counts.update(getattr(self, name)())
-        return counts
-
     def stats_catalog(self) -> dict[str, int]:
         tables = {"papers": "papers", "organizations": "organizations",
                   "daily_submissions": "daily_submissions", "imports": "import_log"}
@@ -281,7 +273,7 @@ class SqliteCatalog(SqliteBase):
                 for name, table in tables.items()}
 
 
-def insert_daily(conn: sqlite3.Connection, submission: DailySubmission) -> bool:
+def insert_daily(conn: Connection, submission: DailySubmission) -> bool:
     """Put a paper on a daily list unless it is on one already; True when added."""
     cur = conn.execute(
         "INSERT INTO daily_submissions (paper_id, day, submitted_at, submitted_by, comment)"

@@ -1,23 +1,21 @@
-"""The personal part of the SQLite store: follows, mutes, dismissals, collections."""
+"""The personal part of the store: follows, mutes, dismissals, collections."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 from paperwire.ids import title_hash
 from paperwire.models import Paper
 from paperwire.models_personal import Collection, CollectionItem, Follow, Mute
-from paperwire.storage.rows import row_to_paper, text_to_dt
-from paperwire.storage.sqlite_base import SqliteBase
-from paperwire.storage.sqlite_catalog import PAPER_SELECT
+from paperwire.storage.rows import row_to_paper, text_to_when, ts
+from paperwire.storage.sql_base import Row, SqlBase
+from paperwire.storage.sql_catalog import PAPER_SELECT
 
 TABLES = ("follows", "mutes")
 NEWEST = " ORDER BY p.published_at IS NULL, p.published_at DESC, p.id LIMIT ?"
 FOLLOWED_WHERE = {
-    "author": " WHERE EXISTS (SELECT 1 FROM json_each(p.authors_json) a"
-              " WHERE lower(json_extract(a.value, '$.name')) = lower(?))",
+    "author": " WHERE {author_name_match}",
     "organization": " WHERE p.id IN (SELECT paper_id FROM paper_organizations"
                     " WHERE organization = ?)",
     "category": " WHERE (' ' || p.categories || ' ') LIKE ('% ' || ? || ' %')",
@@ -27,15 +25,10 @@ COLLECTION_SELECT = (
     " WHERE i.collection_id = c.id) AS size FROM collections c JOIN users u ON u.id = c.user_id")
 
 
-def _when(value: str) -> datetime:
-    found = text_to_dt(value)
-    assert found is not None
-    return found
 
-
-def _row_to_collection(row: sqlite3.Row) -> Collection:
+def _row_to_collection(row: Row) -> Collection:
     return Collection(row["id"], row["user_id"], row["username"], row["name"],
-                      bool(row["is_public"]), _when(row["created_at"]), row["size"])
+                      bool(row["is_public"]), text_to_when(row["created_at"]), row["size"])
 
 
 def _table(name: str) -> str:
@@ -44,7 +37,7 @@ def _table(name: str) -> str:
     return name
 
 
-class SqlitePersonal(SqliteBase):
+class SqlPersonal(SqlBase):
     # -- follows and mutes -----------------------------------------------------------
     def add_interest(self, table: str, user_id: int, kind: str, value: str, key: str,
                      now: datetime) -> bool:
@@ -52,7 +45,7 @@ class SqlitePersonal(SqliteBase):
             cur = conn.execute(
                 f"INSERT INTO {_table(table)} (user_id, kind, value, value_key, created_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (user_id, kind, value, key, now.isoformat()))
+                (user_id, kind, value, key, ts(now)))
             return bool(cur.rowcount)
 
     def remove_interest(self, table: str, user_id: int, kind: str, key: str) -> bool:
@@ -61,22 +54,23 @@ class SqlitePersonal(SqliteBase):
                                " AND value_key = ?", (user_id, kind, key))
             return bool(cur.rowcount)
 
-    def _interests(self, table: str, user_id: int) -> list[sqlite3.Row]:
+    def _interests(self, table: str, user_id: int) -> list[Row]:
         return self.query(f"SELECT * FROM {_table(table)} WHERE user_id = ?"
                           " ORDER BY kind, value_key", (user_id,))
 
     def list_follows(self, user_id: int) -> list[Follow]:
-        return [Follow(r["id"], r["kind"], r["value"], _when(r["created_at"]))
+        return [Follow(r["id"], r["kind"], r["value"], text_to_when(r["created_at"]))
                 for r in self._interests("follows", user_id)]
 
     def list_mutes(self, user_id: int) -> list[Mute]:
-        return [Mute(r["id"], r["kind"], r["value"], _when(r["created_at"]))
+        return [Mute(r["id"], r["kind"], r["value"], text_to_when(r["created_at"]))
                 for r in self._interests("mutes", user_id)]
 
     def papers_followed(self, kind: str, value: str, limit: int) -> list[Paper]:
         where = FOLLOWED_WHERE.get(kind)
         if where is None:
             return []
+        where = where.replace("{author_name_match}", self.author_name_match)
         return [row_to_paper(r) for r in self.query(PAPER_SELECT + where + NEWEST,
                                                     (value, limit))]
 
@@ -86,7 +80,7 @@ class SqlitePersonal(SqliteBase):
             if on:
                 conn.execute("INSERT INTO dismissals (user_id, paper_id, created_at)"
                              " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                             (user_id, paper_id, now.isoformat()))
+                             (user_id, paper_id, ts(now)))
             else:
                 conn.execute("DELETE FROM dismissals WHERE user_id = ? AND paper_id = ?",
                              (user_id, paper_id))
@@ -104,7 +98,7 @@ class SqlitePersonal(SqliteBase):
         else:
             rows = self.query("SELECT id FROM papers WHERE withdrawn_at IS NULL AND"
                               " published_at >= ? ORDER BY published_at DESC LIMIT ?",
-                              (since.isoformat(), limit))
+                              (ts(since), limit))
         return [r[0] for r in rows]
 
     def find_ids_by_title(self, key: str) -> list[str]:
@@ -121,11 +115,11 @@ class SqlitePersonal(SqliteBase):
     def create_collection(self, user_id: int, name: str, key: str, public: bool,
                           now: datetime) -> int | None:
         with self.transaction() as conn:
-            cur = conn.execute(
+            row = conn.execute(
                 "INSERT INTO collections (user_id, name, name_key, is_public, created_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (user_id, name, key, int(public), now.isoformat()))
-            return int(cur.lastrowid or 0) if cur.rowcount else None
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                (user_id, name, key, int(public), ts(now))).fetchone()
+            return None if row is None else int(row[0])
 
     def get_collection(self, collection_id: int) -> Collection | None:
         row = self.query_one(COLLECTION_SELECT + " WHERE c.id = ?", (collection_id,))
@@ -138,12 +132,9 @@ class SqlitePersonal(SqliteBase):
 
     def update_collection(self, collection_id: int, name: str, key: str, public: bool) -> bool:
         with self.transaction() as conn:
-            try:
-                conn.execute("UPDATE collections SET name = ?, name_key = ?, is_public = ?"
-                             " WHERE id = ?", (name, key, int(public), collection_id))
-            except sqlite3.IntegrityError:
-                return False
-            return True
+            return self.execute_unless_conflict(
+                conn, "UPDATE collections SET name = ?, name_key = ?, is_public = ? WHERE id = ?",
+                (name, key, int(public), collection_id))
 
     def delete_collection(self, collection_id: int) -> None:
         with self.transaction() as conn:
@@ -153,13 +144,14 @@ class SqlitePersonal(SqliteBase):
                              now: datetime) -> int:
         added = 0
         with self.transaction() as conn:
+            self.serialize(conn, f"collection:{collection_id}")
             last = conn.execute("SELECT COALESCE(MAX(position), 0) FROM collection_items"
                                 " WHERE collection_id = ?", (collection_id,)).fetchone()[0]
             for paper_id in paper_ids:
                 cur = conn.execute(
                     "INSERT INTO collection_items (collection_id, paper_id, note, position,"
                     " added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (collection_id, paper_id, note, last + added + 1, now.isoformat()))
+                    (collection_id, paper_id, note, last + added + 1, ts(now)))
                 added += cur.rowcount
         return added
 
@@ -182,7 +174,7 @@ class SqlitePersonal(SqliteBase):
         rows = self.query(sql + " WHERE i.collection_id = ? ORDER BY i.position",
                           (collection_id,))
         return [CollectionItem(row_to_paper(r), r["i_note"], r["i_position"],
-                               _when(r["i_added_at"])) for r in rows]
+                               text_to_when(r["i_added_at"])) for r in rows]
 
     def saved_ids(self, user_id: int) -> list[str]:
         rows = self.query("SELECT DISTINCT i.paper_id FROM collection_items i JOIN collections c"

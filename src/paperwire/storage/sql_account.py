@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from paperwire.models_community import User
 from paperwire.models_personal import PersonalToken
-from paperwire.storage.rows import text_to_dt, ts
-from paperwire.storage.sqlite_base import SqliteBase
-from paperwire.storage.sqlite_community import VISIBLE, row_to_user
+from paperwire.storage.rows import text_to_dt, text_to_when, ts
+from paperwire.storage.sql_base import Row, SqlBase
+from paperwire.storage.sql_community import VISIBLE, row_to_user
 
 TOKEN_COLUMNS = "t.id, t.user_id, t.kind, t.scope, t.label, t.created_at, t.last_used_at"
 # What an account made, table by table: (name in the export, SQL with one user parameter).
@@ -43,23 +42,21 @@ BY_NAME_QUERIES = (
 )
 
 
-def _row_to_token(row: sqlite3.Row) -> PersonalToken:
-    created = text_to_dt(row["created_at"])
-    assert created is not None
+def _row_to_token(row: Row) -> PersonalToken:
     return PersonalToken(row["id"], row["user_id"], row["kind"], row["scope"], row["label"],
-                         created, text_to_dt(row["last_used_at"]))
+                         text_to_when(row["created_at"]), text_to_dt(row["last_used_at"]))
 
 
-class SqliteAccount(SqliteBase):
+class SqlAccount(SqlBase):
     # -- personal tokens -------------------------------------------------------------
     def add_personal_token(self, user_id: int, kind: str, scope: str, label: str,
                            token_hash: str, now: datetime) -> int:
         with self.transaction() as conn:
-            cur = conn.execute(
+            row = conn.execute(
                 "INSERT INTO personal_tokens (user_id, kind, scope, label, token_hash,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (user_id, kind, scope, label, token_hash, ts(now)))
-            return int(cur.lastrowid or 0)
+                " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (user_id, kind, scope, label, token_hash, ts(now))).fetchone()
+            return int(row[0])
 
     def list_personal_tokens(self, user_id: int) -> list[PersonalToken]:
         rows = self.query(f"SELECT {TOKEN_COLUMNS} FROM personal_tokens t WHERE t.user_id = ?"

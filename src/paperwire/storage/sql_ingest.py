@@ -1,4 +1,4 @@
-"""The ingest part of the SQLite store: checkpoints, the request gate, a bulk insert path."""
+"""The ingest part of the store: checkpoints, the request gate, a bulk insert path."""
 
 from __future__ import annotations
 
@@ -7,21 +7,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from paperwire.models import IncomingPaper
-from paperwire.storage.proto_ingest import (
-    GateTry,
-    PreparedPaper,
-    paper_column_names,
-    prepare_paper,
-)
+from paperwire.paper_row import PAPER_COLUMNS, PreparedPaper, prepare_paper
+from paperwire.storage.proto_ingest import GateTry
 from paperwire.storage.rows import in_chunks
-from paperwire.storage.sqlite_base import SqliteBase, utc_now
+from paperwire.storage.sql_base import SqlBase, utc_now
 
-BULK_CACHE_KIB = 24576  # page cache of a bulk-inserting connection (index upkeep)
-PAPER_COLUMNS = paper_column_names()
 HASH = PAPER_COLUMNS.index("title_hash")
 
 
-class SqliteIngest(SqliteBase):
+class SqlIngest(SqlBase):
     # -- checkpoints -----------------------------------------------------------------
     def get_checkpoint(self, name: str) -> dict[str, Any] | None:
         text = self.scalar("SELECT state_json FROM ingest_checkpoints WHERE name = ?", (name,))
@@ -54,6 +48,7 @@ class SqliteIngest(SqliteBase):
         if busy is not None:
             return busy
         with self.transaction() as conn:
+            self.serialize(conn, f"gate:{name}")
             conn.execute("INSERT INTO ingest_gates (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
                          (name,))
             row = conn.execute("SELECT holder, lease_until, next_at FROM ingest_gates"
@@ -102,7 +97,7 @@ class SqliteIngest(SqliteBase):
         A row is new when it is plain, neither its id nor an alias of it is stored, no
         derived-id paper has its title, and its id comes first in this batch.
         """
-        self.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        self.tune_bulk()
         ids = [row[0] for row in rows]
         taken = self._present("SELECT id FROM papers WHERE id IN ({})", ids)
         taken |= self._present("SELECT old_id FROM paper_aliases WHERE old_id IN ({})", ids)
@@ -129,6 +124,7 @@ class SqliteIngest(SqliteBase):
         if not rows:
             return
         with self.transaction() as conn:
+            self.serialize(conn, "catalog")
             conn.execute("UPDATE counters SET value = value + ? WHERE name = 'paper_seq'",
                          (len(rows),))
             last = int(conn.execute("SELECT value FROM counters WHERE name = 'paper_seq'")

@@ -1,0 +1,10 @@
+"""The PostgreSQL Store: the engine-neutral parts on one PostgreSQL database."""
+
+from __future__ import annotations
+
+from paperwire.storage.postgres_base import PostgresBase
+from paperwire.storage.sql_store import SqlStore
+
+
+class PostgresStore(PostgresBase, SqlStore):
+    """The Store on one PostgreSQL database (pooled connections, advisory locks)."""
