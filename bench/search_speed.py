@@ -34,7 +34,7 @@ from paperwire.models import IncomingPaper
 from paperwire.search.embedder import load_embedder
 from paperwire.search.fusion import fuse_rankings
 from paperwire.search.keyword import KeywordDoc, KeywordIndex
-from paperwire.search.text import parse_query
+from paperwire.search.query_terms import parse_query
 from paperwire.search.vectors import SHORTLIST, Segment
 from paperwire.sources.hf_page import parse_page
 

@@ -43,7 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql_only(reason): a test of PostgreSQL itself")
 
 
-DATABASE_FIXTURES = {"database_url", "session_database_url"}
+DATABASE_FIXTURES = {"database_url", "session_database_url", "pg_server"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

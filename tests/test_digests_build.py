@@ -16,6 +16,7 @@ from paperwire.models_digests import (
     Preferences,
     Subscriber,
     build_period,
+    outbox_key,
     parse_period_key,
 )
 from paperwire.services.digest_outbox import RateLimiter, compute_backoff
@@ -68,10 +69,10 @@ def test_interests_keep_the_given_order_within_the_period() -> None:
 
 def test_periods_and_their_keys() -> None:
     week = build_period("weekly", date(2025, 10, 15))
-    assert (week.start, week.end, week.key) == (date(2025, 10, 13), date(2025, 10, 19),
+    assert (week.start, week.end, outbox_key(week)) == (date(2025, 10, 13), date(2025, 10, 19),
                                                 "weekly:2025-W42")
-    assert DAY.key == "daily:2025-10-13"
-    assert parse_period_key(week.key) == week and parse_period_key(DAY.key) == DAY
+    assert outbox_key(DAY) == "daily:2025-10-13"
+    assert parse_period_key(outbox_key(week)) == week and parse_period_key(outbox_key(DAY)) == DAY
 
 
 def test_backoff_grows_and_is_capped() -> None:
@@ -174,3 +175,15 @@ def test_xss_payloads_are_inert_in_digest_mail(payload: str, settings: Settings)
         for name, value in attrs:
             assert not name.startswith("on"), (name, payload)
             assert not (value or "").lower().startswith("javascript:"), (value, payload)
+
+
+def test_digest_periods_are_the_periods_of_the_daily_list() -> None:
+    from paperwire.periods import day_period, parse_period, week_period
+
+    wednesday = date(2025, 10, 15)
+    assert build_period("weekly", wednesday) == week_period(wednesday) == parse_period(
+        "week", "2025-W42")
+    assert build_period("daily", wednesday) == day_period(wednesday)
+    assert [build_period(f, wednesday).frequency for f in ("daily", "weekly")] == [
+        "daily", "weekly"]
+    assert parse_period("month", "2025-10").frequency == "monthly"

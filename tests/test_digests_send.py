@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from paperwire.config import Settings
 from paperwire.mail import SmtpMailer
 from paperwire.models import Organization
-from paperwire.models_digests import Preferences, build_period
+from paperwire.models_digests import Preferences, build_period, outbox_key
 from paperwire.services.digest_interests import UpvoteInterests
 from paperwire.services.digest_outbox import OutboxSender, SendPolicy
 from paperwire.services.digest_send import (
@@ -202,7 +202,7 @@ def test_rate_limit_is_never_exceeded_at_the_server(
     add_daily(store, MONDAY, [make_paper("2510.00001", "Only paper", 1)])
     add_confirmed(store, 2000)
     period = build_period("daily", MONDAY)
-    store.create_outbox(period.key, compose_drafts(store, settings, period)[1], datetime.now(UTC))
+    store.create_outbox(outbox_key(period), compose_drafts(store, settings, period)[1], datetime.now(UTC))
     policy = SendPolicy(settings.mail_rate, 0.01, 3)
     mailer = SmtpMailer(settings)
     for limit in (1000, None):  # a second sender picks up the pace of the first one

@@ -127,8 +127,7 @@ def test_missing_file(settings: Settings, cli: CliRunner) -> None:
 
 def test_prepared_rows_equal_the_catalog_columns() -> None:
     from paperwire.ids import title_key
-    from paperwire.storage.proto_ingest import prepare_paper
-    from paperwire.storage.rows import paper_columns
+    from paperwire.paper_row import paper_columns, prepare_paper
 
     rng = random.Random(3)
     items = [parse_snapshot_line(line(record(i, rng))) for i in range(50)]

@@ -208,3 +208,21 @@ def test_readers_use_the_last_snapshot_while_a_writer_works(
     assert answers and "2401.00009" not in answers[0]
     service.refresh()
     assert ids(service, "surface codes qubits", "keyword")[0] == "2401.00009"
+
+
+def test_worker_processes_on_one_data_dir_index_one_at_a_time_and_reopen(
+        small: tuple[SqliteStore, SearchService]) -> None:
+    store, first = small
+    second = SearchService(first.settings, store, first.embedder)  # another worker's service
+    first.index()
+    store.upsert_papers([IncomingPaper(LATE)])
+    with first.files.writer_lock():  # the first worker is indexing
+        report = second.step()
+        assert report.busy and report.keyword_docs == 0 and report.embedded == 0
+    while first.step().pending:
+        pass
+    hits = second.search("surface codes qubits", "keyword", 5, refresh=False).hits
+    assert [hit.paper.id for hit in hits][:1] == ["2401.00009"]  # reopened, never indexed
+    query = first.embedder.embed_query("fault tolerant quantum computing")
+    assert second.semantic_ranking(query, 5)[0][0] == "2401.00009"
+    assert not second.step().busy  # the lock is free again

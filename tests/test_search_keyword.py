@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from paperwire.search.keyword import KeywordDoc, KeywordIndex
-from paperwire.search.text import parse_query
+from paperwire.search.query_terms import parse_query
 
 DOCS = [
     KeywordDoc("p1", "Vector quantization for retrieval", "We compress embeddings.", "A. One"),

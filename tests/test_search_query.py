@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from paperwire.search.query import build_search_query
+from paperwire.search.query_terms import build_highlights, build_snippet, parse_query
 from paperwire.search.records import SearchFilters
-from paperwire.search.text import build_highlights, build_snippet, parse_query
 
 
 def test_operators_become_constraints_and_the_rest_is_ranked() -> None:

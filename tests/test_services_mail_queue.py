@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.clock import now_utc
 from paperwire.config import Settings, load_settings, with_demo_defaults
 from paperwire.mail import SmtpMailer
@@ -69,3 +69,24 @@ def test_dev_mail_is_absent_outside_the_demo_and_debug(client: TestClient) -> No
 def test_demo_keeps_a_mailer_that_is_set(env: dict[str, str]) -> None:
     chosen = {**env, "PAPERWIRE_MAILER": "console"}
     assert with_demo_defaults(load_settings(chosen), chosen).mailer == "console"
+
+
+def test_two_processes_on_one_queue_deliver_each_message_once(
+        settings: Settings, store: SqliteStore, smtp_server: SmtpSink) -> None:
+    now = now_utc()
+    message = "To: reader@example.org\nFrom: site@example.org\nSubject: hi\n\nhello\n"
+    mail_id = store.enqueue_mail("reader@example.org", "hi", message, "queued", now)
+    other = open_store(settings)  # a second worker process's store
+    mailer = SmtpMailer(replace(settings, smtp_port=smtp_server.port))
+    try:
+        taken = other.claim_due_mail(now, 10, now + timedelta(minutes=5))
+        assert [mail.id for mail in taken] == [mail_id]
+        assert store.claim_due_mail(now, 10, now + timedelta(minutes=5)) == []
+        assert deliver_due(store, mailer, now + timedelta(minutes=1)) == {}  # claimed elsewhere
+        assert smtp_server.received == []
+        # the claiming process died: after the claim runs out, another one delivers it
+        assert deliver_due(store, mailer, now + timedelta(minutes=6)) == {mail_id: "sent"}
+        assert deliver_due(other, mailer, now + timedelta(minutes=30)) == {}
+    finally:
+        other.close()
+    assert len(smtp_server.received) == 1

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
+from paperwire.paper_row import prepare_paper
 from paperwire.services.snapshot_rows import _DECODER, _fast_row, parse_snapshot_row
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
 from paperwire.sources.records import RecordInvalid
-from paperwire.storage.proto_ingest import prepare_paper
 from tests.snapshot_helpers import REAL_LINE, line, record
 
 VARIANTS = [
@@ -66,3 +66,15 @@ def test_generated_records_take_the_fast_path_and_match() -> None:
 def test_bad_lines_say_why(broken: bytes, reason: str) -> None:
     with pytest.raises(RecordInvalid, match=reason):
         parse_snapshot_row(broken)
+
+
+def test_fast_rows_and_the_store_use_one_column_list() -> None:
+    """A fast row read by the one column list is the store's own row of the same paper."""
+    from paperwire.ids import title_key
+    from paperwire.paper_row import PAPER_COLUMNS, paper_columns
+
+    _pid, key, cols, _plain = _fast_row(_DECODER.decode(line(REAL_LINE)))
+    paper = parse_snapshot_line(line(REAL_LINE)).paper
+    assert dict(zip(PAPER_COLUMNS, cols, strict=True)) == paper_columns(paper, title_key(
+        paper.title))
+    assert key == title_key(paper.title)

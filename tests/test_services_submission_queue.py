@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from paperwire.bootstrap import build_services
+from paperwire.bootstrap import build_services, open_store
 from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.services.submission_queue import process_due, retry_delay
@@ -84,3 +84,25 @@ def test_a_quick_arxiv_answer_goes_straight_to_the_paper(web: TestClient) -> Non
 
 def test_waits_between_tries_grow_up_to_an_hour() -> None:
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 20)] == [60, 120, 240, 3600]
+
+
+def test_a_submission_claimed_by_another_process_waits_for_its_claim(
+        settings: Settings, store: SqliteStore) -> None:
+    now = now_utc()
+    user = store.create_user("claimer", "claimer@example.org", "x", now)
+    assert user is not None
+    store.enqueue_submission(user.id, "2401.00001", None, now)
+    item = store.get_queued_submission(user.id, "2401.00001")
+    assert item is not None
+    other = open_store(settings)  # a second worker process's store
+    try:
+        taken = other.claim_due_submissions(now, 10, now + timedelta(minutes=5))
+        assert [claimed.id for claimed in taken] == [item.id]
+        assert store.claim_due_submissions(now, 10, now + timedelta(minutes=5)) == []
+    finally:
+        other.close()
+    fetcher = ArxivApiSource(replace(settings, arxiv_api_url="http://127.0.0.1:1/api"))
+    try:
+        assert process_due(store, settings, fetcher, now + timedelta(minutes=1)) == {}
+    finally:
+        fetcher.close()

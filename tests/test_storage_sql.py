@@ -183,3 +183,57 @@ def test_lookups_by_many_ids_return_every_match(store: SqliteStore) -> None:
     assert len(store.get_embeddings(ids, "m")) == len(ids)
     assert len(store.embedding_hashes(ids)) == len(ids)
     assert [p.id for p in store.get_papers(ids)] == ids
+
+
+def test_personal_rows_at_different_offsets_sort_by_time(store: SqliteStore) -> None:
+    """Dismissals written at 12:30 -04:00 (16:30 UTC), 15:00 UTC with zero microseconds and
+    15:00:00.5 UTC come back newest first; a cutoff with an offset compares by time too."""
+    from datetime import timedelta, timezone
+
+    new_york = timezone(timedelta(hours=-4))
+    ids = [f"2510.0000{n}" for n in (1, 2, 3)]
+    store.upsert_papers([IncomingPaper(Paper(id=pid, title=f"P {pid}",
+                                             published_at=datetime(2025, 10, 13, 15, tzinfo=UTC)))
+                         for pid in ids])
+    user = store.create_user("ada", "ada@example.org", "x", datetime(2025, 10, 1, tzinfo=UTC))
+    times = [datetime(2025, 10, 13, 12, 30, tzinfo=new_york),
+             datetime(2025, 10, 13, 15, 0, tzinfo=UTC),
+             datetime(2025, 10, 13, 15, 0, 0, 500000, tzinfo=UTC)]
+    for pid, when in zip(ids, times, strict=True):
+        store.set_dismissal(user.id, pid, True, when)
+    assert store.dismissed_ids(user.id) == ["2510.00001", "2510.00003", "2510.00002"]
+    texts = sorted(r[0] for r in store.query("SELECT created_at FROM dismissals"))
+    assert texts == ["2025-10-13T15:00:00.000000+00:00", "2025-10-13T15:00:00.500000+00:00",
+                     "2025-10-13T16:30:00.000000+00:00"]
+    # 12:00 -04:00 is 16:00 UTC: the papers published at 15:00 UTC are older than the cutoff
+    assert store.recent_paper_ids(datetime(2025, 10, 13, 12, tzinfo=new_york), 10) == []
+    assert len(store.recent_paper_ids(datetime(2025, 10, 13, 11, tzinfo=new_york), 10)) == 3
+
+
+@pytest.mark.sqlite_only("only SQLite databases hold personal rows written before version 13")
+def test_migration_normalizes_personal_timestamps_to_utc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = SqliteStore(tmp_path / "old.db")
+    store.upsert_papers([IncomingPaper(Paper(id=f"2510.0000{n}", title=f"P{n}")) for n in (1, 2)])
+    user = store.create_user("ada", "ada@example.org", "x", datetime(2025, 10, 1, tzinfo=UTC))
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 13")
+        conn.executemany("INSERT INTO dismissals (user_id, paper_id, created_at) VALUES (?, ?, ?)",
+                         [(user.id, "2510.00001", "2025-10-13T12:30:00.250000-04:00"),
+                          (user.id, "2510.00002", "2025-10-13T15:00:00+00:00")])
+        conn.execute("INSERT INTO follows (user_id, kind, value, value_key, created_at)"
+                     " VALUES (?, 'category', 'cs.LG', 'cs.lg', '2025-10-13T15:00:00+00:00')",
+                     (user.id,))
+    assert store.migrate() == ["0013_personal_timestamps.sql"]
+    rows = dict(store.query("SELECT paper_id, created_at FROM dismissals"))
+    assert rows == {"2510.00001": "2025-10-13T16:30:00.250000+00:00",
+                    "2510.00002": "2025-10-13T15:00:00.000000+00:00"}
+    assert store.scalar("SELECT created_at FROM follows") == "2025-10-13T15:00:00.000000+00:00"
+    assert store.dismissed_ids(user.id) == ["2510.00001", "2510.00002"]
+    store.close()
+
+
+@pytest.mark.parametrize("engine", sql_base.ENGINES)
+def test_each_migration_number_is_used_once(engine: str) -> None:
+    """Two files of one number would leave the second one never applied."""
+    versions = [version for version, _name, _sql in sql_base.list_migrations(engine)]
+    assert versions == sorted(set(versions))

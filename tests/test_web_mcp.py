@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,12 +117,19 @@ def test_http_endpoint_is_off_by_default(
         assert client.post("/mcp", json={}).status_code in (404, 405)
 
 
-def test_calls_are_rate_limited() -> None:
-    now = [0.0]
-    limiter = CallLimiter(2, clock=lambda: now[0])
-    limiter.check()
-    limiter.check()
-    with pytest.raises(Exception, match="rate limit"):
-        limiter.check()
-    now[0] = 61.0
-    limiter.check()
+def test_calls_are_rate_limited_across_worker_processes(
+        catalog_env: tuple[dict[str, str], Settings, SqliteStore]) -> None:
+    _, settings, store = catalog_env
+    now = [datetime.now(UTC) + timedelta(days=1)]  # after the calls of the other tests
+    other = open_store(settings)  # another worker process's store
+    try:
+        first = CallLimiter(store, 2, clock=lambda: now[0])
+        second = CallLimiter(other, 2, clock=lambda: now[0])
+        first.check()
+        second.check()
+        with pytest.raises(Exception, match="rate limit"):
+            first.check()
+        now[0] += timedelta(seconds=61)
+        second.check()
+    finally:
+        other.close()

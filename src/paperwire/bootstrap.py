@@ -13,6 +13,7 @@ with parts of their own through the keyword arguments. Nothing else picks concre
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from paperwire.config import Settings
 from paperwire.errors import ConfigError
@@ -26,6 +27,7 @@ from paperwire.services.submission_queue import SubmissionQueue
 from paperwire.sources.arxiv_api import ArxivApiSource
 from paperwire.storage import Store
 from paperwire.storage.postgres import PostgresStore
+from paperwire.storage.postgres_base import POOL_SIZE
 from paperwire.storage.sqlite import SqliteStore
 
 
@@ -68,12 +70,22 @@ class Services:
 
 def open_store(settings: Settings) -> Store:
     """The Store the database URL names."""
-    url = settings.database_url
+    return open_store_url(settings.database_url, "PAPERWIRE_DATABASE_URL",
+                          pool_size=settings.database_pool_size)
+
+
+def open_store_url(url: str, name: str = "database URL", must_exist: bool = False,
+                   pool_size: int = POOL_SIZE) -> Store:
+    """The Store of ``url`` (its schema migrated to this version); ``must_exist`` refuses a
+    SQLite file that is not there yet instead of creating it."""
     if url.startswith("sqlite:///"):
-        return SqliteStore(settings.database_path)
+        path = Path(url.removeprefix("sqlite:///"))
+        if must_exist and not path.is_file():
+            raise ConfigError(f"{name} {url!r}: there is no database file {path}.")
+        return SqliteStore(path)
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresStore(url, pool_size=settings.database_pool_size)
-    raise ConfigError(f"PAPERWIRE_DATABASE_URL={url[:200]!r}: the database URL must start with "
+        return PostgresStore(url, pool_size=pool_size)
+    raise ConfigError(f"{name}={url[:200]!r}: the database URL must start with "
                       "sqlite:///, postgresql:// or postgres://.")
 
 

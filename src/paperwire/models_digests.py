@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from paperwire.models import Paper
+from paperwire.periods import Period, day_period, week_period
 
 FREQUENCIES = ("daily", "weekly")
 SECTIONS = ("trending", "keywords", "categories", "follows", "interests")
@@ -48,34 +49,22 @@ class Subscriber:
         return self.status == "confirmed"
 
 
-@dataclass(frozen=True)
-class DigestPeriod:
-    """The days one digest covers: one weekday (daily) or one ISO week (weekly)."""
-
-    frequency: str
-    start: date
-    end: date
-
-    @property
-    def key(self) -> str:
-        if self.frequency == "weekly":
-            year, week, _ = self.start.isocalendar()
-            return f"weekly:{year}-W{week:02d}"
-        return f"daily:{self.start.isoformat()}"
-
-    @property
-    def label(self) -> str:
-        if self.frequency == "weekly":
-            return f"week {self.key.split(':')[1]}"
-        return f"{self.start:%A}, {self.start.day} {self.start:%B %Y}"
+def build_period(frequency: str, day: date) -> Period:
+    """The day ``day`` (daily) or the ISO week containing it (weekly)."""
+    return week_period(day) if frequency == "weekly" else day_period(day)
 
 
-def build_period(frequency: str, day: date) -> DigestPeriod:
-    """The daily period of ``day`` or the ISO week containing it."""
-    if frequency == "weekly":
-        start = day - timedelta(days=day.weekday())
-        return DigestPeriod("weekly", start, start + timedelta(days=6))
-    return DigestPeriod("daily", day, day)
+def outbox_key(period: Period) -> str:
+    """The key the outbox stores a digest of ``period`` under: ``daily:2025-10-13`` or
+    ``weekly:2025-W42``."""
+    return f"{period.frequency}:{period.key}"
+
+
+def digest_label(period: Period) -> str:
+    """How a digest names its period: ``week 2025-W42`` or ``Monday, 13 October 2025``."""
+    if period.kind == "week":
+        return f"week {period.key}"
+    return period.label
 
 
 @dataclass(frozen=True)
@@ -90,8 +79,12 @@ class DigestSection:
 
 @dataclass(frozen=True)
 class Digest:
-    period: DigestPeriod
+    period: Period
     sections: tuple[DigestSection, ...]
+
+    @property
+    def label(self) -> str:
+        return digest_label(self.period)
 
     @property
     def papers(self) -> tuple[Paper, ...]:
@@ -125,7 +118,7 @@ class OutboxEntry:
     items: tuple[tuple[str, str], ...]
 
 
-def parse_period_key(key: str) -> DigestPeriod:
+def parse_period_key(key: str) -> Period:
     """The period an outbox key (``daily:2025-10-13``, ``weekly:2025-W42``) names."""
     frequency, _, value = key.partition(":")
     if frequency == "weekly":

@@ -10,7 +10,16 @@ import os
 
 import click
 
-from paperwire.cli import agents, catalog, community, digests, ingest, search
+from paperwire.cli import (
+    agents,
+    catalog,
+    community,
+    database,
+    digests,
+    ingest,
+    search,
+    serve,
+)
 from paperwire.cli.context import CliContext
 
 
@@ -23,5 +32,5 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for _module in (catalog, ingest, search, community, digests, agents):
+for _module in (catalog, serve, ingest, search, community, digests, agents, database):
     _module.register(main)

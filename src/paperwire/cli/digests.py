@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
+from paperwire.models_digests import outbox_key
 from paperwire.services import digest_send, digests
 
 
@@ -28,7 +29,7 @@ def send(cli: CliContext, period: str, day: str | None, dry_run: bool) -> None:
     services = cli.services
     run = digest_send.send_digests(services.store, services.digest_mailer(), services.settings, period,
                                    day, dry_run, services.interests)
-    key = run.period.key if run.period else f"{period}:{day or 'latest'}"
+    key = outbox_key(run.period) if run.period else f"{period}:{day or 'latest'}"
     r = run.sending
     click.echo(f"digest {key}: {run.subscribers} subscribers, {run.composed} composed, "
                f"{run.queued} queued, {r.sent} sent, {r.retried} retried, {r.bounced} bounced, "

@@ -18,10 +18,10 @@ from paperwire.models import Paper
 from paperwire.models_digests import (
     MAX_SIZE,
     Digest,
-    DigestPeriod,
     DigestSection,
     Preferences,
 )
+from paperwire.periods import Period
 
 _WORD = re.compile(r"\w+")
 
@@ -114,7 +114,7 @@ def _section_ids(cands: Candidates, prefs: Preferences, key: str,
     return []
 
 
-def build_digest(cands: Candidates, prefs: Preferences, period: DigestPeriod,
+def build_digest(cands: Candidates, prefs: Preferences, period: Period,
                  already_sent: frozenset[str] | set[str] = frozenset(),
                  interests: Sequence[str] = ()) -> Digest:
     """The subscriber's digest for ``period``; sections with no paper are left out."""

@@ -21,6 +21,7 @@ from paperwire.config import Settings
 from paperwire.mail import check_header_value, check_message_headers
 from paperwire.models import Paper
 from paperwire.models_digests import Digest, Subscriber
+from paperwire.text import shorten_authors
 
 SNIPPET_CHARS = 300
 # Long header values (unsubscribe URLs) stay on one line instead of being folded.
@@ -81,10 +82,7 @@ def render_paper_line(paper: Paper) -> str:
 
 def render_authors(paper: Paper, first: int = 3) -> str:
     names = [render_oneline(a.name) for a in paper.authors if not a.hidden]
-    if not names:
-        count = paper.shown_author_count
-        return f"{count} authors" if count > 1 else ""
-    return ", ".join(names[:first]) + (" et al." if len(names) > first else "")
+    return shorten_authors(names, paper.shown_author_count, first)
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +104,7 @@ def environment() -> Environment:
 def render_digest_subject(settings: Settings, digest: Digest) -> str:
     count = len(digest.papers)
     return render_oneline(f"{settings.site_name} {digest.period.frequency} digest · "
-                          f"{digest.period.label} · {count} paper{'' if count == 1 else 's'}")
+                          f"{digest.label} · {count} paper{'' if count == 1 else 's'}")
 
 
 def render_digest(settings: Settings, subscriber: Subscriber, digest: Digest) -> tuple[str, str]:

@@ -29,8 +29,8 @@ import numpy.typing as npt
 import tantivy
 
 from paperwire.search.query import SearchQuery
+from paperwire.search.query_terms import ParsedQuery, analyze, name_analyzer, stem_analyzer
 from paperwire.search.records import SearchFilters, paper_key
-from paperwire.search.text import ParsedQuery, analyze, name_analyzer, stem_analyzer
 
 TITLE_REPEAT = 3
 PHRASE_BOOST = 2.0

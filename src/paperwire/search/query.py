@@ -24,8 +24,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from paperwire.search.records import SearchFilters
-from paperwire.search.text import (
+from paperwire.search.query_terms import (
     PHRASE,
     ParsedQuery,
     analyze,
@@ -33,6 +32,7 @@ from paperwire.search.text import (
     clean_query,
     parse_query,
 )
+from paperwire.search.records import SearchFilters
 
 VALUE = r"(\"[^\"]*\"?|[^\s\"]+)"
 OPERATOR = re.compile(r"(?i)(?<![^\s(])(authors?|category|cat|org|organization|year|has):"

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from paperwire.search.fusion import FusionWeights, fuse_rankings
 from paperwire.search.keyword import KeywordIndex
 from paperwire.search.query import SearchQuery
-from paperwire.search.text import WORD, analyze
+from paperwire.search.query_terms import WORD, analyze
 from paperwire.search.vectors import EXACT_SCAN, Candidates, VectorIndex
 
 SEMANTIC_FLOOR = 0.22

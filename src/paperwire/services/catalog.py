@@ -14,9 +14,9 @@ from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.ids import is_arxiv_id, parse_arxiv_id
 from paperwire.models import DailyEntry, ImportReport, IncomingPaper, Page, Paper, RecordError
+from paperwire.periods import Period, day_period, human_date, parse_period
 from paperwire.ranking import DEFAULT_GRAVITY, rank_trending
 from paperwire.services.ingest import store_records
-from paperwire.services.periods import Period, day_period, human_date, parse_period
 from paperwire.sources.hf import parse_hf_item
 from paperwire.sources.hf_page import parse_page
 from paperwire.sources.jsonstream import JsonStreamError, iter_json_items

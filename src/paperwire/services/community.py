@@ -12,8 +12,8 @@ from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied,
 from paperwire.ids import parse_arxiv_id
 from paperwire.models import DailyEntry, DailySubmission, IncomingPaper, Page, Paper
 from paperwire.models_community import Comment, User, VoteResult
+from paperwire.periods import human_date
 from paperwire.ranking import TRENDING_WINDOW_DAYS, rank_trending
-from paperwire.services.periods import human_date
 from paperwire.storage import Store
 
 MAX_COMMENT = 10_000

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
 from paperwire.clock import now_utc
 from paperwire.config import Settings
+from paperwire.dates import parse_day
 from paperwire.digests.build import Candidates, build_candidates, build_digest
 from paperwire.digests.render import build_digest_message, build_message_id, render_digest
 from paperwire.errors import InvalidInput
@@ -22,15 +23,16 @@ from paperwire.mail import Mailer
 from paperwire.models import DailyEntry, Paper
 from paperwire.models_digests import (
     Digest,
-    DigestPeriod,
     DigestSection,
     OutboxDraft,
     OutboxEntry,
     Preferences,
     Subscriber,
     build_period,
+    outbox_key,
     parse_period_key,
 )
+from paperwire.periods import Period
 from paperwire.ranking import rank_trending
 from paperwire.services.catalog import latest_day
 from paperwire.services.digest_outbox import OutboxSender, SendPolicy, SendReport
@@ -49,7 +51,7 @@ class InterestSource(Protocol):
 
 @dataclass
 class DigestRun:
-    period: DigestPeriod | None
+    period: Period | None
     subscribers: int = 0
     composed: int = 0
     queued: int = 0
@@ -62,15 +64,12 @@ class DigestRun:
 
 
 def resolve_digest_period(store: Store, settings: Settings, frequency: str,
-                   day: str | None) -> DigestPeriod | None:
+                   day: str | None) -> Period | None:
     """The period to send: the given day, else the latest daily list (daily) or the last
     complete week (weekly). None for a daily digest on a Saturday or Sunday."""
     parse_frequency(frequency)
     if day:
-        try:
-            chosen = date.fromisoformat(day)
-        except ValueError as exc:
-            raise InvalidInput(f"date {day[:30]!r} is not YYYY-MM-DD", field="date") from exc
+        chosen = parse_day(day, "date")
     elif frequency == "weekly":
         today = now_utc().astimezone(settings.zone).date()
         chosen = today - timedelta(days=today.isoweekday())
@@ -81,7 +80,7 @@ def resolve_digest_period(store: Store, settings: Settings, frequency: str,
     return build_period(frequency, chosen)
 
 
-def load_candidates(store: Store, settings: Settings, period: DigestPeriod) -> Candidates:
+def load_candidates(store: Store, settings: Settings, period: Period) -> Candidates:
     """The papers of the period's daily lists, in trending order as of the period's end."""
     entries: list[DailyEntry] = []
     while len(entries) < POOL_MAX:
@@ -95,7 +94,7 @@ def load_candidates(store: Store, settings: Settings, period: DigestPeriod) -> C
     return build_candidates([e.paper for e in ranked])
 
 
-def compose_digest(cands: Candidates, subscriber: Subscriber, period: DigestPeriod,
+def compose_digest(cands: Candidates, subscriber: Subscriber, period: Period,
                    already_sent: set[str], interests: InterestSource | None) -> Digest:
     prefs = subscriber.preferences
     similar: list[str] = []
@@ -104,16 +103,16 @@ def compose_digest(cands: Candidates, subscriber: Subscriber, period: DigestPeri
     return build_digest(cands, prefs, period, already_sent, similar)
 
 
-def compose_drafts(store: Store, settings: Settings, period: DigestPeriod,
+def compose_drafts(store: Store, settings: Settings, period: Period,
                    interests: InterestSource | None = None) -> tuple[int, list[OutboxDraft]]:
     """(subscribers due, drafts for those without a digest of this period yet)."""
     subscribers = store.list_subscribers(period.frequency)
-    done = store.outbox_subscriber_ids(period.key)
+    done = store.outbox_subscriber_ids(outbox_key(period))
     todo = [s for s in subscribers if s.id not in done]
     cands = load_candidates(store, settings, period)
     if not todo or not cands.papers:
         return len(subscribers), []
-    sent = store.sent_paper_ids([p.id for p in cands.papers], period.key)
+    sent = store.sent_paper_ids([p.id for p in cands.papers], outbox_key(period))
     drafts = []
     for subscriber in todo:
         digest = compose_digest(cands, subscriber, period, sent.get(subscriber.id, set()),
@@ -138,7 +137,7 @@ def build_composer(store: Store, settings: Settings) -> Callable[[OutboxEntry],
     return compose
 
 
-def _digest_of(period: DigestPeriod, items: Sequence[tuple[str, str]],
+def _digest_of(period: Period, items: Sequence[tuple[str, str]],
                papers: dict[str, Paper]) -> Digest:
     sections: dict[str, list[Paper]] = {}
     for paper_id, section in items:
@@ -160,7 +159,7 @@ def send_digests(store: Store, mailer: Mailer, settings: Settings, frequency: st
             run.subscribers, drafts = compose_drafts(store, settings, period, interests)
             run.composed = len(drafts)
             if not dry_run:
-                run.queued = store.create_outbox(period.key, drafts, now_utc())
+                run.queued = store.create_outbox(outbox_key(period), drafts, now_utc())
         if not dry_run:
             policy = SendPolicy(settings.mail_rate, settings.digest_retry_base,
                                 settings.digest_max_attempts)
@@ -181,7 +180,7 @@ def preview_digest(store: Store, settings: Settings, frequency: str = "daily",
     sent: dict[int, set[str]] = {}
     if token:
         subscriber = subscriber_for(store, token)
-        sent = store.sent_paper_ids([p.id for p in cands.papers], period.key)
+        sent = store.sent_paper_ids([p.id for p in cands.papers], outbox_key(period))
     else:
         subscriber = Subscriber(0, "you@example.org", "confirmed", "preview",
                                 Preferences(frequency=frequency, size=settings.digest_size))

@@ -15,6 +15,7 @@ from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from paperwire.clock import now_utc
+from paperwire.dates import parse_day
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.models import Paper
 from paperwire.models_community import User
@@ -75,9 +76,10 @@ def parse_search_value(value: str) -> tuple[str, str, SearchFilters]:
 
 
 def _day(text: str | None) -> date | None:
+    """The day of a stored saved search's date filter; None when it is unset or unreadable."""
     try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
+        return parse_day(text, "date") if text else None
+    except InvalidInput:
         return None
 
 

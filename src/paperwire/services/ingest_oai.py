@@ -9,10 +9,10 @@ A kill at any point leaves the database at a page boundary; the next run resumes
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any
 
 from paperwire.config import Settings
+from paperwire.dates import parse_optional_day
 from paperwire.errors import InvalidInput
 from paperwire.models import ImportReport, IncomingPaper, RecordError
 from paperwire.services.ingest import OAI_GATE, store_gate
@@ -26,12 +26,8 @@ def checkpoint_name(set_spec: str, metadata_format: str) -> str:
 
 
 def check_day(value: str | None, field: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise InvalidInput(f"--{field} {value!r} is not a YYYY-MM-DD date", field=field) from exc
+    day = parse_optional_day(value, field, f"--{field}")
+    return None if day is None else day.isoformat()
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import gzip
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
@@ -21,12 +19,12 @@ from typing import IO, Any, cast
 
 from paperwire.errors import InvalidInput
 from paperwire.models import ImportReport
+from paperwire.paper_row import PreparedPaper
 from paperwire.services.snapshot_rows import parse_snapshot_row
 from paperwire.services.workers import init_child_of
 from paperwire.sources.arxiv_snapshot import parse_snapshot_line
 from paperwire.sources.records import RecordInvalid
 from paperwire.storage import Store
-from paperwire.storage.proto_ingest import PreparedPaper
 
 BATCH = 20_000  # lines a transaction (holding the write lock under a second)
 CHUNK = 2000  # lines a parsing process takes at a time
@@ -121,16 +119,9 @@ def import_snapshot(store: Store, path: Path, progress: Progress | None = None,
     try:
         skip_to(raw, stream, state["offset"])
         chunks = iter_chunks(stream, state["offset"], state["line"], min(batch, chunk))
-        writer = _Writer(store, name, path, state, report, batch)
-        try:
-            for prepared in _prepared(chunks, count):
-                writer.write(prepared)
-                if progress is not None:
-                    progress(raw.tell(), report.read)
-        except BaseException:
-            writer.abort()
-            raise
-        writer.finish()
+        shown = None if progress is None else lambda: progress(raw.tell(), report.read)
+        writer = _Writer(store, name, path, state, report, shown)
+        writer.write_all(_prepared(chunks, count), batch)
     finally:
         stream.close()
         raw.close()
@@ -161,47 +152,42 @@ def _prepared(chunks: Iterator[Chunk], workers: int) -> Iterator[Done]:
 
 
 class _Writer:
-    """Stores prepared chunks; a transaction holds ``batch`` lines or more (several chunks:
-    fewer commits rewrite fewer index pages) and commits with its checkpoint."""
+    """Stores prepared chunks inside the caller's transaction and keeps the checkpoint state
+    (a transaction holds several chunks: fewer commits rewrite fewer index pages)."""
 
     def __init__(self, store: Store, name: str, path: Path, state: dict[str, Any],
-                 report: ImportReport, batch: int) -> None:
+                 report: ImportReport, progress: Callable[[], None] | None) -> None:
         self.store, self.name, self.path = store, name, path
-        self.state, self.report, self.batch = state, report, batch
-        self.open: ExitStack | None = None
-        self.lines = 0  # in the open transaction
+        self.state, self.report, self.progress = state, report, progress
 
-    def write(self, done: Done) -> None:
+    def write_all(self, prepared: Iterator[Done], batch: int) -> None:
+        """Every chunk, a transaction of ``batch`` lines or more at a time, each committed
+        with its checkpoint; a failure rolls back the open one (read again on resume)."""
+        for done in prepared:
+            with self.store.transaction():
+                lines = self.write(done)
+                while lines < batch and (more := next(prepared, None)) is not None:
+                    lines += self.write(more)
+                self.put_checkpoint()
+        self.put_checkpoint(finished=True)
+
+    def write(self, done: Done) -> int:
+        """Store one chunk; the number of lines it held."""
         (start, before, lines), (rows, bad) = done
         self.report.read += len(rows) + len(bad)
         for index, at, reason in bad:
             self.report.error(f"{self.path} line {before + index + 1} (byte {start + at})",
                               reason)
-        if self.open is None:
-            self.open = ExitStack()
-            self.open.enter_context(self.store.transaction())
         rest = self.store.insert_new_rows([row for _index, row in rows])
         self.report.inserted += len(rows) - len(rest)
         if rest:  # known papers: merged the regular way
             self.report.add(self.store.upsert_papers(
                 [parse_snapshot_line(lines[rows[i][0]]) for i in rest]))
         self.state.update(offset=start + sum(map(len, lines)), line=before + len(lines))
-        self.lines += len(lines)
-        if self.lines >= self.batch:
-            self.commit()
+        if self.progress is not None:
+            self.progress()
+        return len(lines)
 
-    def commit(self) -> None:
-        if self.open is not None:
-            self.store.put_checkpoint(self.name, self.state)
-            self.open.close()
-            self.open, self.lines = None, 0
-
-    def abort(self) -> None:
-        """Roll the open transaction back (what it held is read again on resume)."""
-        if self.open is not None:
-            self.open.__exit__(*sys.exc_info())
-            self.open = None
-
-    def finish(self) -> None:
-        self.commit()
-        self.store.put_checkpoint(self.name, {**self.state, "finished": True})
+    def put_checkpoint(self, finished: bool = False) -> None:
+        self.store.put_checkpoint(self.name, {**self.state, "finished": True} if finished
+                                  else self.state)

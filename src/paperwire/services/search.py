@@ -2,7 +2,8 @@
 
 ``SearchService`` owns the indexes of one data dir. Queries read an immutable
 ``IndexSnapshot`` (keyword index, vector segment + delta, model) and never wait on a writer:
-the writer (``index``, ``refresh``, ``step``; one at a time, under ``_writer``) builds each
+the writer (``index``, ``refresh``, ``step``; one at a time, under ``_writer`` and, across
+the processes serving one data dir, the data dir's writer lock) builds each
 new state aside, embedding included, and publishes it with one assignment. A reader that
 sees the manifest changed by another process reopens it only when no writer is busy, and
 otherwise keeps the snapshot it has. ``search()`` first brings the indexes up to date unless
@@ -29,10 +30,11 @@ from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound, Unavailable
 from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
-from paperwire.search.engine import SearchFiles
 from paperwire.search.fusion import FusionWeights
+from paperwire.search.index_files import SearchFiles
 from paperwire.search.keyword import KeywordIndex, outdated
 from paperwire.search.query import SearchQuery, build_search_query
+from paperwire.search.query_terms import MAX_QUERY_CHARS, build_highlights, build_snippet, clean_query
 from paperwire.search.records import SearchFilters, SearchHit, SearchResults
 from paperwire.search.retrieval import (
     Indexes,
@@ -41,7 +43,6 @@ from paperwire.search.retrieval import (
     retrieve,
     semantic_ranking,
 )
-from paperwire.search.text import MAX_QUERY_CHARS, build_highlights, build_snippet, clean_query
 from paperwire.search.vectors import VectorIndex, remove_folder
 from paperwire.services.search_indexing import (
     Indexer,
@@ -201,15 +202,20 @@ class SearchService:
     def index(self, rebuild: bool = False, progress: bool = False,
               compact: bool = True) -> IndexReport:
         """Bring both indexes up to date; ``rebuild`` builds them anew and swaps them in."""
-        with self._writer:
+        with self._writer, self.files.writer_lock():
             if rebuild:
                 return self._rebuild(progress)
             return self._update(progress, compact)
 
     def step(self, papers: int = STEP_PAPERS) -> IndexReport:
         """One bounded piece of background work: every new paper into the keyword index,
-        at most ``papers`` embedded, the result published. ``pending`` says more is left."""
-        with self._writer:
+        at most ``papers`` embedded, the result published. ``pending`` says more is left;
+        ``busy`` that another process is writing the indexes (this one reopens what it
+        publishes instead)."""
+        with self._writer, self.files.writer_lock(wait=False) as mine:
+            if not mine:
+                self._reopen()
+                return IndexReport(busy=True)
             return self._update(False, compact=False, limit=papers)
 
     def _update(self, progress: bool, compact: bool, limit: int | None = None) -> IndexReport:
@@ -269,7 +275,7 @@ class SearchService:
 
     def refresh(self) -> None:
         """Index what changed since the last run (without compacting), reopen swapped files."""
-        with self._writer:
+        with self._writer, self.files.writer_lock():
             if self.stale():
                 self._update(progress=False, compact=False)
             else:

@@ -22,7 +22,7 @@ import numpy as np
 
 from paperwire.models import Paper, StoredEmbedding
 from paperwire.search.embedder import Embedder
-from paperwire.search.engine import SearchFiles
+from paperwire.search.index_files import SearchFiles
 from paperwire.search.keyword import KeywordDoc, KeywordIndex
 from paperwire.search.records import paper_organizations
 from paperwire.search.vectors import Segment, VectorIndex
@@ -42,6 +42,7 @@ class IndexReport:
     vectors: int = 0
     rebuilt: bool = False
     pending: bool = False  # a limited pass stopped with papers left to embed
+    busy: bool = False  # another process holds the writer lock: nothing was written
 
 
 def build_embedding_text(paper: Paper) -> str:

@@ -6,7 +6,10 @@ whether the catalog moved past the index watermarks. When it did, it works in bo
 (``SearchService.step``): every new paper into the keyword index, then a small chunk embedded
 (the model runs on this thread: one intra-op thread), the result published as a new snapshot,
 a short pause, and again until nothing is left. Requests never wait on it: they read the last
-published snapshot. Safe to stop at any time (each step is committed as it ends).
+published snapshot. Safe to stop at any time (each step is committed as it ends). With
+several worker processes on one data dir, the one holding the data dir's writer lock indexes
+and the others reopen the snapshot it publishes (vectors come from the database: no worker
+embeds a paper another has embedded).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class Refresher:
             self.service.snapshot()  # reopen files another process swapped
             return
         while not self._stop.is_set():
-            if not self.service.step().pending and not self.service.stale():
-                return
+            report = self.service.step()
+            if report.busy or (not report.pending and not self.service.stale()):
+                return  # busy: another worker indexes, and this one reopens what it publishes
             self._stop.wait(PAUSE)

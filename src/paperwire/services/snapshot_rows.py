@@ -16,7 +16,15 @@ import msgspec
 
 from paperwire.errors import InvalidInput
 from paperwire.ids import parse_arxiv_id, title_hash, title_key
-from paperwire.models import IncomingPaper, Paper
+from paperwire.models import Paper
+from paperwire.paper_row import (
+    PAPER_COLUMNS,
+    PreparedPaper,
+    build_paper_row,
+    dt_to_text,
+    dump_json,
+    prepare_paper,
+)
 from paperwire.sources.arxiv_oai import split_author_list
 from paperwire.sources.arxiv_snapshot import (
     author_name,
@@ -25,13 +33,16 @@ from paperwire.sources.arxiv_snapshot import (
     squeeze,
     version_span,
 )
-from paperwire.storage.proto_ingest import PreparedPaper, paper_column_names, prepare_paper
-from paperwire.storage.rows import dt_to_text, dump_json
 
-_DEFAULTS = prepare_paper(IncomingPaper(Paper("x", "x", source="arxiv-snapshot")))[2]
-_COLUMNS = paper_column_names()
-# github_repo .. source: the same for every snapshot record
-_TAIL = _DEFAULTS[_COLUMNS.index("github_repo"):_COLUMNS.index("source") + 1]
+# The columns ``_fast_row`` fills from the record, then the ones that are the same for every
+# snapshot record (taken from the one row builder), then title_hash. Checked at import: a
+# column added to PAPER_COLUMNS anywhere but the tail stops this module from loading.
+_OWN = ("id", "version", "title", "title_key", "summary", "authors_json", "author_count",
+        "categories", "published_at", "updated_at", "pdf_url")
+_TAIL = build_paper_row(Paper("x", "x", source="arxiv-snapshot"), "x")[len(_OWN):-1]
+if PAPER_COLUMNS[:len(_OWN)] != _OWN or PAPER_COLUMNS[-1] != "title_hash":
+    raise RuntimeError(f"snapshot rows fill {_OWN} first and title_hash last, but the paper "
+                       f"row is {PAPER_COLUMNS}")
 
 
 class _Version(msgspec.Struct):

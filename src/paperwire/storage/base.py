@@ -22,6 +22,7 @@ from paperwire.models import (
     UpsertResult,
 )
 from paperwire.storage.proto_community import CommunityStore
+from paperwire.storage.proto_copy import CopyStore
 from paperwire.storage.proto_digests import DigestStore
 from paperwire.storage.proto_ingest import IngestStore
 from paperwire.storage.proto_limits import LimitStore
@@ -85,5 +86,5 @@ class CatalogStore(Protocol):
 
 
 class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore,
-            LinksStore, PersonalStore, QueueStore, Protocol):
+            LinksStore, PersonalStore, QueueStore, CopyStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
-import msgspec
-
-from paperwire.ids import title_hash
 from paperwire.models import Author, DailyEntry, Organization, Paper
+from paperwire.paper_row import authors_to_json as authors_to_json
+from paperwire.paper_row import dt_to_text as dt_to_text
+from paperwire.paper_row import dump_json as dump_json
+from paperwire.paper_row import paper_columns as paper_columns
+from paperwire.paper_row import ts as ts
 
 T = TypeVar("T")
 IN_CHUNK = 500  # values per "IN (...)" query, well under SQLite's bound-parameter limit
@@ -28,17 +30,6 @@ class RowLike(Protocol):
     def __getitem__(self, key: str) -> Any: ...
 
 
-def ts(value: datetime) -> str:
-    """The one stored timestamp format: UTC with microseconds and a fixed width, so that the
-    text order of a column is its time order (a naive value is taken to be UTC)."""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def dt_to_text(value: datetime | None) -> str | None:
-    return None if value is None else ts(value)
-
-
 def text_to_dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
@@ -46,15 +37,6 @@ def text_to_dt(value: str | None) -> datetime | None:
 def text_to_when(value: str) -> datetime:
     """A stored timestamp of a NOT NULL column."""
     return datetime.fromisoformat(value)
-
-
-def dump_json(value: Any) -> str:
-    """Compact JSON text (UTF-8, nothing escaped that need not be) for stored columns."""
-    return msgspec.json.encode(value).decode()
-
-
-def authors_to_json(authors: tuple[Author, ...]) -> str:
-    return dump_json([{"name": a.name, "hidden": a.hidden, "user": a.user} for a in authors])
 
 
 def json_to_authors(text: str) -> tuple[Author, ...]:
@@ -102,28 +84,3 @@ def row_to_daily(row: RowLike) -> DailyEntry:
         submitted_at=submitted_at,
         submitted_by=row["d_submitted_by"],
     )
-
-
-def paper_columns(paper: Paper, title_key: str) -> dict[str, Any]:
-    """The stored columns of a paper (without counters the community owns)."""
-    return {
-        "id": paper.id,
-        "version": paper.version,
-        "title": paper.title,
-        "title_key": title_key,
-        "summary": paper.summary,
-        "authors_json": authors_to_json(paper.authors),
-        "author_count": max(paper.author_count, len(paper.authors)),
-        "categories": " ".join(paper.categories),
-        "published_at": dt_to_text(paper.published_at),
-        "updated_at": dt_to_text(paper.updated_at),
-        "pdf_url": paper.pdf_url,
-        "github_repo": paper.github_repo,
-        "github_stars": paper.github_stars,
-        "project_page": paper.project_page,
-        "ai_keywords_json": dump_json(list(paper.ai_keywords)),
-        "imported_upvotes": paper.imported_upvotes,
-        "withdrawn_at": dt_to_text(paper.withdrawn_at),
-        "source": paper.source,
-        "title_hash": title_hash(title_key),
-    }

@@ -7,16 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from paperwire.models import IncomingPaper
-from paperwire.storage.proto_ingest import (
-    GateTry,
-    PreparedPaper,
-    paper_column_names,
-    prepare_paper,
-)
+from paperwire.paper_row import PAPER_COLUMNS, PreparedPaper, prepare_paper
+from paperwire.storage.proto_ingest import GateTry
 from paperwire.storage.rows import in_chunks
 from paperwire.storage.sql_base import SqlBase, utc_now
 
-PAPER_COLUMNS = paper_column_names()
 HASH = PAPER_COLUMNS.index("title_hash")
 
 

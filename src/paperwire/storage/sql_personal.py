@@ -8,7 +8,7 @@ from datetime import datetime
 from paperwire.ids import title_hash
 from paperwire.models import Paper
 from paperwire.models_personal import Collection, CollectionItem, Follow, Mute
-from paperwire.storage.rows import row_to_paper, text_to_when
+from paperwire.storage.rows import row_to_paper, text_to_when, ts
 from paperwire.storage.sql_base import Row, SqlBase
 from paperwire.storage.sql_catalog import PAPER_SELECT
 
@@ -45,7 +45,7 @@ class SqlPersonal(SqlBase):
             cur = conn.execute(
                 f"INSERT INTO {_table(table)} (user_id, kind, value, value_key, created_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (user_id, kind, value, key, now.isoformat()))
+                (user_id, kind, value, key, ts(now)))
             return bool(cur.rowcount)
 
     def remove_interest(self, table: str, user_id: int, kind: str, key: str) -> bool:
@@ -80,7 +80,7 @@ class SqlPersonal(SqlBase):
             if on:
                 conn.execute("INSERT INTO dismissals (user_id, paper_id, created_at)"
                              " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                             (user_id, paper_id, now.isoformat()))
+                             (user_id, paper_id, ts(now)))
             else:
                 conn.execute("DELETE FROM dismissals WHERE user_id = ? AND paper_id = ?",
                              (user_id, paper_id))
@@ -98,7 +98,7 @@ class SqlPersonal(SqlBase):
         else:
             rows = self.query("SELECT id FROM papers WHERE withdrawn_at IS NULL AND"
                               " published_at >= ? ORDER BY published_at DESC LIMIT ?",
-                              (since.isoformat(), limit))
+                              (ts(since), limit))
         return [r[0] for r in rows]
 
     def find_ids_by_title(self, key: str) -> list[str]:
@@ -118,7 +118,7 @@ class SqlPersonal(SqlBase):
             row = conn.execute(
                 "INSERT INTO collections (user_id, name, name_key, is_public, created_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-                (user_id, name, key, int(public), now.isoformat())).fetchone()
+                (user_id, name, key, int(public), ts(now))).fetchone()
             return None if row is None else int(row[0])
 
     def get_collection(self, collection_id: int) -> Collection | None:
@@ -151,7 +151,7 @@ class SqlPersonal(SqlBase):
                 cur = conn.execute(
                     "INSERT INTO collection_items (collection_id, paper_id, note, position,"
                     " added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (collection_id, paper_id, note, last + added + 1, now.isoformat()))
+                    (collection_id, paper_id, note, last + added + 1, ts(now)))
                 added += cur.rowcount
         return added
 

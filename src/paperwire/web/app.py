@@ -92,7 +92,10 @@ def create_app(services: Services) -> FastAPI:
     install_openapi(app)
     for module in ROUTERS:
         app.include_router(module.router)
-    app.state.mcp_sessions = mcp_http.mount(app, services)
+    mcp = mcp_http.build_endpoint(services)
+    if mcp is not None:
+        app.include_router(mcp.router)
+    app.state.mcp_sessions = None if mcp is None else mcp.sessions
     return app
 
 

@@ -15,6 +15,7 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 from paperwire.models import Author
+from paperwire.text import shorten_authors
 from paperwire.web.links import URL_IN_TEXT, link_html, trim_url
 
 _MATH = re.compile(r"(?<!\\)\$(?![\s$])((?:\\.|[^$\\]){1,400}?)(?<![\s\\])\$(?!\d)")
@@ -120,12 +121,7 @@ def render_math_html(text: str | None, links: bool = True) -> Markup:
 
 def render_authors_short(authors: tuple[Author, ...], count: int = 0, first: int = 3) -> str:
     """"A, B, C and 4 more" or "5 authors" when only the count is known."""
-    visible = [a.name for a in authors if not a.hidden]
-    total = max(count, len(visible))
-    if not visible:
-        return f"{total} authors" if total > 1 else ("1 author" if total == 1 else "")
-    rest = total - min(first, len(visible))
-    return ", ".join(visible[:first]) + (f" and {rest} more" if rest > 0 else "")
+    return shorten_authors([a.name for a in authors if not a.hidden], count, first)
 
 
 def render_excerpt(text: str | None, limit: int = 300) -> Markup:

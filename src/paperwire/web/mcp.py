@@ -3,14 +3,13 @@
 Tools: ``search_papers``, ``daily_papers``, ``trending``, ``get_paper`` (the paper as
 Markdown) and ``similar_papers``. ``paperwire mcp`` serves them over stdio; with
 ``PAPERWIRE_MCP_HTTP`` on, the site serves them over streamable HTTP at ``/mcp``. Calls
-are limited to ``PAPERWIRE_MCP_CALLS_PER_MINUTE`` per server (stdio: per process).
+are limited to ``PAPERWIRE_MCP_CALLS_PER_MINUTE`` per site, counted in the database.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from mcp.server.mcpserver import MCPServer
@@ -18,37 +17,37 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 
 from paperwire import __version__
+from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.errors import PaperwireError, PermissionDenied
+from paperwire.periods import day_period, month_period, week_period
 from paperwire.services import catalog, papers_api
-from paperwire.services.periods import day_period, month_period, week_period
 from paperwire.services.search import SearchService
 from paperwire.storage import Store
 from paperwire.web.hf_shapes import build_daily_item, build_paper
 from paperwire.web.routes.search import build_filters, build_search_item
 
 MAX_TOOL_LIMIT = 50
+CALLS_BUCKET = "mcp-call"
+MINUTE = timedelta(minutes=1)
 
 
 class CallLimiter:
-    """At most ``per_minute`` calls in any 60 seconds (a sliding window, thread-safe)."""
+    """At most ``per_minute`` calls in any 60 seconds, counted in the database: every worker
+    process of a site (and ``paperwire mcp``) takes its calls from the same count."""
 
-    def __init__(self, per_minute: int, clock: Any = time.monotonic) -> None:
+    def __init__(self, store: Store, per_minute: int,
+                 clock: Callable[[], datetime] = now_utc) -> None:
+        self.store = store
         self.per_minute = per_minute
         self.clock = clock
-        self.calls: deque[float] = deque()
-        self.lock = threading.Lock()
 
     def check(self) -> None:
         now = self.clock()
-        with self.lock:
-            while self.calls and self.calls[0] <= now - 60:
-                self.calls.popleft()
-            if len(self.calls) >= self.per_minute:
-                wait = 60 - (now - self.calls[0])
-                raise PermissionDenied(f"rate limit: {self.per_minute} calls a minute; "
-                                       f"retry in {wait:.0f} s")
-            self.calls.append(now)
+        if not self.store.take_rate_slot(CALLS_BUCKET, "all", now, now - MINUTE,
+                                         self.per_minute):
+            raise PermissionDenied(f"rate limit: {self.per_minute} calls a minute; "
+                                   "retry within a minute")
 
 
 class PaperTools:
@@ -56,7 +55,7 @@ class PaperTools:
 
     def __init__(self, settings: Settings, store: Store, search: SearchService) -> None:
         self.settings, self.store, self.search = settings, store, search
-        self.limiter = CallLimiter(settings.mcp_calls_per_minute)
+        self.limiter = CallLimiter(store, settings.mcp_calls_per_minute)
 
     def search_papers(self, query: str, mode: str, filters: dict[str, Any],
                       limit: int) -> list[dict[str, Any]]:

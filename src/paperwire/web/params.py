@@ -3,12 +3,9 @@ the server checks (patterns, formats, bounds), and the server checks exactly tha
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
-
-from paperwire.errors import InvalidInput
 
 YEAR = r"[12][0-9]{3}"
 DATE_PATTERN = rf"^{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -21,14 +18,3 @@ DATE_FORMAT = {"format": "date"}
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 DayParam = Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra=DATE_FORMAT,
                                        description="YYYY-MM-DD")]
-
-
-def parse_day(value: str | None, name: str) -> date | None:
-    """A calendar date from a pattern-checked parameter; InvalidInput for e.g. 02-30."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(f"Parameter {name!r} is not a calendar date: {value!r}",
-                           field=name) from exc

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paperwire.models_personal import Collection
+from paperwire.periods import human_date
 from paperwire.services import collections, submission_queue
-from paperwire.services.periods import human_date
 from paperwire.web import links, mathtext
 from paperwire.web.comment_markup import render_comment_html
 from paperwire.web.deps import services_of

@@ -1,15 +1,17 @@
 """The MCP tools over streamable HTTP at ``/mcp`` (when ``PAPERWIRE_MCP_HTTP`` is on).
 
-``mount(app, services)`` (called by ``create_app``) adds the SDK's endpoint to the app's
-routes and returns the SDK's session manager, which the app's lifespan runs. Stateless, JSON
+``build_endpoint(services)`` wraps the SDK's endpoint in a router, which ``create_app``
+includes after the others, and hands over the SDK's session manager, which the app's lifespan
+runs. Stateless, JSON
 answers: any worker can answer any call.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter
 
 from paperwire.bootstrap import Services
 from paperwire.web.mcp import PaperTools, build_mcp_server, http_security
@@ -17,8 +19,16 @@ from paperwire.web.mcp import PaperTools, build_mcp_server, http_security
 PATH = "/mcp"
 
 
-def mount(app: FastAPI, services: Services) -> Any | None:
-    """The session manager to run for the app's lifespan, or None when the endpoint is off."""
+@dataclass(frozen=True)
+class McpEndpoint:
+    """The SDK's endpoint as a router of the app, and the session manager its lifespan runs."""
+
+    router: APIRouter
+    sessions: Any
+
+
+def build_endpoint(services: Services) -> McpEndpoint | None:
+    """The endpoint for ``create_app`` to include, or None when it is off."""
     settings = services.settings
     if not settings.mcp_http:
         return None
@@ -26,5 +36,4 @@ def mount(app: FastAPI, services: Services) -> Any | None:
     inner = server.streamable_http_app(streamable_http_path=PATH, json_response=True,
                                        stateless_http=True,
                                        transport_security=http_security(settings))
-    app.router.routes[:0] = inner.routes
-    return server.session_manager
+    return McpEndpoint(APIRouter(routes=list(inner.routes)), server.session_manager)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.config import Settings
+from paperwire.periods import Period
 from paperwire.services import catalog, health
-from paperwire.services.periods import Period
 from paperwire.storage import Store
 from paperwire.web.api_docs import build_operations
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep

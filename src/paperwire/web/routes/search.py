@@ -15,17 +15,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from paperwire.dates import parse_optional_day
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
+from paperwire.search.query_terms import MAX_QUERY_CHARS
 from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.search.text import MAX_QUERY_CHARS
 from paperwire.services import papers_api
 from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
 from paperwire.web.links import thumbnail_url
 from paperwire.web.paging import build_link_header, page_rels
-from paperwire.web.params import DayParam, parse_day
+from paperwire.web.params import DayParam
 from paperwire.web.routes.api import RESPONSES
 from paperwire.web.routes.following import hide_muted_results
 from paperwire.web.templating import render
@@ -44,7 +45,8 @@ Sort = Annotated[str, Query(max_length=20, description="relevance, recent or pop
 def build_filters(date_from: str | None, date_to: str | None, category: str | None,
                   organization: str | None, has_code: bool) -> SearchFilters:
     categories = tuple(c.strip() for c in (category or "").split(",") if c.strip())
-    return SearchFilters(parse_day(date_from, "date_from"), parse_day(date_to, "date_to"),
+    return SearchFilters(parse_optional_day(date_from, "date_from"),
+                         parse_optional_day(date_to, "date_to"),
                          categories, organization or None, has_code)
 
 

@@ -7,18 +7,25 @@ Layout under ``<data_dir>/search``::
     keyword-3/             tantivy index (commits are atomic)
     vectors-5/             one immutable vector segment
     model-cache/           the re-quantized embedding model
+    writer.lock            held (``flock``) by the one process that writes the indexes
 
 The manifest is replaced atomically (write a temporary file, fsync, ``os.replace``), and
 folders are only deleted after a manifest that no longer names them is in place, so a crash
 at any point leaves a consistent pair of indexes; watermarks that lag behind only make the
 next run redo some (idempotent) work.
+
+Several processes may serve one data dir (``serve --workers``): one of them at a time holds
+``writer.lock`` and writes; the others reopen what the manifest names when it changes.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -46,6 +53,21 @@ class SearchFiles:
     @property
     def manifest_path(self) -> Path:
         return self.root / "manifest.json"
+
+    @contextmanager
+    def writer_lock(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the data dir's writer lock while the block runs; yields False (and holds
+        nothing) when ``wait`` is off and another process holds it."""
+        with (self.root / "writer.lock").open("a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def read(self) -> Manifest:
         try:

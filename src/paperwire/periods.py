@@ -1,4 +1,5 @@
-"""Daily, weekly and monthly periods of the daily list (pure)."""
+"""Periods of the daily list: one day, one ISO week or one month (pure). The pages show them,
+and a digest covers one (a daily digest a day, a weekly digest a week)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from paperwire.dates import parse_day
 from paperwire.errors import InvalidInput, NotFound
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+FREQUENCIES = {"date": "daily", "week": "weekly", "month": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,11 @@ class Period:
     kind: str  # "date" | "week" | "month"
     start: date
     end: date
+
+    @property
+    def frequency(self) -> str:
+        """"daily", "weekly" or "monthly": the word for digests of such periods."""
+        return FREQUENCIES[self.kind]
 
     @property
     def key(self) -> str:
@@ -71,7 +79,7 @@ def parse_period(kind: str, value: str) -> Period:
     """Parse ``YYYY-MM-DD`` (date), ``YYYY-Www`` (week) or ``YYYY-MM`` (month)."""
     try:
         if kind == "date":
-            return day_period(date.fromisoformat(value))
+            return day_period(parse_day(value, "date"))
         if kind == "week" and (m := _WEEK.fullmatch(value)):
             return _week(int(m.group(1)), int(m.group(2)))
         if kind == "month" and (m := _MONTH.fullmatch(value)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paperwire.search.text import build_highlights, parse_query
+from paperwire.search.query_terms import build_highlights, parse_query
 
 
 def test_terms_are_stemmed_and_stop_words_dropped() -> None:
