@@ -4,11 +4,16 @@ Builds a catalog of synthetic papers (recombined sentences of the real demo abst
 dates, categories, organizations and code links), stores a vector for each (a mixture of
 the real embeddings of its sentences, as ``search_speed.py`` does, so nothing is embedded
 but the queries), indexes it through ``SearchService.index`` and starts ``paperwire serve``
-on 127.0.0.1. Then: search API p50/p99 for one client (20 results, each mode) and
-throughput / p99 with 32 concurrent clients (hybrid), with and without filters. Prints one
-JSON line.
+on 127.0.0.1. Then: search API p50/p99 for one client (20 results, each mode, hybrid with
+filters) and the curve of throughput / p50 / p99 with 1, 8 and 32 concurrent clients
+(hybrid), with the server's CPU time per search (user + system, from /proc: on a shared
+machine the figure that does not depend on what else runs). Prints one JSON line.
 
-    PYTHONPATH=src python bench/search_serve.py --n 20000
+``--compare SRC`` measures a second server started from another source tree (``SRC/src``,
+say a checkout of the previous commit) on the same data, in the same run, first; ``--data
+DIR`` keeps the catalog and indexes in DIR and reuses them when DIR already holds them.
+
+    PYTHONPATH=src python bench/search_serve.py --n 20000 [--compare /tmp/old] [--data DIR]
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from paperwire.storage.sqlite import SqliteStore
 PORT = 8207
 CATS = ["cs.CL", "cs.LG", "cs.CV", "cs.IR", "eess.AS", "stat.ML"]
 ORGS = [Organization("issai", "ISSAI"), Organization("google", "Google")]
+CLIENTS = (1, 8, 32)
+SRC = Path(__file__).resolve().parents[1]
 
 
 def build_catalog(store: SqliteStore, n: int, model: str, sentences: list[str],
@@ -68,70 +75,102 @@ def build_catalog(store: SqliteStore, n: int, model: str, sentences: list[str],
         store.save_embeddings(rows, None)
 
 
-def timed(client: httpx.Client, params: dict[str, object]) -> float:
+def timed(client: httpx.Client, params: dict[str, object]) -> float | None:
+    """Milliseconds to a 200 answer; None for a 503 (past the search deadline)."""
     began = time.perf_counter()
     response = client.get(f"http://127.0.0.1:{PORT}/api/papers/search", params=params)
+    if response.status_code == 503:
+        return None
     response.raise_for_status()
     return (time.perf_counter() - began) * 1000
 
 
-def pct(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(float(np.percentile(values, 50)), 2),
-            "p99_ms": round(float(np.percentile(values, 99)), 2)}
+def pct(values: list[float | None]) -> dict[str, float]:
+    """p50 / p99 of the answered searches, and how many got a 503 (counted in neither)."""
+    answered = [v for v in values if v is not None]
+    return {"p50_ms": round(float(np.percentile(answered, 50)), 2) if answered else -1.0,
+            "p99_ms": round(float(np.percentile(answered, 99)), 2) if answered else -1.0,
+            "errors_503": len(values) - len(answered)}
 
 
-def concurrent(queries: list[dict[str, object]], clients: int) -> dict[str, float]:
-    def worker(part: list[dict[str, object]]) -> list[float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def concurrent(queries: list[dict[str, object]], clients: int, pid: int) -> dict[str, float]:
+    def worker(part: list[dict[str, object]]) -> list[float | None]:
         with httpx.Client(timeout=60) as client:
             return [timed(client, q) for q in part]
     parts = [queries[i::clients] for i in range(clients)]
-    began = time.perf_counter()
+    cpu, began = cpu_seconds(pid), time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         times = [t for part in pool.map(worker, parts) for t in part]
     wall = time.perf_counter() - began
-    return {"clients": clients, "searches_per_s": round(len(times) / wall, 1), **pct(times)}
+    return {"clients": clients, "searches_per_s": round(len(times) / wall, 1), **pct(times),
+            "server_cpu_ms": round((cpu_seconds(pid) - cpu) / len(times) * 1000, 2)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="another source tree to measure first, on the same data")
+    parser.add_argument("--data", type=Path, default=None, help="keep the data dir here")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    embedder = load_embedder("package", None, Path(tempfile.mkdtemp()) / "model")
-    sentences = real_sentences()
-    vecs = embedder.embed(sentences)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PAPERWIRE_DATA_DIR": tmp, "PAPERWIRE_SECRET_KEY": "bench-secret-0123456",
-               "PAPERWIRE_SEARCH_REFRESH": "0"}
-        settings = load_settings(env)
-        store = SqliteStore(settings.database_path)
-        began = time.perf_counter()
-        build_catalog(store, args.n, model_key(embedder), sentences, vecs, rng)
-        SearchService(settings, store, embedder).index()
-        build_s = time.perf_counter() - began
-        store.close()
-        server = subprocess.Popen([sys.executable, "-m", "paperwire", "serve", "--port",
-                                   str(PORT)], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        try:
-            result = measure(args.n, build_s)
-        finally:
-            server.terminate()
-            server.wait(10)
+        data = args.data or Path(tmp)
+        env = {**os.environ, "PAPERWIRE_DATA_DIR": str(data),
+               "PAPERWIRE_SECRET_KEY": "bench-secret-0123456", "PAPERWIRE_SEARCH_REFRESH": "0"}
+        build_s = prepare(data, env, args.n)
+        result: dict[str, object] = {"bench": "search_serve", "papers": args.n,
+                                     "build_s": build_s, "limit": 20}
+        if args.compare is not None:
+            result["before"] = served(args.compare, env)
+        result["after" if args.compare is not None else "served"] = served(SRC, env)
     print(json.dumps(result))
 
 
-def measure(n: int, build_s: float) -> dict[str, object]:
+def prepare(data: Path, env: dict[str, str], n: int) -> float | None:
+    """Build the catalog and indexes in ``data`` unless it holds them; the build time."""
+    settings = load_settings(env)
+    if settings.database_path.exists() and (data / "search" / "manifest.json").exists():
+        return None
+    rng = np.random.default_rng(0)
+    embedder = load_embedder("package", None, data / "bench-model")
+    sentences = real_sentences()
+    vecs = embedder.embed(sentences)
+    store = SqliteStore(settings.database_path)
+    began = time.perf_counter()
+    build_catalog(store, n, model_key(embedder), sentences, vecs, rng)
+    SearchService(settings, store, embedder).index()
+    store.close()
+    return round(time.perf_counter() - began, 1)
+
+
+def served(src: Path, env: dict[str, str]) -> dict[str, object]:
+    """The figures of a server started from the source tree ``src``."""
+    server = subprocess.Popen([sys.executable, "-m", "paperwire", "serve", "--port", str(PORT)],
+                              env={**env, "PYTHONPATH": str(src / "src")},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        return measure(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def measure(pid: int) -> dict[str, object]:
     queries = list(JUDGMENTS)
     with httpx.Client(timeout=60) as client:
-        for _ in range(120):
+        for _ in range(300):
             try:
                 client.get(f"http://127.0.0.1:{PORT}/api/papers/search", params={"q": "x"})
                 break
             except httpx.TransportError:
                 time.sleep(1)
-        out: dict[str, object] = {"bench": "search_serve", "papers": n,
-                                  "build_s": round(build_s, 1), "limit": 20}
+        out: dict[str, object] = {}
         for mode in ("keyword", "semantic", "hybrid"):
             for q in queries:  # warm-up: the query embedding cache is part of the served path
                 timed(client, {"q": q, "mode": mode})
@@ -139,7 +178,7 @@ def measure(n: int, build_s: float) -> dict[str, object]:
         filtered = [{"q": q, "category": "cs.IR", "date_from": "2023-01-01"} for q in queries]
         out["hybrid_filtered"] = pct([timed(client, p) for p in filtered])
     load = [{"q": q} for q in queries * 6]
-    out["concurrent"] = [concurrent(load, c) for c in (1, 8, 32)]
+    out["concurrent"] = [concurrent(load, c, pid) for c in CLIENTS]
     return out
 
 

@@ -6,7 +6,8 @@ quantization and binary codes behave as they do on real embeddings. Single-threa
 (p50/p99, after one warm-up pass over the queries) for keyword, semantic (vector search
 only) and hybrid queries (one thread, and as the service runs it: the vector search on a
 second thread while tantivy searches), query-embedding latency, recall@10 of the vector index against
-exact float32 search, and a linear projection to 2.7M papers. Prints one JSON line.
+exact float32 search, a linear projection to 2.7M papers and the run's peak RSS (which holds
+the generated texts and float vectors as well as the indexes). Prints one JSON line.
 
     PYTHONPATH=src python bench/search_speed.py --n 1000000
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -53,7 +55,7 @@ def real_sentences() -> list[str]:
 
 
 def synth(n: int, sentences: list[str], vecs: np.ndarray, rng: np.random.Generator,
-          noise: float) -> tuple[list[KeywordDoc], np.ndarray]:
+          noise: float, texts: bool = True) -> tuple[list[KeywordDoc], np.ndarray]:
     picks = rng.integers(0, len(sentences), size=(n, 5))
     weights = rng.dirichlet(np.full(5, 0.7), size=n).astype(np.float32)
     out = np.empty((n, vecs.shape[1]), dtype=np.float32)
@@ -62,6 +64,8 @@ def synth(n: int, sentences: list[str], vecs: np.ndarray, rng: np.random.Generat
         mix = np.einsum("nk,nkd->nd", weights[sl], vecs[picks[sl]])
         mix += rng.normal(0, noise, mix.shape).astype(np.float32)
         out[sl] = mix / np.linalg.norm(mix, axis=1, keepdims=True)
+    if not texts:
+        return [], out
     docs = [KeywordDoc(f"s{i}", sentences[row[0]][:90], " ".join(sentences[j] for j in row[1:]),
                        "") for i, row in enumerate(picks)]
     return docs, out
@@ -81,6 +85,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--noise", type=float, default=0.03)
     parser.add_argument("--shortlist", type=int, default=SHORTLIST)
+    parser.add_argument("--vectors-only", action="store_true",
+                        help="no texts and no keyword index: the vector index alone")
     args = parser.parse_args()
     faiss.omp_set_num_threads(1)
     rng = np.random.default_rng(42)
@@ -89,14 +95,14 @@ def main() -> None:
     sentences = real_sentences()
     vecs = np.concatenate([embedder.embed(sentences[i:i + 32])
                            for i in range(0, len(sentences), 32)])
-    docs, vectors = synth(args.n, sentences, vecs, rng, args.noise)
+    docs, vectors = synth(args.n, sentences, vecs, rng, args.noise, not args.vectors_only)
     result: dict[str, object] = {"bench": "search_speed", "n": args.n,
                                  "real_sentences": len(sentences)}
     t0 = time.perf_counter()
     keyword = KeywordIndex(tmp / "keyword")
     keyword.write(docs, threads=2)
     t1 = time.perf_counter()
-    segment = Segment.build([d.paper_id for d in docs], vectors)
+    segment = Segment.build([f"s{i}" for i in range(args.n)], vectors)
     segment.save(tmp / "vectors", {})
     segment = Segment.load(tmp / "vectors")
     t2 = time.perf_counter()
@@ -109,6 +115,8 @@ def main() -> None:
         "vector_ram": round(segment.ram_bytes() / args.n, 1),
         "ids_ram": round(segment.ids.nbytes / args.n, 1)}
     result["projection_2_7M"] = project(result, args.n)
+    result["peak_rss_gb"] = round(  # the whole run: generated texts and float vectors too
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2)
     print(json.dumps(result))
 
 

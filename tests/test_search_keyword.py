@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from paperwire.search.keyword import KeywordDoc, KeywordIndex
 from paperwire.search.query_terms import parse_query
 
@@ -75,3 +77,24 @@ def brute(doc: object, filters: object) -> bool:
     if filters.org_names and not set(filters.org_names) & set(doc.organizations):
         return False
     return not (filters.has_code and not doc.has_code)
+
+
+def test_large_counts_are_estimated_small_ones_exact(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperwire.search import keyword
+    from paperwire.search.keyword import KeywordDoc, estimate_union
+    from paperwire.search.query import build_search_query
+
+    assert estimate_union([500, 500], 1000) == 750
+    assert estimate_union([900, 10], 1000) == 901
+    docs = [KeywordDoc(f"p{i}", f"paper {i}", " ".join(
+        w for w, every in (("speech", 2), ("robots", 10)) if i % every == 0) or "graphs", "Ada")
+        for i in range(3000)]  # robots only with speech: not independent
+    index = KeywordIndex(tmp_path / "kw")
+    index.write(docs)
+    query = build_search_query("speech robots ")
+    assert index.count(query) == 1500  # few postings: counted
+    monkeypatch.setattr(keyword, "COUNT_POSTINGS", 100)
+    assert index.count(query) == 1650  # 3000 * (1 - 0.5 * 0.9): about 10% over
+    phrase = build_search_query('"speech robots"')  # constraints are always counted
+    assert index.count(phrase) == 300

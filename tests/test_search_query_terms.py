@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from paperwire.search.query_terms import build_highlights, parse_query
+from paperwire.search.query_terms import (
+    Highlighter,
+    build_highlights,
+    build_snippet,
+    parse_query,
+)
 
 
 def test_terms_are_stemmed_and_stop_words_dropped() -> None:
@@ -45,3 +50,23 @@ def test_highlights_mark_stemmed_matches_in_the_hf_shape() -> None:
 def test_highlights_without_a_match_are_one_text_part() -> None:
     assert build_highlights("Nothing here", parse_query("zebra ")) == [
         {"type": "text", "text": "Nothing here"}]
+
+
+def test_one_scan_gives_the_highlights_and_snippet_of_many_texts() -> None:
+    parsed = parse_query("lying retrieval embed")
+    marker = Highlighter(parsed)
+    texts = ["Lying models and dense Retrieval_x retrieval-based embeddings.",
+             "Why does lying hurt " + "filler words here " * 40 + "retrieving embedders?",
+             "Nothing to see."]
+    for text in texts:  # the same as the one-text functions, whatever came before
+        full, snippet = marker.both(text)
+        assert full == build_highlights(text, parsed)
+        assert snippet == build_snippet(text, parsed)
+        assert "".join(p["text"] for p in full) == text
+    first = marker.highlights(texts[0])
+    assert [p["text"] for p in first if p["type"] == "highlight"] == [
+        "Lying", "Retrieval", "retrieval", "embeddings"]  # "lying" stems to "lie"
+    snippet = marker.snippet(texts[1])
+    assert snippet[0]["text"].startswith("… ")  # the densest window: the end
+    assert [p["text"] for p in snippet if p["type"] == "highlight"] == [
+        "retrieving", "embedders"]

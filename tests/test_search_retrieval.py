@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from paperwire.bootstrap import Services
+from paperwire.config import load_settings
+from paperwire.models import Author, IncomingPaper, Paper, StoredEmbedding
+from paperwire.search.embedder import OnnxEmbedder
 from paperwire.search.records import SearchFilters
+from paperwire.services.search import SearchService
+from paperwire.services.search_indexing import build_text_hash, model_key
 from paperwire.storage.sqlite import SqliteStore
+from tests.search_helpers import search_env
 
 MODES = ("hybrid", "semantic", "keyword")
 
@@ -115,3 +123,53 @@ def test_similar_papers_sort_by_recency_and_popularity(demo_client: TestClient) 
     assert bad.status_code == 400
     page = demo_client.get(f"/papers/{first}", params={"similar": "recent"}).text
     assert "Newest" in page
+
+
+def test_filters_hold_beyond_the_retrieval_depth(tmp_path: Path,
+                                                 embedder: OnnxEmbedder) -> None:
+    """1,500 generated papers all about speech; the 10 of a rare category rank last in
+    every mode, far below any retrieval depth. Filtered, every mode finds exactly those
+    (a filter applied after a cut would find none of them)."""
+    settings = load_settings(search_env(tmp_path))
+    store = SqliteStore(settings.database_path)
+    centre = embedder.embed_query("speech")
+    rng = np.random.default_rng(5)
+    papers, rows = [], []
+    for i in range(1500):
+        rare = i % 150 == 7
+        summary = "speech " + "unrelated filler words " * 60 if rare else "speech of speech"
+        paper = Paper(f"g-{i}", f"Paper {i}", summary, (Author("Ada"),), 1,
+                      categories=("math.ST" if rare else "cs.CL",),
+                      published_at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=i % 300))
+        noise = rng.normal(size=centre.shape).astype(np.float32)
+        vector = centre * (0.35 if rare else 1.0) + noise / np.linalg.norm(noise) * 0.5
+        vector /= np.linalg.norm(vector)
+        papers.append(paper)
+        rows.append(StoredEmbedding(paper.id, model_key(embedder), build_text_hash(paper),
+                                    len(vector), vector.astype("<f2").tobytes()))
+    store.upsert_papers([IncomingPaper(p) for p in papers])
+    store.save_embeddings(rows, None)
+    search = SearchService(settings, store, embedder)
+    search.index()
+    filters = SearchFilters(categories=("math.st",))
+    want = {p.id for p in papers if "math.ST" in p.categories}
+    for mode in MODES:
+        unfiltered = [h.paper.id for h in search.search("speech", mode, 100,
+                                                         refresh=False).hits]
+        assert not want & set(unfiltered), mode  # ranked below the first 100
+        found = search.search("speech", mode, 100, filters=filters, refresh=False)
+        assert {h.paper.id for h in found.hits} == want, mode
+    assert search.search("speech", "keyword", 5, filters=filters, refresh=False).total == 10
+    store.close()
+
+
+def test_filters_without_a_query_list_papers_on_the_page_and_in_the_api(
+        demo_client: TestClient, demo_store: SqliteStore) -> None:
+    filters = SearchFilters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
+    expected = [p for p in demo_store.list_papers(offset=0, limit=1000) if filters.accepts(p)]
+    assert 1 < len(expected) < 80
+    params = {"date_from": "2024-01-01", "date_to": "2024-12-31"}
+    page = demo_client.get("/search", params=params).text
+    assert f"About {len(expected)} results · newest first" in page
+    items = api(demo_client, **params)
+    assert {i["paper"]["id"] for i in items} == {p.id for p in expected}  # type: ignore[index]

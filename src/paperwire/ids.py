@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from paperwire.errors import InvalidInput
 
@@ -92,8 +93,10 @@ def parse_arxiv_id(text: str) -> ArxivId:
     )
 
 
+@lru_cache(maxsize=65_536)
 def is_arxiv_id(text: str) -> bool:
-    """True when ``text`` parses as an arXiv id (with or without a version)."""
+    """True when ``text`` parses as an arXiv id (with or without a version); remembered,
+    since every paper of a listing or search answer asks."""
     try:
         parse_arxiv_id(text)
     except InvalidInput:

@@ -7,7 +7,7 @@ import click
 from paperwire.bootstrap import open_store
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
 from paperwire.services.backfill import BackfillReport, ray_available, run_backfill
-from paperwire.services.search import MODES
+from paperwire.services.search_results import MODES
 
 
 @click.command("index")

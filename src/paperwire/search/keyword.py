@@ -35,6 +35,8 @@ from paperwire.search.records import SearchFilters, paper_key
 TITLE_REPEAT = 3
 PHRASE_BOOST = 2.0
 PREFIX_BOOST = 0.5
+COUNT_POSTINGS = 50_000  # more postings than this to visit: the count is estimated
+KEYS_AS_TERMS = 1000  # up to this many papers named by key: one term query each
 PREFIX_TERMS = 8  # completions of a word being typed, the most frequent first
 WRITER_HEAP = 1_000_000_000  # a ceiling, taken as used: 1M papers fit in two segments
 SCHEMA_VERSION = "2"
@@ -138,12 +140,22 @@ class KeywordIndex:
         return [(str(searcher.doc(addr)["id"][0]), float(score)) for score, addr in hits]
 
     def count(self, query: SearchQuery | None = None) -> int:
-        """How many papers match ``query`` (every paper without one)."""
+        """How many papers match ``query`` (every paper without one). Counting visits every
+        posting of every word (no skipping, unlike the top results), so loose words whose
+        postings add up to more than ``COUNT_POSTINGS`` are estimated instead, as if the
+        words occurred independently: what "About N results" shows."""
         searcher = self.index.searcher()
         if query is None:
             return int(searcher.num_docs)
         built = self.build_query(query, searcher)
-        return 0 if built is None else int(searcher.search(built, limit=1, count=True).count)  # type: ignore[attr-defined]
+        if built is None:
+            return 0
+        if not query.constrained:
+            words = [*query.parsed.terms, *self._completions(query.parsed, searcher)]
+            freqs = [int(searcher.doc_freq("text", w)) for w in words]
+            if sum(freqs) > COUNT_POSTINGS:
+                return estimate_union(freqs, int(searcher.num_docs))
+        return int(searcher.search(built, limit=1, count=True).count)  # type: ignore[attr-defined]
 
     def browse(self, query: SearchQuery, limit: int, offset: int = 0
                ) -> list[tuple[str, float]]:
@@ -177,8 +189,7 @@ class KeywordIndex:
         if built is None or len(keys) == 0:
             return np.ones(len(keys), dtype=bool)
         searcher = self.index.searcher()
-        wanted = tantivy.Query.term_set_query(self.schema, "key", [int(k) for k in keys])
-        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, wanted),
+        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, self._keys_query(keys)),
                                             (tantivy.Occur.Must, built)])
         hits = searcher.search(both, limit=len(keys), count=False).hits
         found = searcher.fast_field_values("key", [addr for _score, addr in hits])
@@ -186,24 +197,35 @@ class KeywordIndex:
 
     def well_matched(self, query: SearchQuery, paper_ids: list[str]) -> set[str]:
         """The papers among ``paper_ids`` that contain more than half of the query's words
-        (a quoted phrase counts as one word, and always matches)."""
+        (a quoted phrase counts as one word, and always matches). One search: the papers
+        are required, and each word adds 1 to the score of those containing it."""
         terms = query.parsed.terms
         wanted = len(terms) + len(query.parsed.phrases)
         need = wanted // 2 + 1 - len(query.parsed.phrases)
         if need <= 0 or not paper_ids:
             return set(paper_ids)
-        keys = np.array([paper_key(pid) for pid in paper_ids], dtype=np.uint64)
-        among = tantivy.Query.term_set_query(self.schema, "key", [int(k) for k in keys])
+        among = self._keys_query([paper_key(pid) for pid in paper_ids])
+        counting = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.const_score_query(among, 0.0))]
+            + [(tantivy.Occur.Should, tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "text", term), 1.0)) for term in terms])
         searcher = self.index.searcher()
-        counts = np.zeros(len(keys), dtype=np.int64)
-        for term in terms:
-            both = tantivy.Query.boolean_query([
-                (tantivy.Occur.Must, among),
-                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "text", term))])
-            hits = searcher.search(both, limit=len(keys), count=False).hits
-            found = searcher.fast_field_values("key", [addr for _score, addr in hits])
-            counts += np.isin(keys, np.asarray(found, dtype=np.uint64))
-        return {pid for pid, n in zip(paper_ids, counts, strict=True) if n >= need}
+        hits = searcher.search(counting, limit=len(paper_ids), count=False).hits
+        keys = searcher.fast_field_values("key", [addr for _score, addr in hits])
+        enough = {key for key, (score, _addr) in zip(keys, hits, strict=True)
+                  if score >= need - 0.5}
+        return {pid for pid in paper_ids if paper_key(pid) in enough}
+
+    def _keys_query(self, keys: Iterable[int]) -> tantivy.Query:
+        """The papers with these keys: a disjunction of term queries for up to
+        ``KEYS_AS_TERMS`` keys (a term set scans the whole ``key`` column: 4 ms at 200,000
+        papers for 100 keys, against 0.7 ms), a term set beyond (cheaper for thousands)."""
+        values = [int(k) for k in keys]
+        if len(values) > KEYS_AS_TERMS:
+            return tantivy.Query.term_set_query(self.schema, "key", values)
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "key", k))
+             for k in values])
 
     def build_query(self, query: SearchQuery, searcher: tantivy.Searcher
                     ) -> tantivy.Query | None:
@@ -288,6 +310,15 @@ class KeywordIndex:
 def build_text(doc: KeywordDoc) -> str:
     """The one indexed text of a paper; the title repeated to weigh more."""
     return "\n".join([*[doc.title] * TITLE_REPEAT, doc.authors, doc.authors, doc.summary])
+
+
+def estimate_union(freqs: list[int], papers: int) -> int:
+    """About how many of ``papers`` hold at least one of words with these document
+    frequencies, were the words independent (never fewer than the commonest word's)."""
+    missing = 1.0
+    for freq in freqs:
+        missing *= 1.0 - min(freq, papers) / max(papers, 1)
+    return max(max(freqs, default=0), round(papers * (1.0 - missing)))
 
 
 def as_search_query(query: SearchQuery | ParsedQuery) -> SearchQuery:

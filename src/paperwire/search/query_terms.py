@@ -9,6 +9,7 @@ stemming), so highlights match what BM25 matched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -136,36 +137,96 @@ def query_words(parsed: ParsedQuery) -> frozenset[str]:
 
 def build_highlights(text: str, parsed: ParsedQuery) -> list[dict[str, str]]:
     """``text`` split into ``{"type": "text"|"highlight", "text": ...}`` parts (HF shape)."""
-    words = query_words(parsed)
-    parts: list[dict[str, str]] = []
-    position = 0
-    for match in WORD.finditer(text):
-        if not _is_hit(match.group(0), words, parsed.prefix):
-            continue
-        _append(parts, "text", text[position : match.start()])
-        _append(parts, "highlight", match.group(0))
-        position = match.end()
-    _append(parts, "text", text[position:])
-    return parts
+    return Highlighter(parsed).highlights(text)
 
 
 def build_snippet(text: str, parsed: ParsedQuery,
                   width: int = SNIPPET_CHARS) -> list[dict[str, str]]:
     """About ``width`` characters of ``text`` around the densest run of matched words (the
     start when nothing matches), cut at word boundaries, highlighted, with ellipses."""
-    if len(text) <= width:
-        return build_highlights(text, parsed)
-    words = query_words(parsed)
-    hits = [m.start() for m in WORD.finditer(text) if _is_hit(m.group(0), words, parsed.prefix)]
-    start = _densest_start(hits, width)
-    begin = 0 if start <= SNIPPET_LEAD else _word_start(text, start - SNIPPET_LEAD)
-    end = _word_end(text, begin + width)
-    parts = build_highlights(text[begin:end].strip(), parsed)
-    if begin > 0:
-        parts.insert(0, {"type": "text", "text": "… "})
-    if end < len(text):
-        parts.append({"type": "text", "text": " …"})
-    return _merged(parts)
+    return Highlighter(parsed).snippet(text, width)
+
+
+class Highlighter:
+    """The highlights of one query over many texts: each distinct word is stemmed and
+    judged once, and each text is scanned once for both its highlights and its snippet."""
+
+    def __init__(self, parsed: ParsedQuery) -> None:
+        self.words = query_words(parsed)
+        self.prefix = parsed.prefix
+        # English stemming keeps the first letter of a word: only words starting like a
+        # query word (or the prefix) can match, and only those are stemmed
+        self._heads = frozenset(w[:1] for w in self.words) | (
+            {self.prefix[:1]} if self.prefix else set())
+        self._judged: dict[str, bool] = {}
+        self._pattern: re.Pattern[str] | None = None  # every matched word seen so far
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every matched word of ``text``: the distinct words not seen
+        before are judged, then one regular expression of the matched ones finds them."""
+        fresh = set(WORD.findall(text)).difference(self._judged)
+        if fresh:
+            hits = False
+            for word in fresh:
+                hit = self._judged[word] = word[:1].lower() in self._heads and _is_hit(
+                    word, self.words, self.prefix)
+                hits = hits or hit
+            if hits:
+                self._pattern = _words_pattern(w for w, hit in self._judged.items() if hit)
+        if self._pattern is None:
+            return []
+        return [match.span() for match in self._pattern.finditer(text)]
+
+    def highlights(self, text: str) -> list[dict[str, str]]:
+        return build_parts(text, self.spans(text))
+
+    def both(self, text: str, width: int = SNIPPET_CHARS
+             ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        """The highlighted text and its snippet, from one scan."""
+        spans = self.spans(text)
+        return build_parts(text, spans), self._snippet(text, spans, width)
+
+    def snippet(self, text: str, width: int = SNIPPET_CHARS) -> list[dict[str, str]]:
+        return self._snippet(text, self.spans(text), width)
+
+    def _snippet(self, text: str, spans: list[tuple[int, int]],
+                 width: int) -> list[dict[str, str]]:
+        if len(text) <= width:
+            return build_parts(text, spans)
+        start = _densest_start([s for s, _e in spans], width)
+        begin = 0 if start <= SNIPPET_LEAD else _word_start(text, start - SNIPPET_LEAD)
+        end = _word_end(text, begin + width)
+        while begin < end and text[begin].isspace():
+            begin += 1
+        stop = end
+        while stop > begin and text[stop - 1].isspace():
+            stop -= 1
+        inner = [(s - begin, e - begin) for s, e in spans if s >= begin and e <= stop]
+        parts = build_parts(text[begin:stop], inner)
+        if begin > 0:
+            parts.insert(0, {"type": "text", "text": "… "})
+        if end < len(text):
+            parts.append({"type": "text", "text": " …"})
+        return _merged(parts)
+
+
+def _words_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word (as ``WORD`` cuts words), longest first."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def build_parts(text: str, spans: list[tuple[int, int]]) -> list[dict[str, str]]:
+    """``text`` cut into text and highlight parts at ``spans`` (adjacent parts of one kind
+    merged)."""
+    parts: list[dict[str, str]] = []
+    position = 0
+    for start, end in spans:
+        _append(parts, "text", text[position:start])
+        _append(parts, "highlight", text[start:end])
+        position = end
+    _append(parts, "text", text[position:])
+    return parts
 
 
 def _densest_start(hits: list[int], width: int) -> int:

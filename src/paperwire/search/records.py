@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from paperwire.models import Paper
 
@@ -41,12 +42,12 @@ class SearchFilters:
         return bool(self.date_from or self.date_to or self.categories or self.org_names
                     or self.has_code)
 
-    @property
+    @cached_property
     def org_names(self) -> tuple[str, ...]:
         names = ((self.organization,) if self.organization else ()) + self.organizations
         return tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
 
-    @property
+    @cached_property
     def category_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.strip().lower() for c in self.categories if c.strip()))
 

@@ -14,7 +14,7 @@ told not to; the site's pages pass ``refresh=False`` and rely on the background 
 
 from __future__ import annotations
 
-import math
+import asyncio
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -27,15 +27,14 @@ from typing import TypeVar
 import numpy as np
 
 from paperwire.config import Settings
-from paperwire.errors import InvalidInput, NotFound, Unavailable
+from paperwire.errors import InvalidInput, NotFound
 from paperwire.models import Paper
 from paperwire.search.embedder import Embedder, load_embedder
 from paperwire.search.fusion import FusionWeights
 from paperwire.search.index_files import SearchFiles
 from paperwire.search.keyword import KeywordIndex, outdated
 from paperwire.search.query import SearchQuery, build_search_query
-from paperwire.search.query_terms import MAX_QUERY_CHARS, build_highlights, build_snippet, clean_query
-from paperwire.search.records import SearchFilters, SearchHit, SearchResults
+from paperwire.search.records import SearchFilters, SearchResults
 from paperwire.search.retrieval import (
     Indexes,
     Retrieved,
@@ -43,7 +42,7 @@ from paperwire.search.retrieval import (
     retrieve,
     semantic_ranking,
 )
-from paperwire.search.vectors import VectorIndex, remove_folder
+from paperwire.search.vectors import VectorIndex, remove_folder, serve_single_threaded
 from paperwire.services.search_indexing import (
     Indexer,
     IndexReport,
@@ -52,17 +51,24 @@ from paperwire.services.search_indexing import (
     load_delta,
     model_key,
 )
+from paperwire.services.search_results import (
+    SIMILAR_SORTS,
+    build_hits,
+    check_mode,
+    check_query,
+    sort_similar,
+    too_late,
+)
 from paperwire.storage import Store
 
 T = TypeVar("T")
-MODES = ("hybrid", "keyword", "semantic")
-SIMILAR_SORTS = ("relevance", "recent", "popular")
 MAX_LIMIT = 120
 DEPTH = 100
 COMPACT_AT = 20_000
 STEP_PAPERS = 32  # papers the background refresher embeds between two swaps
 QUERY_THREADS = 8
 QUERY_CACHE = 2048  # query embeddings kept (LRU)
+FETCH_MARGIN = 4  # papers read beyond those wanted (ids merged away, duplicates)
 SIMILAR_POOL = 50  # similar papers re-sorted by recency or popularity come from this many
 WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.5)
 STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker dense ranking
@@ -71,24 +77,6 @@ STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker den
 def fusion_weights(embedder: str) -> FusionWeights:
     """The fusion constants tuned for the embedder the settings name."""
     return STATIC_WEIGHTS if embedder == "static" else WEIGHTS
-
-
-def check_query(q: str | None, filters: SearchFilters | None = None) -> str:
-    """The query, or InvalidInput naming ``q`` (over 250 characters, or empty without a
-    filter: filters alone list the matching papers)."""
-    text = clean_query(q or "").strip()
-    if not text and not (filters and filters.active):
-        raise InvalidInput("Parameter 'q' is empty: give a search query.", field="q")
-    if len(q or "") > MAX_QUERY_CHARS:
-        raise InvalidInput(f"Parameter 'q' is longer than {MAX_QUERY_CHARS} characters.",
-                           field="q")
-    return text
-
-
-def check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise InvalidInput(f"Parameter 'mode' must be one of {', '.join(MODES)}.", field="mode")
-    return mode
 
 
 @dataclass(frozen=True)
@@ -138,8 +126,10 @@ class SearchService:
         return self._indexer
 
     def load_model(self) -> str:
-        """Load the embedding model and open the indexes now (before serving requests);
-        return the model's name@version."""
+        """Load the embedding model and open the indexes now (before serving requests),
+        with one BLAS thread for the process (``serve_single_threaded``); return the
+        model's name@version."""
+        serve_single_threaded()
         self.snapshot()
         return model_key(self.embedder)
 
@@ -290,8 +280,18 @@ class SearchService:
             return future.result(timeout=deadline)
         except FutureTimeout:
             future.cancel()
-            raise Unavailable(f"Search did not answer within {deadline:g} s; try again.",
-                              retry_after=max(1, math.ceil(deadline))) from None
+            raise too_late(deadline) from None
+
+    async def answer_within_deadline(self, call: Callable[[], T]) -> T:
+        """``within_deadline`` for a coroutine: the caller awaits the query thread instead
+        of blocking a worker thread of its own on it."""
+        future = self._queries.submit(call)
+        deadline = self.settings.search_deadline
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), deadline)
+        except TimeoutError:
+            future.cancel()
+            raise too_late(deadline) from None
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
@@ -310,12 +310,7 @@ class SearchService:
         found = self.retrieve(query, mode, max(DEPTH, offset + limit + 1), indexes)
         papers = self._papers([pid for pid, _ in found.ranked], query.filters,
                               offset + limit + 1)
-        scores = dict(found.ranked)
-        hits = tuple(SearchHit(p, scores.get(p.id, 0.0),
-                               tuple(build_highlights(p.title, query.parsed)),
-                               tuple(build_highlights(p.summary, query.parsed)),
-                               tuple(build_snippet(p.summary, query.parsed)))
-                     for p in papers[offset : offset + limit])
+        hits = build_hits(papers[offset : offset + limit], dict(found.ranked), query)
         suggestions = () if papers else build_suggestions(query, indexes.keyword)
         total = max(found.total, len(papers)) if papers else 0
         return SearchResults(text, mode, hits, offset, limit, len(papers) > offset + limit,
@@ -360,11 +355,15 @@ class SearchService:
         return [] if vectors is None else vectors.search(vector.astype(np.float32), depth)
 
     def _papers(self, ids: Sequence[str], filters: SearchFilters, wanted: int) -> list[Paper]:
-        """Papers in ranking order, filtered, following merged ids, without duplicates."""
+        """The first ``wanted`` papers in ranking order, filtered, following merged ids,
+        without duplicates: read from the store a few more than wanted at a time."""
         found: list[Paper] = []
         seen: set[str] = set()
-        for start in range(0, len(ids), 200):
-            chunk = list(ids[start : start + 200])
+        start = 0
+        while start < len(ids) and len(found) < wanted:
+            size = wanted - len(found) + FETCH_MARGIN
+            chunk = list(ids[start : start + size])
+            start += size
             by_id = {p.id: p for p in self.store.get_papers(chunk)}
             for pid in chunk:
                 paper = by_id.get(pid) or self._follow_alias(pid)
@@ -372,9 +371,7 @@ class SearchService:
                     continue
                 seen.add(paper.id)
                 found.append(paper)
-            if len(found) >= wanted:
-                break
-        return found
+        return found[:wanted]
 
     def _follow_alias(self, old_id: str) -> Paper | None:
         new_id = self.store.resolve_alias(old_id)
@@ -419,16 +416,6 @@ class SearchService:
         return [p for p in self._papers(ranked, SearchFilters(), limit) if p.id not in skip][
             :limit]
 
-
-def sort_similar(papers: list[Paper], sort: str) -> list[Paper]:
-    """Nearest papers re-sorted: "recent" newest first, "popular" most upvoted first (ties
-    keep the nearest first)."""
-    if sort == "recent":
-        return sorted(papers, key=lambda p: -(p.published_at.timestamp()
-                                               if p.published_at else float("-inf")))
-    if sort == "popular":
-        return sorted(papers, key=lambda p: -p.upvotes)
-    return papers
 
 
 ServiceFactory = Callable[[], SearchService]

@@ -57,8 +57,8 @@ from paperwire.web.routes import (
     search,
     thumbnails,
 )
-from paperwire.web.security import security_middleware
-from paperwire.web.sessions import session_middleware
+from paperwire.web.security import SecurityMiddleware
+from paperwire.web.sessions import SessionMiddleware
 from paperwire.web.templating import render
 
 STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403, SourceError: 502,
@@ -85,8 +85,8 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     static_dir = resources.files("paperwire.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
-    app.middleware("http")(security_middleware)
-    app.middleware("http")(session_middleware)
+    app.add_middleware(SecurityMiddleware)
+    app.add_middleware(SessionMiddleware)  # outside the security middleware, as before
     add_http_basics(app)
     _add_error_handlers(app)
     install_openapi(app)

@@ -2,7 +2,8 @@
 
 ``create_app(services)`` keeps the one ``Services`` object on ``app.state.services``; a route
 names the parts it needs as parameters (``store: StoreDep``, ``search: SearchDep``…) and never
-builds or looks up a service of its own.
+builds or looks up a service of its own. The dependencies are coroutines: they only read an
+attribute, and a plain function would cost each request a hop to a worker thread and back.
 """
 
 from __future__ import annotations
@@ -27,36 +28,40 @@ def services_of(request: Request) -> Services:
     return services
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return services_of(request).settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return services_of(request).store
 
 
-def get_search(request: Request) -> SearchService:
+async def get_search(request: Request) -> SearchService:
     return services_of(request).search
 
 
-def get_mailer(request: Request) -> Mailer:
+async def get_mailer(request: Request) -> Mailer:
     """The site's mail queue: pages answer without waiting out a slow or absent server."""
     return services_of(request).site_mail
 
 
-def get_paper_fetcher(request: Request) -> ArxivApiSource:
+async def get_paper_fetcher(request: Request) -> ArxivApiSource:
     return services_of(request).paper_fetcher
 
 
-def get_submissions(request: Request) -> SubmissionQueue:
+async def get_submissions(request: Request) -> SubmissionQueue:
     return services_of(request).submissions
 
 
-def get_interests(request: Request) -> UpvoteInterests:
+async def get_interests(request: Request) -> UpvoteInterests:
     return services_of(request).interests
 
 
-ServicesDep = Annotated[Services, Depends(services_of)]
+async def get_services(request: Request) -> Services:
+    return services_of(request)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 SearchDep = Annotated[SearchService, Depends(get_search)]

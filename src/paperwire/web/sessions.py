@@ -17,13 +17,15 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi import HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperwire.config import Settings
 from paperwire.models_community import User
 from paperwire.services import accounts
 from paperwire.storage import Store
 from paperwire.web.deps import services_of
-from paperwire.web.security import SAFE_METHODS, Handler
+from paperwire.web.security import SAFE_METHODS
 
 SESSION_COOKIE = "pw_session"
 CSRF_COOKIE = "pw_csrf"
@@ -73,22 +75,50 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-async def session_middleware(request: Request, call_next: Handler) -> Response:
-    services = services_of(request)
-    token = session_token(request)
-    user = await run_in_threadpool(accounts.session_user, services.store, token) if token else None
-    seed = request.cookies.get(CSRF_COOKIE) or ""
-    fresh_seed = not (16 <= len(seed) <= 100)
-    if fresh_seed:
-        seed = secrets.token_urlsafe(32)
-    request.state.user = user
-    request.state.csrf_token = build_csrf_token(services.settings, seed)
-    request.state.voted = VotedLookup(services.store, user)
-    response = await call_next(request)
-    sent = response.headers.getlist("set-cookie")
-    if fresh_seed and not any(h.startswith(CSRF_COOKIE + "=") for h in sent):
-        set_cookie(response, services.settings, CSRF_COOKIE, seed)
-    return response
+class SessionMiddleware:
+    """Sets ``request.state.user``, ``.csrf_token`` and ``.voted`` for every request, and
+    sends a CSRF seed cookie to a browser without one. Plain ASGI: no task or stream per
+    request, and the session lookup only runs when a session cookie came."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        services = services_of(request)
+        token = session_token(request)
+        user = await run_in_threadpool(accounts.session_user, services.store, token) \
+            if token else None
+        seed = request.cookies.get(CSRF_COOKIE) or ""
+        fresh_seed = not (16 <= len(seed) <= 100)
+        if fresh_seed:
+            seed = secrets.token_urlsafe(32)
+        request.state.user = user
+        request.state.csrf_token = build_csrf_token(services.settings, seed)
+        request.state.voted = VotedLookup(services.store, user)
+        if not fresh_seed:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_seed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if not any(h.startswith(CSRF_COOKIE + "=") for h in headers.getlist("set-cookie")):
+                    headers.append("set-cookie", build_cookie(services.settings, CSRF_COOKIE,
+                                                              seed))
+            await send(message)
+
+        await self.app(scope, receive, send_with_seed)
+
+
+def build_cookie(settings: Settings, name: str, value: str) -> str:
+    """The ``Set-Cookie`` value ``set_cookie`` would send (no expiry)."""
+    carrier = Response()
+    set_cookie(carrier, settings, name, value)
+    return carrier.headers["set-cookie"]
 
 
 async def require_csrf(request: Request) -> None:

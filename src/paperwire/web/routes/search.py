@@ -10,18 +10,21 @@ refresher (``services.search_refresher``, started in ``web.app``), so papers imp
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
+import msgspec
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from paperwire.dates import parse_optional_day
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
-from paperwire.search.query_terms import MAX_QUERY_CHARS
+from paperwire.search.query_terms import MAX_QUERY_CHARS, ParsedQuery, build_snippet
 from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.services import papers_api
-from paperwire.services.search import MAX_LIMIT, SIMILAR_SORTS, SearchService
+from paperwire.services.search import MAX_LIMIT, SearchService
+from paperwire.services.search_results import SIMILAR_SORTS
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_links, build_organization, build_paper, iso
 from paperwire.web.links import thumbnail_url
@@ -72,30 +75,46 @@ def build_search_item(hit: SearchHit, base_url: str = "") -> dict[str, Any]:
 
 
 @router.get("/api/papers/search", tags=["search"], responses=RESPONSES,
-            summary="Search papers")
-def search_api(
-    request: Request, response: Response, search: SearchDep, store: StoreDep,
+            summary="Search papers", response_model=list[dict[str, Any]])
+async def search_api(
+    request: Request, search: SearchDep, store: StoreDep,
     settings: SettingsDep, q: Q = None, mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     p: Annotated[int, Query(ge=0, le=1000, description="page, from 0")] = 0,
     date_from: Day = None, date_to: Day = None, category: Text = None,
     organization: Text = None, has_code: bool = False,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches; without
     ``q``, the papers matching the filters, newest first (no filters: the newest papers)."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
-    if q is None and not filters.active:
-        newest = papers_api.newest_papers(store, p * limit, limit)
-        return [build_search_item(SearchHit(paper, 0.0, ({"type": "text", "text": paper.title},),
-                                            ({"type": "text", "text": paper.summary},)),
-                                  settings.base_url)
-                for paper in newest]
-    results = search.within_deadline(
-        lambda: search.search(q or "", mode, limit, p * limit, filters, refresh=False))
-    rels = page_rels(p, results.more)
+
+    def answer() -> tuple[bytes, bool]:  # on a query thread: search, shape and encode
+        if q is None and not filters.active:
+            newest = papers_api.newest_papers(store, p * limit, limit)
+            return encode_items(build_search_item(build_listed_hit(paper), settings.base_url)
+                                for paper in newest), False
+        results = search.search(q or "", mode, limit, p * limit, filters, refresh=False)
+        return encode_items(build_search_item(hit, settings.base_url)
+                            for hit in results.hits), results.more
+
+    body, more = await search.answer_within_deadline(answer)
+    response = Response(body, media_type="application/json")
+    rels = page_rels(p, more)
     if rels:
         response.headers["Link"] = build_link_header(request, rels)
-    return [build_search_item(hit, settings.base_url) for hit in results.hits]
+    return response
+
+
+def build_listed_hit(paper: Paper) -> SearchHit:
+    """A paper listed without a query: nothing highlighted, the abstract's start as snippet."""
+    return SearchHit(paper, 0.0, ({"type": "text", "text": paper.title},),
+                     ({"type": "text", "text": paper.summary},),
+                     tuple(build_snippet(paper.summary, ParsedQuery())))
+
+
+def encode_items(items: Iterable[dict[str, Any]]) -> bytes:
+    """A JSON array of API items (compact UTF-8, as the framework would write it)."""
+    return msgspec.json.encode(list(items))
 
 
 @router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES,
