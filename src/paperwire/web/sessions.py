@@ -36,19 +36,19 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class VotedLookup:
-    """``paper_id in request.state.voted``: one indexed lookup per asked id, cached."""
+    """``paper_id in request.state.voted``: the user's upvoted ids are read in one query the
+    first time a page asks, whatever the number of cards on it."""
 
     def __init__(self, store: Store, user: User | None) -> None:
         self._store, self._user = store, user
-        self._seen: dict[str, bool] = {}
+        self._voted: set[str] | None = None
 
     def __contains__(self, paper_id: object) -> bool:
         if self._user is None or not isinstance(paper_id, str):
             return False
-        if paper_id not in self._seen:
-            found = self._store.voted_papers(self._user.id, [paper_id])
-            self._seen[paper_id] = paper_id in found
-        return self._seen[paper_id]
+        if self._voted is None:
+            self._voted = self._store.all_voted_papers(self._user.id)
+        return paper_id in self._voted
 
 
 def build_csrf_token(settings: Settings, seed: str) -> str:
