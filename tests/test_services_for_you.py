@@ -13,6 +13,7 @@ from paperwire.search.embedder import OnnxEmbedder
 from paperwire.search.records import SearchFilters
 from paperwire.services import collections, follows
 from paperwire.services.for_you import for_you
+from paperwire.services.for_you_model import MODELS
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from tests.personal_helpers import put_paper
@@ -122,3 +123,17 @@ def test_saved_searches_give_their_reason(catalog: SqliteStore, settings: Settin
     [item] = [i for i in warm.items if i.paper.id == "2601.00004"]
     assert "matches your saved search “diarization”" in item.reasons
     assert for_you(catalog, settings, user).items  # without a search function: skipped
+
+
+def test_the_model_is_retrained_only_when_the_signals_change(catalog: SqliteStore,
+                                                             settings: Settings) -> None:
+    user = _user(catalog)
+    catalog.set_vote(user.id, "2601.00000", True, NOW)
+    start = MODELS.trained
+    first = [i.paper.id for i in for_you(catalog, settings, user).items]
+    assert MODELS.trained == start + 1
+    assert [i.paper.id for i in for_you(catalog, settings, user).items] == first
+    assert MODELS.trained == start + 1  # same signals: the cached model
+    catalog.set_vote(user.id, "2601.10000", True, NOW)
+    for_you(catalog, settings, user)
+    assert MODELS.trained == start + 2

@@ -16,7 +16,7 @@ from paperwire.config import Settings
 from paperwire.models import Author, DailySubmission, IncomingPaper, Paper
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.web.mathtext import render_excerpt
-from tests.community_helpers import add_paper, today
+from tests.community_helpers import add_paper, post, sign_up, today
 
 ABSTRACT = ("We train a model with $\\alpha = 0.5$ on $N$ tokens and find that depth matters "
             "more than width for reasoning. " * 6)
@@ -58,12 +58,19 @@ def test_excerpt_never_cuts_a_formula() -> None:
     assert str(render_excerpt("A short abstract.")) == "A short abstract."
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
 @pytest.mark.parametrize("path", ["/", "/papers", "/trending"])
 def test_a_page_of_cards_costs_the_same_queries_for_3_or_12_papers(
-        client: TestClient, store: SqliteStore, settings: Settings, path: str) -> None:
+        client: TestClient, store: SqliteStore, settings: Settings, path: str,
+        signed_in: bool) -> None:
+    if signed_in:  # the upvote state of every card comes from one query, not one per card
+        sign_up(client, "reader")
+
     def queries_for(count: int, start: int) -> int:
         for n in range(start, start + count):
             add_paper(store, settings, f"2510.{n:05d}", authors=(Author("A"), Author("B")))
+            if signed_in and n % 2:
+                post(client, f"/papers/2510.{n:05d}/upvote", {"on": "1"})
         calls: list[str] = []
         with counting(store, calls):
             assert client.get(path).status_code == 200
@@ -72,6 +79,8 @@ def test_a_page_of_cards_costs_the_same_queries_for_3_or_12_papers(
     few = queries_for(3, 0)
     many = queries_for(9, 100)
     assert few > 0 and many == few
+    if signed_in:
+        assert 'class="votes voted"' in client.get(path).text
 
 
 class counting:

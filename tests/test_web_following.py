@@ -116,3 +116,18 @@ def test_follow_this_search_lists_its_newest_matches(client: TestClient, store: 
     assert followed["value"] == "category=cs.CL&mode=keyword&q=graph+parsing"
     assert [p["id"] for p in followed["papers"]] == ["2601.00002"]
     assert "saved search “graph parsing” (cs.CL)" in client.get("/following").text
+
+
+def test_mutes_hide_papers_from_trending_and_organization_pages(
+        client: TestClient, store: SqliteStore, settings: Settings) -> None:
+    put_paper(store, settings, "2601.00001", "Diffusion for text", org="acme")
+    put_paper(store, settings, "2601.00002", "Graph parsing", org="acme")
+    sign_up(client, "ada")
+    post(client, "/mutes", {"kind": "keyword", "value": "diffusion"})
+    for path in ("/trending", "/organizations/acme"):
+        page = client.get(path).text
+        assert "Diffusion for text" not in page and "Graph parsing" in page, path
+        assert "hidden: 1" in page, path
+        assert "Diffusion for text" in client.get(path, params={"show_muted": "1"}).text
+    other = new_client(client)
+    assert "Diffusion for text" in other.get("/trending").text  # the mute is ada's alone

@@ -36,7 +36,8 @@ def test_for_you_page_and_api_follow_the_users_signals(
     assert not warm["coldStart"]
     assert warm["items"][0]["paper"]["id"] == "2601.00004"
     assert warm["items"][0]["reasons"] == [
-        "similar to “Image segmentation with transformers” you saved"]
+        "similar to “Image segmentation with transformers” you saved",
+        "mentions “segmentation”, like papers you liked"]
     page = client.get("/for-you").text
     assert "similar to “Image segmentation with transformers” you saved" in page
     post(client, "/mutes", {"kind": "keyword", "value": "medical"})

@@ -9,9 +9,10 @@ from paperwire.models import Paper
 from paperwire.periods import Period, day_period, week_period
 
 FREQUENCIES = ("daily", "weekly")
-SECTIONS = ("trending", "keywords", "categories", "follows", "interests")
+SECTIONS = ("trending", "keywords", "categories", "follows", "for_you", "interests")
 SECTION_TITLES = {
     "trending": "Trending",
+    "for_you": "For you",
     "keywords": "Matching your saved searches",
     "categories": "In your arXiv categories",
     "follows": "From organizations and authors you follow",

@@ -57,3 +57,21 @@ class CollectionItem:
     note: str
     position: int
     added_at: datetime
+
+
+TOKEN_KINDS = ("api", "feed")
+FEED_SCOPES = ("for-you", "following")
+
+
+@dataclass(frozen=True)
+class PersonalToken:
+    """An API token or a private feed URL; only its hash is stored. ``scope`` of a feed is
+    "for-you", "following" or "collection:<id>"; of an API token, "api"."""
+
+    id: int
+    user_id: int
+    kind: str
+    scope: str
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None = None

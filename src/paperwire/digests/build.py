@@ -97,7 +97,7 @@ def _freeze(index: dict[str, set[str]]) -> dict[str, frozenset[str]]:
 
 
 def _section_ids(cands: Candidates, prefs: Preferences, key: str,
-                 interests: Sequence[str]) -> list[Paper]:
+                 interests: Sequence[str], for_you: Sequence[str]) -> list[Paper]:
     if key == "trending":
         return list(cands.papers)
     if key == "keywords":
@@ -111,13 +111,17 @@ def _section_ids(cands: Candidates, prefs: Preferences, key: str,
         return cands.ranked(i for k in keys for i in cands.follows.get(k, ()))
     if key == "interests":
         return [cands.papers[cands.rank[i]] for i in interests if i in cands.rank]
+    if key == "for_you":
+        return [cands.papers[cands.rank[i]] for i in for_you if i in cands.rank]
     return []
 
 
 def build_digest(cands: Candidates, prefs: Preferences, period: Period,
                  already_sent: frozenset[str] | set[str] = frozenset(),
-                 interests: Sequence[str] = ()) -> Digest:
-    """The subscriber's digest for ``period``; sections with no paper are left out."""
+                 interests: Sequence[str] = (), for_you: Sequence[str] = ()) -> Digest:
+    """The subscriber's digest for ``period``; sections with no paper are left out.
+    ``already_sent`` holds every id that must not appear (sent before, upvoted, saved,
+    muted); ``for_you`` is the "For you" section's order."""
     size = max(1, min(prefs.size, MAX_SIZE))
     muted: set[str] = set()
     for term in prefs.mute_terms:
@@ -126,7 +130,7 @@ def build_digest(cands: Candidates, prefs: Preferences, period: Period,
     sections = []
     for key in prefs.sections:
         chosen: list[Paper] = []
-        for paper in _section_ids(cands, prefs, key, interests):
+        for paper in _section_ids(cands, prefs, key, interests, for_you):
             if len(chosen) >= size:
                 break
             if paper.id not in used:

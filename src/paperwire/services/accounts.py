@@ -189,3 +189,9 @@ def reset_password(store: Store, token: str, new_password: str) -> User:
 def make_admin(store: Store, username: str, is_admin: bool = True) -> None:
     if not store.set_admin(username, is_admin):
         raise NotFound(f"no user named {username[:40]!r}")
+
+
+def verify_password(store: Store, user: User, password: str) -> None:
+    """InvalidInput unless ``password`` is the user's current one."""
+    if not _verify(store.get_password_hash(user.id), password[:MAX_PASSWORD]):
+        raise InvalidInput("the password is wrong", field="password")

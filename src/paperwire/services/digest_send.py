@@ -36,6 +36,7 @@ from paperwire.periods import Period
 from paperwire.ranking import rank_trending
 from paperwire.services.catalog import latest_day
 from paperwire.services.digest_outbox import OutboxSender, SendPolicy, SendReport
+from paperwire.services.digest_personal import AccountDigests
 from paperwire.services.digests import parse_frequency, subscriber_for
 from paperwire.storage import Store
 
@@ -95,12 +96,21 @@ def load_candidates(store: Store, settings: Settings, period: Period) -> Candida
 
 
 def compose_digest(cands: Candidates, subscriber: Subscriber, period: Period,
-                   already_sent: set[str], interests: InterestSource | None) -> Digest:
+                   already_sent: set[str], interests: InterestSource | None,
+                   accounts: AccountDigests | None = None) -> Digest:
+    """One subscriber's digest; an account's follows, mutes, saves, upvotes and model join
+    in when the subscription is linked to one (``digest_personal``)."""
     prefs = subscriber.preferences
+    part = accounts.part_for(subscriber, cands) if accounts is not None else None
+    excluded = set(already_sent)
+    if part is not None:
+        prefs = part.prefs
+        excluded |= part.excluded
     similar: list[str] = []
     if interests is not None and subscriber.username and "interests" in prefs.sections:
         similar = interests.similar_to_upvoted(subscriber.username, cands, prefs.size * 3)
-    return build_digest(cands, prefs, period, already_sent, similar)
+    return build_digest(cands, prefs, period, excluded, similar,
+                        part.for_you if part is not None else ())
 
 
 def compose_drafts(store: Store, settings: Settings, period: Period,
@@ -113,10 +123,11 @@ def compose_drafts(store: Store, settings: Settings, period: Period,
     if not todo or not cands.papers:
         return len(subscribers), []
     sent = store.sent_paper_ids([p.id for p in cands.papers], outbox_key(period))
+    accounts = AccountDigests(store, settings, now_utc())
     drafts = []
     for subscriber in todo:
         digest = compose_digest(cands, subscriber, period, sent.get(subscriber.id, set()),
-                                interests)
+                                interests, accounts)
         if digest.papers:
             drafts.append(OutboxDraft(subscriber.id, build_message_id(settings), digest.items))
     return len(subscribers), drafts
@@ -185,5 +196,5 @@ def preview_digest(store: Store, settings: Settings, frequency: str = "daily",
         subscriber = Subscriber(0, "you@example.org", "confirmed", "preview",
                                 Preferences(frequency=frequency, size=settings.digest_size))
     digest = compose_digest(cands, subscriber, period, sent.get(subscriber.id, set()),
-                            interests)
+                            interests, AccountDigests(store, settings, now_utc()))
     return digest, render_digest(settings, subscriber, digest)[1]

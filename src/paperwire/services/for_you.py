@@ -2,21 +2,19 @@
 
 Signals: upvotes, papers saved to collections and papers of follows are positives; papers
 marked "not interested" plus a random sample of the candidates are negatives. A logistic
-regression over the stored paper embeddings (``relevance.py``) scores the candidates, which
-are the papers of the last ``PAPERWIRE_FOR_YOU_DAYS`` days (0: the whole catalog) that the
-user has not upvoted, saved or dismissed. Without upvotes or saves (or without embeddings) the list
-falls back to the trending papers of what the user follows (categories, authors,
-organizations), then to trending overall.
+regression over the stored paper embeddings and tf-idf keyword features
+(``relevance_features.py``, trained and cached by ``for_you_model.py``) scores the
+candidates, which are the papers of the last ``PAPERWIRE_FOR_YOU_DAYS`` days (0: the whole
+catalog) that the user has not upvoted, saved or dismissed. Without upvotes or saves (or
+without embeddings) the list falls back to the trending papers of what the user follows
+(categories, authors, organizations), then to trending overall.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import numpy as np
 
 from paperwire.clock import now_utc
 from paperwire.config import Settings
@@ -24,16 +22,22 @@ from paperwire.models import Paper
 from paperwire.models_community import User
 from paperwire.models_personal import Follow, Mute
 from paperwire.ranking import trending_score
-from paperwire.relevance import Matrix, nearest, train_logistic
+from paperwire.relevance import Matrix
 from paperwire.services.follows import SearchFn, muted_by, papers_of_follow
-from paperwire.services.search_indexing import decode_vectors
+from paperwire.services.for_you_model import (
+    MODELS,
+    Ranked,
+    TrainedModel,
+    fetch_vectors,
+    rank_candidates,
+    signals_version,
+    train_user_model,
+)
 from paperwire.storage import Store
 
 MAX_CANDIDATES = 20_000
 MAX_SIGNALS = 500
-NEGATIVE_SAMPLE = 300
 PER_FOLLOW = 50
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -90,81 +94,106 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     now = now or now_utc()
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
     signals = gather_signals(store, user, search)
-    candidates = [i for i in store.recent_paper_ids(since, MAX_CANDIDATES)
-                  if i not in signals.seen]
+    recent = store.recent_paper_ids(since, MAX_CANDIDATES)
+    candidates = [i for i in recent if i not in signals.seen]
     mutes = [] if show_muted else store.list_mutes(user.id)
     model = store.main_embedding_model()
     ranked = None
     if model and signals.explicit:
-        ranked = _rank_by_model(store, model, signals, candidates, user.id)
+        ranked = _rank_by_model(store, model, signals, _cached_vectors(store, model, recent,
+                                                                       signals.seen),
+                                user.id, now)
     if ranked is None:
         return _cold_start(store, settings, signals, candidates, mutes, limit, now, search)
     items, hidden = _take(store, ranked, signals, mutes, limit)
     return ForYou(tuple(items), cold_start=False, hidden=hidden)
 
 
-def _vectors(store: Store, model: str, ids: Sequence[str]) -> tuple[list[str], Matrix]:
-    found, parts = [], []
-    for start in range(0, len(ids), CHUNK):
-        rows = store.get_embeddings(ids[start:start + CHUNK], model)
-        if rows:
-            found += [r.paper_id for r in rows]
-            parts.append(decode_vectors(rows))
-    if not parts:
-        return [], np.zeros((0, 0), np.float32)
-    return found, np.vstack(parts)
+def _model_for(store: Store, model: str, signals: Signals, pos_ids: list[str],
+               pool: list[str], user_id: int, now: datetime) -> TrainedModel | None:
+    """The user's model for this version of their signals: cached, or trained now with
+    negatives sampled from ``pool``."""
+    version = signals_version(pos_ids, signals.dismissed, model, now.date())
+    trained = MODELS.get(store, user_id, version)
+    if trained is None:
+        trained = train_user_model(store, model, user_id, pos_ids, signals.dismissed, pool,
+                                   version)
+        if trained is not None:
+            MODELS.put(store, user_id, trained)
+    return trained
 
 
-def _rank_by_model(store: Store, model: str, signals: Signals, candidates: list[str],
-                   user_id: int) -> list[tuple[str, float, str]] | None:
-    """(paper id, score, nearest positive id) best first; None when there is nothing to learn."""
-    pos_ids, positives = _vectors(store, model, list(signals.positives))
-    cand_ids, cands = _vectors(store, model, candidates)
+def _cached_vectors(store: Store, model: str, recent: list[str],
+                    seen: set[str]) -> tuple[list[str], Matrix]:
+    """The embeddings of the recent papers (cached while the list is the same) less ``seen``."""
+    all_ids, matrix = MODELS.vectors(store, model, recent)
+    keep = [i for i, paper_id in enumerate(all_ids) if paper_id not in seen]
+    return [all_ids[i] for i in keep], matrix[keep] if len(keep) else matrix[:0]
+
+
+def _rank_by_model(store: Store, model: str, signals: Signals,
+                   candidates: tuple[list[str], Matrix], user_id: int, now: datetime,
+                   pool: list[str] | None = None) -> list[Ranked] | None:
+    """Candidates (ids and vectors) best first by the user's model; None when there is
+    nothing to learn."""
+    pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
+    cand_ids, cands = candidates
     if not pos_ids or not cand_ids:
         return None
-    pool = [i for i in cand_ids if i not in signals.positives]
-    sample = random.Random(user_id).sample(pool, min(NEGATIVE_SAMPLE, len(pool)))
-    _, negatives = _vectors(store, model, list(dict.fromkeys(signals.dismissed + sample)))
-    if len(negatives) == 0:
-        scores = (cands @ positives.T).max(axis=1).astype(np.float64)
-    else:
-        scores = train_logistic(positives, negatives).score(cands)
-    near = nearest(cands, positives)
-    order = np.argsort(-scores, kind="stable")
-    return [(cand_ids[i], float(scores[i]), pos_ids[near[i]]) for i in order]
+    trained = _model_for(store, model, signals, pos_ids, pool or cand_ids, user_id, now)
+    if trained is None:
+        return None
+    return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives)
 
 
-def _take(store: Store, ranked: list[tuple[str, float, str]], signals: Signals,
-          mutes: Sequence[Mute], limit: int) -> tuple[list[ForYouItem], int]:
+def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence[str],
+               now: datetime | None = None) -> list[str]:
+    """``paper_ids`` (a digest's papers) best first by the user's model, leaving out what
+    they upvoted, saved or dismissed; [] without upvotes or saves (nothing to learn)."""
+    now = now or now_utc()
+    model = store.main_embedding_model()
+    signals = gather_signals(store, user)
+    if not model or not signals.explicit:
+        return []
+    since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
+    pool = [i for i in store.recent_paper_ids(since, MAX_CANDIDATES) if i not in signals.seen]
+    wanted = [i for i in paper_ids if i not in signals.seen]
+    ranked = _rank_by_model(store, model, signals, fetch_vectors(store, model, wanted), user.id,
+                            now, pool or wanted)
+    return [r.paper_id for r in ranked or []]
+
+
+def _take(store: Store, ranked: list[Ranked], signals: Signals, mutes: Sequence[Mute],
+          limit: int) -> tuple[list[ForYouItem], int]:
+    """The first ``limit`` ranked papers that no mute hides, read from the store in batches."""
     items: list[ForYouItem] = []
     hidden = 0
-    for batch in _batches(ranked, 100):
-        papers = {p.id: p for p in store.get_papers([r[0] for r in batch])}
-        for paper_id, score, near_id in batch:
-            paper = papers.get(paper_id)
+    for start in range(0, len(ranked), limit + 20):
+        batch = ranked[start:start + limit + 20]
+        papers = {p.id: p for p in store.get_papers([r.paper_id for r in batch])}
+        for found in batch:
+            paper = papers.get(found.paper_id)
             if paper is None:
                 continue
             if muted_by(paper, mutes) is not None:
                 hidden += 1
                 continue
-            items.append(ForYouItem(paper, score, _reasons(paper, signals, near_id)))
+            items.append(ForYouItem(paper, found.score, _reasons(paper, found, signals)))
             if len(items) == limit:
                 return items, hidden
     return items, hidden
 
 
-def _batches(items: list[tuple[str, float, str]],
-             size: int) -> Iterator[list[tuple[str, float, str]]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _reasons(paper: Paper, signals: Signals, near_id: str | None) -> tuple[str, ...]:
+def _reasons(paper: Paper, found: Ranked, signals: Signals) -> tuple[str, ...]:
     reasons = follow_reasons(paper, signals.follows)
     reasons += [f"matches your {label}" for label in signals.searches.get(paper.id, [])]
-    if near_id is not None and near_id != paper.id:
-        title = signals.titles.get(near_id, near_id)
-        reasons.append(f"similar to “{title}” {signals.positives[near_id]}")
+    if found.near_id != paper.id:
+        title = signals.titles.get(found.near_id, found.near_id)
+        reasons.append(f"similar to “{title}” {signals.positives[found.near_id]}")
+    terms = found.terms(paper)
+    if terms:
+        reasons.append("mentions " + ", ".join(f"“{t}”" for t in terms)
+                       + ", like papers you liked")
     return tuple(reasons)
 
 

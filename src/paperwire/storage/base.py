@@ -21,6 +21,7 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
+from paperwire.storage.proto_account import AccountStore
 from paperwire.storage.proto_community import CommunityStore
 from paperwire.storage.proto_copy import CopyStore
 from paperwire.storage.proto_digests import DigestStore
@@ -86,5 +87,5 @@ class CatalogStore(Protocol):
 
 
 class Store(CatalogStore, IngestStore, CommunityStore, SearchStore, DigestStore, LimitStore,
-            LinksStore, PersonalStore, QueueStore, CopyStore, Protocol):
+            LinksStore, PersonalStore, QueueStore, AccountStore, CopyStore, Protocol):
     """Everything paperwire stores. Later capabilities add their protocols as bases here."""

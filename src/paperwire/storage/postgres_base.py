@@ -144,6 +144,7 @@ class PostgresBase(SqlBase):
     author_name_match = ("EXISTS (SELECT 1 FROM jsonb_array_elements(p.authors_json::jsonb) a"
                          " WHERE lower(a.value ->> 'name') = lower(?))")
     skip_locked = " FOR UPDATE SKIP LOCKED"
+    new_style_arxiv_id = "p.id ~ '^[0-9]{4}[.][0-9]'"
 
     def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
         check_url(url)

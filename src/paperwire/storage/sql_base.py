@@ -88,6 +88,8 @@ class SqlBase:
     author_name_match = ""
     # Added to a SELECT of rows to claim: rows another transaction is claiming are passed over.
     skip_locked = ""
+    # Condition: the id of paper ``p`` starts like a new-style arXiv id ("2510.01234").
+    new_style_arxiv_id = "p.id GLOB '[0-9][0-9][0-9][0-9].[0-9]*'"
     _write_failure: tuple[float, str] | None = None
 
     # -- provided by the engine --------------------------------------------------------

@@ -150,6 +150,10 @@ class SqlCommunity(SqlBase):
             found.update(r[0] for r in rows)
         return found
 
+    def all_voted_papers(self, user_id: int) -> set[str]:
+        return {r[0] for r in self.query("SELECT paper_id FROM votes WHERE user_id = ?",
+                                         (user_id,))}
+
     def list_upvoted(self, user_id: int, limit: int) -> list[Paper]:
         rows = self.query(PAPER_SELECT + " JOIN votes v ON v.paper_id = p.id WHERE v.user_id = ?"
                           " ORDER BY v.created_at DESC LIMIT ?", (user_id, limit))

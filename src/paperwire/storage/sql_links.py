@@ -99,7 +99,7 @@ class SqlLinks(SqlBase):
         """Ids that look like arXiv ids, newest first, with no thumbnail and fewer failed tries."""
         rows = self.query(
             "SELECT p.id FROM papers p WHERE p.thumbnail IS NULL AND p.thumbnail_tries < ? "
-            "AND p.withdrawn_at IS NULL AND (p.id GLOB '[0-9][0-9][0-9][0-9].[0-9]*' "
+            f"AND p.withdrawn_at IS NULL AND ({self.new_style_arxiv_id} "
             f"OR p.id LIKE '%/%') ORDER BY {NEWEST_FIRST} LIMIT ?", (max_tries, limit))
         return [r["id"] for r in rows]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from paperwire.storage.sql_account import SqlAccount
 from paperwire.storage.sql_catalog import SqlCatalog
 from paperwire.storage.sql_community import SqlCommunity
 from paperwire.storage.sql_digests import SqlDigests
@@ -14,7 +15,7 @@ from paperwire.storage.sql_search import SqlSearch
 
 
 class SqlStore(SqlCatalog, SqlIngest, SqlCommunity, SqlSearch, SqlDigests, SqlLimits, SqlLinks,
-               SqlPersonal, SqlQueues):
+               SqlPersonal, SqlQueues, SqlAccount):
     """Every part of the Store in portable SQL."""
 
     def stats(self) -> dict[str, int]:

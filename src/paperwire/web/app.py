@@ -54,6 +54,8 @@ from paperwire.web.routes import (
     mcp_http,
     organizations,
     pages,
+    personal_settings,
+    private_feeds,
     search,
     thumbnails,
 )
@@ -67,8 +69,8 @@ STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 400, PermissionDenied: 403
 
 log = logging.getLogger(__name__)
 # Search routes come before ``/api/papers/{id}``, which would otherwise match them.
-ROUTERS = (search, feeds, accounts, community, organizations, digests, following, collections,
-           for_you, devmail, thumbnails, hf_compat, api, pages)
+ROUTERS = (search, feeds, accounts, personal_settings, private_feeds, community, organizations,
+           digests, following, collections, for_you, devmail, thumbnails, hf_compat, api, pages)
 
 
 def create_app(services: Services) -> FastAPI:

@@ -31,7 +31,25 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.pop("ValidationError", None)
     components["HTTPValidationError"] = ERROR_SCHEMA
+    add_security(schema)
     return schema
+
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "pw_session",
+                "description": "the session cookie of a browser that logged in"},
+    "token": {"type": "http", "scheme": "bearer",
+              "description": "a personal API token, made and revoked on /settings/tokens"},
+}
+
+
+def add_security(schema: dict[str, Any]) -> None:
+    """The personal operations accept a session or a personal API token."""
+    schema["components"]["securitySchemes"] = SECURITY_SCHEMES
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if "personal" in operation.get("tags", ()):
+                operation["security"] = [{"session": []}, {"token": []}]
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -1,4 +1,5 @@
-"""Who is asking: the session cookie, ``request.state.user``, and the CSRF token.
+"""Who is asking: the session cookie (or a personal API token on ``/api/`` reads),
+``request.state.user``, and the CSRF token.
 
 Every request gets ``request.state.user`` (a User or None), ``request.state.csrf_token`` and
 ``request.state.voted`` (membership test: has this user upvoted a paper id). The CSRF token is
@@ -22,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperwire.config import Settings
 from paperwire.models_community import User
-from paperwire.services import accounts
+from paperwire.services import accounts, personal_tokens
 from paperwire.storage import Store
 from paperwire.web.deps import services_of
 from paperwire.web.security import SAFE_METHODS
@@ -35,19 +36,19 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class VotedLookup:
-    """``paper_id in request.state.voted``: one indexed lookup per asked id, cached."""
+    """``paper_id in request.state.voted``: the user's upvoted ids are read in one query the
+    first time a page asks, whatever the number of cards on it."""
 
     def __init__(self, store: Store, user: User | None) -> None:
         self._store, self._user = store, user
-        self._seen: dict[str, bool] = {}
+        self._voted: set[str] | None = None
 
     def __contains__(self, paper_id: object) -> bool:
         if self._user is None or not isinstance(paper_id, str):
             return False
-        if paper_id not in self._seen:
-            found = self._store.voted_papers(self._user.id, [paper_id])
-            self._seen[paper_id] = paper_id in found
-        return self._seen[paper_id]
+        if self._voted is None:
+            self._voted = self._store.all_voted_papers(self._user.id)
+        return paper_id in self._voted
 
 
 def build_csrf_token(settings: Settings, seed: str) -> str:
@@ -75,6 +76,25 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
+def bearer_token(request: Request) -> str | None:
+    """The personal API token of ``Authorization: Bearer …``, taken only on reads under
+    ``/api/`` (a token never stands in for a browser session on a form)."""
+    if request.method not in SAFE_METHODS or not request.url.path.startswith("/api/"):
+        return None
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def _user_of(request: Request, store: Store) -> User | None:
+    token = session_token(request)
+    if token:
+        return await run_in_threadpool(accounts.session_user, store, token)
+    bearer = bearer_token(request)
+    if bearer:
+        return await run_in_threadpool(personal_tokens.api_user, store, bearer)
+    return None
+
+
 class SessionMiddleware:
     """Sets ``request.state.user``, ``.csrf_token`` and ``.voted`` for every request, and
     sends a CSRF seed cookie to a browser without one. Plain ASGI: no task or stream per
@@ -89,9 +109,7 @@ class SessionMiddleware:
             return
         request = Request(scope)
         services = services_of(request)
-        token = session_token(request)
-        user = await run_in_threadpool(accounts.session_user, services.store, token) \
-            if token else None
+        user = await _user_of(request, services.store)
         seed = request.cookies.get(CSRF_COOKIE) or ""
         fresh_seed = not (16 <= len(seed) <= 100)
         if fresh_seed:

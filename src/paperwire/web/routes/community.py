@@ -15,6 +15,7 @@ from paperwire.web.clients import rate_limit
 from paperwire.web.deps import SettingsDep, StoreDep, SubmissionsDep
 from paperwire.web.params import RowId
 from paperwire.web.routes.accounts import form_error
+from paperwire.web.routes.following import hide_muted_listing
 from paperwire.web.sessions import (
     current_user,
     require_csrf,
@@ -118,5 +119,6 @@ def trending(request: Request, store: StoreDep, settings: SettingsDep,
              t: Annotated[str, Query(max_length=40)] = "week",
              p: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
     listing = community.community_listing(store, settings, sort, t, p, settings.page_size)
+    listing, muted = hide_muted_listing(request, listing)
     return render(request, "trending.html", {"listing": listing,
-                                             "user": current_user(request)})
+                                             "user": current_user(request), **muted})

@@ -29,7 +29,7 @@ def _fmt(ext: str) -> str:
     return ext
 
 
-def _feed(request: Request, settings: Settings, ext: str, title: str, page_path: str,
+def feed_response(request: Request, settings: Settings, ext: str, title: str, page_path: str,
           items: Sequence[FeedItem], as_of: datetime | None = None) -> Response:
     """``as_of``: the list's own date (an empty daily list is dated by its day, never 1970)."""
     base = settings.base_url.rstrip("/")
@@ -47,7 +47,7 @@ def daily_feed(request: Request, store: StoreDep, settings: SettingsDep, ext: st
     listing = catalog.daily_listing(store, period, "upvotes", 0, FEED_SIZE)
     items = [FeedItem(e.paper, e.submitted_at) for e in listing.page.items]
     day_start = datetime.combine(period.start, time(), tzinfo=settings.zone)
-    return _feed(request, settings, ext, f"{settings.site_name}: daily papers {period.key}", "/",
+    return feed_response(request, settings, ext, f"{settings.site_name}: daily papers {period.key}", "/",
                  items, day_start)
 
 
@@ -56,7 +56,7 @@ def trending_feed(request: Request, store: StoreDep, settings: SettingsDep, ext:
     listing = community.community_listing(store, settings, "trending", "week", 0,
                                           FEED_SIZE)
     items = [FeedItem(e.paper, e.submitted_at) for e in listing.page.items]
-    return _feed(request, settings, ext, f"{settings.site_name}: trending papers", "/trending", items)
+    return feed_response(request, settings, ext, f"{settings.site_name}: trending papers", "/trending", items)
 
 
 @router.get("/organizations/{name}.{ext}")
@@ -65,7 +65,7 @@ def organization_feed(request: Request, store: StoreDep, settings: SettingsDep, 
     found = organizations.organization_page(store, name, 0, FEED_SIZE)
     org = found.organization
     items = [FeedItem(p) for p in found.papers.items]
-    return _feed(request, settings, ext, f"{settings.site_name}: papers of {org.fullname}",
+    return feed_response(request, settings, ext, f"{settings.site_name}: papers of {org.fullname}",
                  f"/organizations/{quote(org.name)}", items)
 
 
@@ -79,5 +79,5 @@ def search_feed(request: Request, store: StoreDep, settings: SettingsDep, search
 
     papers = search.within_deadline(find)
     items = [FeedItem(p) for p in papers]
-    return _feed(request, settings, ext, f"{settings.site_name}: search {q[:100]!r}",
+    return feed_response(request, settings, ext, f"{settings.site_name}: search {q[:100]!r}",
                  f"/search?q={quote(q)}", items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from paperwire.services import organizations
 from paperwire.web.deps import SettingsDep, StoreDep
+from paperwire.web.routes.following import hide_muted_items
 from paperwire.web.sessions import require_csrf, require_user
 from paperwire.web.templating import render
 
@@ -40,7 +42,9 @@ def organization_create(request: Request, store: StoreDep, name: Field,
 def organization(request: Request, store: StoreDep, settings: SettingsDep, name: str,
                  p: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
     found = organizations.organization_page(store, name, p, settings.page_size)
-    return render(request, "organization.html", {"org": found})
+    kept, muted = hide_muted_items(request, found.papers.items, lambda paper: paper)
+    found = replace(found, papers=replace(found.papers, items=tuple(kept)))
+    return render(request, "organization.html", {"org": found, **muted})
 
 
 @router.post("/organizations/{name}/members")
