@@ -41,4 +41,4 @@ def test_ci_uses_the_quick_start_venv_and_the_same_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "EXTERNALLY-MANAGED" in ci and ". .venv/bin/activate" in ci
     assert ci.index(". .venv/bin/activate") < ci.index("pip install")
-    assert ci.rstrip().splitlines()[-1] == 'python3 -m pytest -q -p no:cacheprovider "$@"'
+    assert ci.rstrip().splitlines()[-1] == 'python3 -m pytest -q -p no:cacheprovider -n 2 "$@"'
