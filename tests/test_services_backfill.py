@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -32,19 +31,22 @@ STATIC = load_static()
 MODEL = model_key(STATIC)
 
 
-def static_env(folder: Path) -> dict[str, str]:
-    return {**search_env(folder), "PAPERWIRE_EMBEDDER": "static"}
+def static_env(folder: Path, database_url: str | None = None) -> dict[str, str]:
+    env = {**search_env(folder), "PAPERWIRE_EMBEDDER": "static"}
+    return {**env, "PAPERWIRE_DATABASE_URL": database_url} if database_url else env
 
 
-def make_store(folder: Path, n: int) -> tuple[Settings, SqliteStore]:
-    settings = load_settings(static_env(folder))
+def make_store(folder: Path, n: int, database_url: str | None = None
+               ) -> tuple[Settings, SqliteStore]:
+    settings = load_settings(static_env(folder, database_url))
     store = open_store(settings)
     store.upsert_papers(build_papers(n))
     return settings, store
 
 
-def test_backfill_embeds_each_paper_once_and_the_index_pass_reuses_it(tmp_path: Path) -> None:
-    settings, store = make_store(tmp_path / "data", 300)
+def test_backfill_embeds_each_paper_once_and_the_index_pass_reuses_it(
+        tmp_path: Path, database_url: str | None) -> None:
+    settings, store = make_store(tmp_path / "data", 300, database_url)
     report = backfill(settings, store, STATIC, chunk=64, progress=False)
     assert (report.missing, report.embedded, report.engine) == (300, 300, "in-process")
     vectors = stored_vectors(store, MODEL)
@@ -137,10 +139,12 @@ def stop_session(driver: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.mark.slow
-def test_ray_backfill_survives_a_killed_driver_and_a_killed_worker(tmp_path: Path) -> None:
-    _settings, store = make_store(tmp_path / "data", 3000)
-    shutil.copytree(tmp_path / "data", tmp_path / "reference")
-    env = static_env(tmp_path / "data")
+def test_ray_backfill_survives_a_killed_driver_and_a_killed_worker(
+        tmp_path: Path, database_url: str | None) -> None:
+    """On the engine under test (the workers open the store the settings name); the
+    reference is an in-process backfill of the same papers into a SQLite file."""
+    _settings, store = make_store(tmp_path / "data", 3000, database_url)
+    env = static_env(tmp_path / "data", database_url)
     driver = start_driver(env)
     try:
         wait_for_vectors(store, driver, 200)
@@ -164,8 +168,7 @@ def test_ray_backfill_survives_a_killed_driver_and_a_killed_worker(tmp_path: Pat
     vectors = stored_vectors(store, MODEL)
     assert len(vectors) == 3000 and build_missing_chunks(store, MODEL) == []
     assert store.search_watermark("embedding_seq") == 3000  # no paper's vector written twice
-    ref_settings = load_settings(static_env(tmp_path / "reference"))
-    reference = open_store(ref_settings)
+    ref_settings, reference = make_store(tmp_path / "reference", 3000)
     assert backfill(ref_settings, reference, STATIC, progress=False).embedded == 3000
     expected = stored_vectors(reference, MODEL)
     assert {k: (v.text_hash, v.vector) for k, v in vectors.items()} == {
