@@ -9,6 +9,8 @@ import threading
 from collections.abc import Callable, Iterable
 
 log = logging.getLogger(__name__)
+# A round's slowest step is one arXiv or SMTP request, each bounded by its own timeout.
+STOP_WAIT_S = 120.0
 
 
 class WorkLoop:
@@ -30,12 +32,21 @@ class WorkLoop:
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = STOP_WAIT_S) -> bool:
+        """Stop after the round in flight: the store must not close under a thread still
+        writing (a half-done round would lose its claim's work, and a SQLite connection closed
+        mid-statement can take the process down). False when the round outlasted ``wait_s``."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return True
+        thread.join(timeout=wait_s)
+        if thread.is_alive():
+            log.warning("%s: a round still runs after %.0f s; stopping without it",
+                        self.name, wait_s)
+            return False
+        return True
 
     def wake_and_wait(self, item_id: int, wait_s: float) -> bool:
         """Run a round now; True when it tried ``item_id`` within ``wait_s`` seconds."""
