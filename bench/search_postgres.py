@@ -51,12 +51,12 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_speed import folder_bytes, measure, pct, query_texts, real_sentences, synth
+from search_speed import build_indexes, folder_bytes, measure, pct, query_texts, real_sentences, synth
 
 from paperwire.search.embedder import load_embedder
-from paperwire.search.keyword import KeywordDoc, KeywordIndex
+from paperwire.search.keyword import KeywordDoc
 from paperwire.search.query_terms import parse_query
-from paperwire.search.vectors import SHORTLIST, Segment
+from paperwire.search.vectors import SHORTLIST
 
 DIM = 384
 
@@ -309,16 +309,8 @@ def vector_phases(result: dict[str, Any], args: argparse.Namespace,
 def local_phase(args: argparse.Namespace, embedder: object, docs: list[KeywordDoc],
                 vectors: np.ndarray, sentences: list[str], rng: np.random.Generator,
                 folder: Path) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    keyword = KeywordIndex(folder / "keyword")
-    keyword.write(docs, threads=1)
-    t1 = time.perf_counter()
-    segment = Segment.build([f"s{i}" for i in range(args.n)], vectors)
-    segment.save(folder / "vectors", {})
-    segment = Segment.load(folder / "vectors")
-    t2 = time.perf_counter()
-    out: dict[str, Any] = {"build_s": {"keyword": round(t1 - t0, 1),
-                                       "vectors": round(t2 - t1, 1)}}
+    keyword, segment, build_s = build_indexes(docs, vectors, folder, threads=1)
+    out: dict[str, Any] = {"build_s": build_s}
     out.update(measure(args, embedder, keyword, segment, vectors, sentences, rng))
     out["bytes_per_paper"] = {
         "keyword_disk": round(folder_bytes(folder / "keyword") / args.n, 1),

@@ -98,16 +98,8 @@ def main() -> None:
     docs, vectors = synth(args.n, sentences, vecs, rng, args.noise, not args.vectors_only)
     result: dict[str, object] = {"bench": "search_speed", "n": args.n,
                                  "real_sentences": len(sentences)}
-    t0 = time.perf_counter()
-    keyword = KeywordIndex(tmp / "keyword")
-    keyword.write(docs, threads=2)
-    t1 = time.perf_counter()
-    segment = Segment.build([f"s{i}" for i in range(args.n)], vectors)
-    segment.save(tmp / "vectors", {})
-    segment = Segment.load(tmp / "vectors")
-    t2 = time.perf_counter()
+    keyword, segment, result["build_s"] = build_indexes(docs, vectors, tmp, threads=2)
     del docs
-    result["build_s"] = {"keyword": round(t1 - t0, 1), "vectors": round(t2 - t1, 1)}
     result.update(measure(args, embedder, keyword, segment, vectors, sentences, rng))
     result["bytes_per_paper"] = {
         "keyword_disk": round(folder_bytes(tmp / "keyword") / args.n, 1),
@@ -118,6 +110,21 @@ def main() -> None:
     result["peak_rss_gb"] = round(  # the whole run: generated texts and float vectors too
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2)
     print(json.dumps(result))
+
+
+def build_indexes(docs: list[KeywordDoc], vectors: np.ndarray, folder: Path, threads: int
+                  ) -> tuple[KeywordIndex, Segment, dict[str, float]]:
+    """The keyword index and the vector segment of one corpus in ``folder``, with the seconds
+    each took to build (the segment saved and loaded back, as a server would open it)."""
+    t0 = time.perf_counter()
+    keyword = KeywordIndex(folder / "keyword")
+    keyword.write(docs, threads=threads)
+    t1 = time.perf_counter()
+    segment = Segment.build([f"s{i}" for i in range(len(vectors))], vectors)
+    segment.save(folder / "vectors", {})
+    segment = Segment.load(folder / "vectors")
+    t2 = time.perf_counter()
+    return keyword, segment, {"keyword": round(t1 - t0, 1), "vectors": round(t2 - t1, 1)}
 
 
 def query_texts(sentences: list[str], count: int, rng: np.random.Generator) -> list[str]:
