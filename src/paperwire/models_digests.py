@@ -80,8 +80,11 @@ class DigestSection:
 
 @dataclass(frozen=True)
 class Digest:
+    """A subscriber's digest; ``hidden_muted`` papers were left out by the account's mutes."""
+
     period: Period
     sections: tuple[DigestSection, ...]
+    hidden_muted: int = 0
 
     @property
     def label(self) -> str:
@@ -104,6 +107,7 @@ class OutboxDraft:
     subscriber_id: int
     message_id: str
     items: tuple[tuple[str, str], ...]
+    hidden_muted: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class OutboxEntry:
     message_id: str
     subscriber: Subscriber
     items: tuple[tuple[str, str], ...]
+    hidden_muted: int = 0
 
 
 def parse_period_key(key: str) -> Period:

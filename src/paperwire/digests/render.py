@@ -43,6 +43,11 @@ class DigestLinks:
     def preferences(self) -> str:
         return f"{self.base_url}/subscriptions/{self.token}"
 
+    @property
+    def mutes(self) -> str:
+        """The page where an account manages its mutes (the Following page's Muted part)."""
+        return f"{self.base_url}/following#mutes-h"
+
     def paper(self, paper_id: str) -> str:
         return f"{self.base_url}/papers/{quote(paper_id, safe='/')}"
 

@@ -149,15 +149,24 @@ def daily_listing(store: Store, period: Period, sort: str = "upvotes", page: int
     check_paging(page, limit)
     total = store.count_daily(period.start, period.end, submitter)
     if sort == "trending":  # the score is computed in ranking.py, over the whole period
-        everything = store.list_daily(period.start, period.end, sort="upvotes", offset=0,
-                                      limit=total, submitter=submitter)
-        ranked = rank_trending(everything, now_utc(), gravity)
+        ranked = daily_entries(store, period, sort, submitter, gravity, total)
         entries = ranked[page * limit:(page + 1) * limit]
     else:
         entries = store.list_daily(period.start, period.end, sort=sort, offset=page * limit,
                                    limit=limit, submitter=submitter)
     return DailyListing(period, sort, Page(tuple(entries), total, page, limit),
                         _neighbour(store, period, -1), _neighbour(store, period, 1))
+
+
+def daily_entries(store: Store, period: Period, sort: str = "upvotes",
+                  submitter: str | None = None, gravity: float = DEFAULT_GRAVITY,
+                  total: int | None = None) -> list[DailyEntry]:
+    """Every entry of a period's list in ``sort`` order (``total``: their number, if known)."""
+    count = store.count_daily(period.start, period.end, submitter) if total is None else total
+    order = "upvotes" if sort == "trending" else check_sort(sort)
+    entries = store.list_daily(period.start, period.end, sort=order, offset=0, limit=count,
+                               submitter=submitter)
+    return rank_trending(entries, now_utc(), gravity) if sort == "trending" else entries
 
 
 def _neighbour(store: Store, period: Period, direction: int) -> Period | None:

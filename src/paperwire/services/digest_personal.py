@@ -23,9 +23,13 @@ from paperwire.storage import Store
 
 @dataclass(frozen=True)
 class AccountPart:
+    """``excluded``: every id the account leaves out; ``muted``: those left out only by its
+    mutes (not already upvoted, saved or marked "not interested")."""
+
     prefs: Preferences
     excluded: frozenset[str]
     for_you: tuple[str, ...] = ()
+    muted: frozenset[str] = frozenset()
 
 
 def merge_follows(prefs: Preferences, follows: list[Follow]) -> Preferences:
@@ -56,12 +60,14 @@ class AccountDigests:
             return None
         ids = [p.id for p in cands.papers]
         mutes = self.store.list_mutes(user.id)
-        excluded = {p.id for p in cands.papers if muted_by(p, mutes) is not None}
-        excluded |= self.store.voted_papers(user.id, ids)
-        excluded |= set(self.store.saved_ids(user.id)) | set(self.store.dismissed_ids(user.id))
+        muted = {p.id for p in cands.papers if muted_by(p, mutes) is not None}
+        marked = self.store.voted_papers(user.id, ids)
+        marked |= set(self.store.saved_ids(user.id)) | set(self.store.dismissed_ids(user.id))
+        excluded = muted | marked
         prefs = merge_follows(subscriber.preferences, self.store.list_follows(user.id))
         ranked: list[str] = []
         if "for_you" in prefs.sections:
             ranked = for_you.rank_among(self.store, self.settings, user,
                                         [i for i in ids if i not in excluded], self.now)
-        return AccountPart(prefs, frozenset(excluded), tuple(ranked))
+        return AccountPart(prefs, frozenset(excluded), tuple(ranked),
+                           frozenset(muted - marked))

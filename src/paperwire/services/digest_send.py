@@ -8,7 +8,7 @@ in one transaction, and rows already sent are never sent again. Only one sender 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Protocol
@@ -99,7 +99,8 @@ def compose_digest(cands: Candidates, subscriber: Subscriber, period: Period,
                    already_sent: set[str], interests: InterestSource | None,
                    accounts: AccountDigests | None = None) -> Digest:
     """One subscriber's digest; an account's follows, mutes, saves, upvotes and model join
-    in when the subscription is linked to one (``digest_personal``)."""
+    in when the subscription is linked to one (``digest_personal``). ``hidden_muted``
+    counts the papers the digest would have carried but for the account's mutes."""
     prefs = subscriber.preferences
     part = accounts.part_for(subscriber, cands) if accounts is not None else None
     excluded = set(already_sent)
@@ -109,8 +110,14 @@ def compose_digest(cands: Candidates, subscriber: Subscriber, period: Period,
     similar: list[str] = []
     if interests is not None and subscriber.username and "interests" in prefs.sections:
         similar = interests.similar_to_upvoted(subscriber.username, cands, prefs.size * 3)
-    return build_digest(cands, prefs, period, excluded, similar,
-                        part.for_you if part is not None else ())
+    for_you = part.for_you if part is not None else ()
+    digest = build_digest(cands, prefs, period, excluded, similar, for_you)
+    if part is None or not part.muted:
+        return digest
+    unmuted = build_digest(cands, prefs, period, set(already_sent) | (part.excluded - part.muted),
+                           similar, for_you)
+    hidden = sum(1 for paper in unmuted.papers if paper.id in part.muted)
+    return replace(digest, hidden_muted=hidden)
 
 
 def compose_drafts(store: Store, settings: Settings, period: Period,
@@ -129,7 +136,8 @@ def compose_drafts(store: Store, settings: Settings, period: Period,
         digest = compose_digest(cands, subscriber, period, sent.get(subscriber.id, set()),
                                 interests, accounts)
         if digest.papers:
-            drafts.append(OutboxDraft(subscriber.id, build_message_id(settings), digest.items))
+            drafts.append(OutboxDraft(subscriber.id, build_message_id(settings), digest.items,
+                                      digest.hidden_muted))
     return len(subscribers), drafts
 
 
@@ -139,7 +147,8 @@ def build_composer(store: Store, settings: Settings) -> Callable[[OutboxEntry],
 
     def compose(entry: OutboxEntry) -> EmailMessage | None:
         papers = {p.id: p for p in store.get_papers([pid for pid, _ in entry.items])}
-        digest = _digest_of(parse_period_key(entry.period), entry.items, papers)
+        digest = replace(_digest_of(parse_period_key(entry.period), entry.items, papers),
+                         hidden_muted=entry.hidden_muted)
         if not digest.papers:
             return None
         return build_digest_message(settings, entry.subscriber, digest, entry.message_id,

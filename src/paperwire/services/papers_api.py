@@ -26,14 +26,24 @@ def cursor_key(store: Store, cursor: str) -> tuple[str, str]:
     paper = store.get_paper(cursor) or store.get_paper(store.resolve_alias(cursor) or "")
     if paper is None:
         raise NotFound(f"cursor {cursor[:80]!r} names no paper in the catalog")
+    return paper_key(paper)
+
+
+def paper_key(paper: Paper) -> tuple[str, str]:
+    """The (published_at, id) key of a paper in the newest-first catalog listing."""
     return (paper.published_at.isoformat() if paper.published_at else "", paper.id)
+
+
+def check_catalog_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_CATALOG_LIMIT:
+        raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_CATALOG_LIMIT}.", field="limit")
+    return limit
 
 
 def catalog_page(store: Store, cursor: str | None, limit: int) -> CatalogPage:
     """Up to ``limit`` papers newest first, after the paper ``cursor`` names (the id of the
     last paper of the previous page); ``next_cursor`` is None at the end."""
-    if not 1 <= limit <= MAX_CATALOG_LIMIT:
-        raise InvalidInput(f"Parameter 'limit' must be 1..{MAX_CATALOG_LIMIT}.", field="limit")
+    check_catalog_limit(limit)
     after = cursor_key(store, cursor) if cursor else None
     papers = store.list_papers_after(after, limit + 1)
     more = len(papers) > limit

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -64,6 +64,7 @@ from paperwire.storage import Store
 T = TypeVar("T")
 MAX_LIMIT = 120
 DEPTH = 100
+HIDE_DEPTH = 3200  # how deep a ranking is read to make up for hidden papers
 COMPACT_AT = 20_000
 STEP_PAPERS = 32  # papers the background refresher embeds between two swaps
 QUERY_THREADS = 8
@@ -77,6 +78,16 @@ STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker den
 def fusion_weights(embedder: str) -> FusionWeights:
     """The fusion constants tuned for the embedder the settings name."""
     return STATIC_WEIGHTS if embedder == "static" else WEIGHTS
+
+
+class Hide(Protocol):
+    """Leaves papers out of search results before paging (a user's mutes)."""
+
+    def __call__(self, paper: Paper, kept_before: int) -> bool:
+        """True to leave ``paper`` out; ``kept_before`` papers were kept ahead of it."""
+
+    def reset(self) -> None:
+        """Forget the papers seen: the ranking is read again, deeper."""
 
 
 @dataclass(frozen=True)
@@ -295,10 +306,12 @@ class SearchService:
 
     # -- queries -----------------------------------------------------------------------------
     def search(self, q: str, mode: str = "hybrid", limit: int = 20, offset: int = 0,
-               filters: SearchFilters | None = None, refresh: bool = True) -> SearchResults:
+               filters: SearchFilters | None = None, refresh: bool = True,
+               hide: Hide | None = None) -> SearchResults:
         """Ranked, filtered, highlighted results; ``refresh`` (the default) first indexes
         what changed. The search API and page pass False and rely on the refresher.
-        Operators in ``q`` and ``filters`` constrain every mode (``search.query``)."""
+        Operators in ``q`` and ``filters`` constrain every mode (``search.query``).
+        ``hide(paper, kept_before)`` leaves papers out before paging (a user's mutes)."""
         text = check_query(q, filters)
         check_mode(mode)
         if not 1 <= limit <= MAX_LIMIT:
@@ -307,14 +320,26 @@ class SearchService:
             self.refresh()
         query = build_search_query(text, filters)
         indexes = self._indexes()  # one snapshot for the whole request
-        found = self.retrieve(query, mode, max(DEPTH, offset + limit + 1), indexes)
-        papers = self._papers([pid for pid, _ in found.ranked], query.filters,
-                              offset + limit + 1)
+        found, papers = self._ranked_papers(query, mode, offset + limit + 1, indexes, hide)
         hits = build_hits(papers[offset : offset + limit], dict(found.ranked), query)
         suggestions = () if papers else build_suggestions(query, indexes.keyword)
         total = max(found.total, len(papers)) if papers else 0
         return SearchResults(text, mode, hits, offset, limit, len(papers) > offset + limit,
                              total, suggestions)
+
+    def _ranked_papers(self, query: SearchQuery, mode: str, wanted: int, indexes: Indexes,
+                       hide: Hide | None) -> tuple[Retrieved, list[Paper]]:
+        """The ranking and its first ``wanted`` papers; when ``hide`` leaves papers out,
+        the ranking is read deeper (up to HIDE_DEPTH) until ``wanted`` are found."""
+        depth = max(DEPTH, wanted)
+        while True:
+            found = self.retrieve(query, mode, depth, indexes)
+            papers = self._papers([pid for pid, _ in found.ranked], query.filters, wanted, hide)
+            cut = len(found.ranked) >= depth or found.total > len(found.ranked)
+            if hide is None or len(papers) >= wanted or not cut or depth >= HIDE_DEPTH:
+                return found, papers
+            depth = min(depth * 4, HIDE_DEPTH)
+            hide.reset()
 
     def retrieve(self, query: SearchQuery, mode: str, depth: int,
                  indexes: Indexes | None = None) -> Retrieved:
@@ -354,9 +379,11 @@ class SearchService:
         vectors = self.snapshot().vectors
         return [] if vectors is None else vectors.search(vector.astype(np.float32), depth)
 
-    def _papers(self, ids: Sequence[str], filters: SearchFilters, wanted: int) -> list[Paper]:
+    def _papers(self, ids: Sequence[str], filters: SearchFilters, wanted: int,
+                hide: Hide | None = None) -> list[Paper]:
         """The first ``wanted`` papers in ranking order, filtered, following merged ids,
-        without duplicates: read from the store a few more than wanted at a time."""
+        without duplicates or hidden ones: read from the store a few more than wanted at a
+        time."""
         found: list[Paper] = []
         seen: set[str] = set()
         start = 0
@@ -370,6 +397,8 @@ class SearchService:
                 if paper is None or paper.id in seen or not filters.accepts(paper):
                     continue
                 seen.add(paper.id)
+                if hide is not None and hide(paper, len(found)):
+                    continue
                 found.append(paper)
         return found[:wanted]
 

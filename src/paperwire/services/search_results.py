@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from paperwire.errors import InvalidInput, Unavailable
 from paperwire.models import Paper
 from paperwire.search.query import SearchQuery
-from paperwire.search.query_terms import MAX_QUERY_CHARS, Highlighter, clean_query
+from paperwire.search.query_terms import (
+    MAX_QUERY_CHARS,
+    Highlighter,
+    ParsedQuery,
+    build_snippet,
+    clean_query,
+)
 from paperwire.search.records import SearchFilters, SearchHit
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -37,6 +43,13 @@ def check_mode(mode: str) -> str:
     if mode not in MODES:
         raise InvalidInput(f"Parameter 'mode' must be one of {', '.join(MODES)}.", field="mode")
     return mode
+
+
+def build_listed_hit(paper: Paper) -> SearchHit:
+    """A paper listed without a query: nothing highlighted, the abstract's start as snippet."""
+    return SearchHit(paper, 0.0, ({"type": "text", "text": paper.title},),
+                     ({"type": "text", "text": paper.summary},),
+                     tuple(build_snippet(paper.summary, ParsedQuery())))
 
 
 def build_hits(papers: Sequence[Paper], scores: dict[str, float],

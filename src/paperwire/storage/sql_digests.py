@@ -149,8 +149,9 @@ class SqlDigests(SqlBase):
             new = [d for d in drafts if d.subscriber_id not in existing]
             conn.executemany(
                 "INSERT INTO digest_outbox (subscriber_id, period, status, message_id,"
-                " next_attempt_at, created_at) VALUES (?, ?, 'pending', ?, ?, ?)",
-                [(d.subscriber_id, period, d.message_id, stamp, stamp) for d in new])
+                " next_attempt_at, created_at, hidden_muted) VALUES (?, ?, 'pending', ?, ?, ?, ?)",
+                [(d.subscriber_id, period, d.message_id, stamp, stamp, d.hidden_muted)
+                 for d in new])
             ids = dict(conn.execute(
                 "SELECT subscriber_id, id FROM digest_outbox WHERE period = ?", (period,)))
             conn.executemany(
@@ -167,14 +168,16 @@ class SqlDigests(SqlBase):
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxEntry]:
         rows = self.query(
-            "SELECT o.id AS o_id, o.period, o.status AS o_status, o.attempts, o.message_id, s.*"
+            "SELECT o.id AS o_id, o.period, o.status AS o_status, o.attempts, o.message_id,"
+            " o.hidden_muted AS o_hidden_muted, s.*"
             " FROM digest_outbox o JOIN subscribers s ON s.id = o.subscriber_id"
             " WHERE o.status = 'pending' AND o.next_attempt_at <= ?"
             " ORDER BY o.next_attempt_at, o.id LIMIT ?", (ts(now), limit))
         items = self._items([r["o_id"] for r in rows])
         return [OutboxEntry(id=r["o_id"], period=r["period"], status=r["o_status"],
                             attempts=r["attempts"], message_id=r["message_id"],
-                            subscriber=row_to_subscriber(r), items=tuple(items[r["o_id"]]))
+                            subscriber=row_to_subscriber(r), items=tuple(items[r["o_id"]]),
+                            hidden_muted=r["o_hidden_muted"])
                 for r in rows]
 
     def _items(self, outbox_ids: list[int]) -> dict[int, list[tuple[str, str]]]:

@@ -7,11 +7,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from paperwire.services import catalog
+from paperwire.services import catalog, muted_lists
 from paperwire.web.deps import SettingsDep, StoreDep
 from paperwire.web.hf_shapes import build_daily_item, build_paper
 from paperwire.web.paging import build_link_header, page_rels
 from paperwire.web.params import MONTH_PATTERN, WEEK_PATTERN, DayParam
+from paperwire.web.routes.following import (
+    MUTED_API,
+    MUTED_NOTE,
+    ShowMutedApi,
+    api_mutes,
+    send_hidden_count,
+)
 
 router = APIRouter(prefix="/api", tags=["papers"])
 DailySort = Literal["publishedAt", "upvotes", "comments", "trending"]
@@ -19,9 +26,13 @@ ERROR = {"description": "Invalid parameter or unknown paper", "content": {
     "application/json": {"schema": {"type": "object", "properties": {
         "error": {"type": "string"}, "parameter": {"type": "string"}}}}}}
 RESPONSES: dict[int | str, dict[str, Any]] = {400: ERROR, 404: ERROR}
+DAILY_DOC = ("Papers on the daily list of a date, an ISO week or a month (default: the latest "
+             "day). Given several, the most precise wins (date, then week, then month); a week "
+             "53 the year does not have is a 404.")
 
 
-@router.get("/daily_papers", responses=RESPONSES, summary="Daily, weekly or monthly list")
+@router.get("/daily_papers", responses=RESPONSES, summary="Daily, weekly or monthly list",
+            description=DAILY_DOC + MUTED_NOTE, openapi_extra=MUTED_API)
 def daily_papers(
     request: Request, response: Response, store: StoreDep, settings: SettingsDep,
     date: DayParam = None,
@@ -31,17 +42,17 @@ def daily_papers(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     sort: Annotated[DailySort, Query(description="the order of the list")] = "publishedAt",
     submitter: Annotated[str | None, Query(max_length=100)] = None,
+    show_muted: ShowMutedApi = 0,
 ) -> list[dict[str, Any]]:
-    """Papers on the daily list of a date, an ISO week or a month (default: the latest day).
-    Given several, the most precise wins (date, then week, then month); a week 53 the year
-    does not have is a 404."""
     period = catalog.resolve_period(store, settings, date, week, month)
-    listing = catalog.daily_listing(store, period, sort, p, limit, submitter or None,
-                                   settings.trending_gravity)
+    listing, hidden = muted_lists.daily_listing(
+        store, api_mutes(request, show_muted), period, sort, p, limit, submitter or None,
+        settings.trending_gravity)
     page = listing.page
     rels = page_rels(page.page, (page.page + 1) * page.page_size < page.total, page.pages - 1)
     if rels:
         response.headers["Link"] = build_link_header(request, rels)
+    send_hidden_count(request, response, hidden)
     return [build_daily_item(entry, settings.base_url) for entry in page.items]
 
 

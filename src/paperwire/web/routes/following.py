@@ -13,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from paperwire.clock import now_utc
 from paperwire.errors import PaperwireError
 from paperwire.models import Paper
+from paperwire.models_personal import Mute
 from paperwire.search.records import SearchFilters
-from paperwire.services import follows
+from paperwire.services import follows, muted_lists
 from paperwire.services.catalog import find_paper
 from paperwire.storage import Store
 from paperwire.web.deps import services_of
@@ -109,6 +110,35 @@ def following_api(request: Request, show_muted: ShowMuted = 0) -> dict[str, Any]
 
 
 # -- hiding muted papers on other pages ----------------------------------------------
+HIDDEN_HEADER = "X-Hidden-Muted"
+ShowMutedApi = Annotated[int, Query(ge=0, le=1, description=(
+    "1: keep the papers the signed-in user muted (by default they are left out)"))]
+MUTED_API: dict[str, Any] = {
+    "security": [{}, {"session": []}, {"token": []}],
+    "responses": {"200": {"description": "Successful Response", "headers": {HIDDEN_HEADER: {
+        "description": "signed-in requests only: how many papers the user's mutes left out "
+                       "of this page (0 with show_muted=1)",
+        "schema": {"type": "integer", "minimum": 0}}}}},
+}
+MUTED_NOTE = (" Signed in (session cookie or `Authorization: Bearer` API token), the papers "
+              "the user muted (categories, keywords, authors) are left out before paging, so a "
+              "page is only short at the end of the list; `X-Hidden-Muted` says how many were "
+              "left out of this page and `show_muted=1` keeps them.")
+
+
+def api_mutes(request: Request, show_muted: int) -> list[Mute]:
+    """The mutes an API read applies: the signed-in user's, unless ``show_muted=1``."""
+    return muted_lists.user_mutes(store_of(request), current_user(request), bool(show_muted))
+
+
+def send_hidden_count(request: Request, response: Response, hidden: int) -> None:
+    """The muted-papers count of a signed-in read; the answer depends on who asks."""
+    response.headers["Vary"] = "Cookie, Authorization"
+    if current_user(request) is not None:
+        response.headers[HIDDEN_HEADER] = str(hidden)
+        response.headers["Cache-Control"] = "private, no-cache"
+
+
 def hide_muted_items(request: Request, items: Sequence[T],
                      paper_of: Callable[[T], Paper]) -> tuple[list[T], dict[str, Any]]:
     """``items`` less what the signed-in user muted (unless ?show_muted=1), and the

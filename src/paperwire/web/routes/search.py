@@ -20,9 +20,9 @@ from fastapi.responses import Response
 from paperwire.dates import parse_optional_day
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
-from paperwire.search.query_terms import MAX_QUERY_CHARS, ParsedQuery, build_snippet
+from paperwire.search.query_terms import MAX_QUERY_CHARS
 from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.services import papers_api
+from paperwire.services import muted_lists
 from paperwire.services.search import MAX_LIMIT, SearchService
 from paperwire.services.search_results import SIMILAR_SORTS
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
@@ -31,7 +31,14 @@ from paperwire.web.links import thumbnail_url
 from paperwire.web.paging import build_link_header, page_rels
 from paperwire.web.params import DayParam
 from paperwire.web.routes.api import RESPONSES
-from paperwire.web.routes.following import hide_muted_results
+from paperwire.web.routes.following import (
+    MUTED_API,
+    MUTED_NOTE,
+    ShowMutedApi,
+    api_mutes,
+    hide_muted_results,
+    send_hidden_count,
+)
 from paperwire.web.templating import render
 
 router = APIRouter()
@@ -43,6 +50,9 @@ Mode = Annotated[Literal["hybrid", "keyword", "semantic"], Query(description="ho
 Day = DayParam
 Text = Annotated[str | None, Query(max_length=100)]
 Sort = Annotated[str, Query(max_length=20, description="relevance, recent or popular")]
+SEARCH_DOC = ("Papers matching `q` (keyword, semantic or hybrid), with highlighted matches; "
+              "without `q`, the papers matching the filters, newest first (no filters: the "
+              "newest papers).")
 
 
 def build_filters(date_from: str | None, date_to: str | None, category: str | None,
@@ -75,41 +85,31 @@ def build_search_item(hit: SearchHit, base_url: str = "") -> dict[str, Any]:
 
 
 @router.get("/api/papers/search", tags=["search"], responses=RESPONSES,
-            summary="Search papers", response_model=list[dict[str, Any]])
+            summary="Search papers", response_model=list[dict[str, Any]],
+            description=SEARCH_DOC + MUTED_NOTE, openapi_extra=MUTED_API)
 async def search_api(
     request: Request, search: SearchDep, store: StoreDep,
     settings: SettingsDep, q: Q = None, mode: Mode = "hybrid",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     p: Annotated[int, Query(ge=0, le=1000, description="page, from 0")] = 0,
     date_from: Day = None, date_to: Day = None, category: Text = None,
-    organization: Text = None, has_code: bool = False,
+    organization: Text = None, has_code: bool = False, show_muted: ShowMutedApi = 0,
 ) -> Response:
-    """Papers matching ``q`` (keyword, semantic or hybrid), with highlighted matches; without
-    ``q``, the papers matching the filters, newest first (no filters: the newest papers)."""
     filters = build_filters(date_from, date_to, category, organization, has_code)
+    mutes = api_mutes(request, show_muted)
 
-    def answer() -> tuple[bytes, bool]:  # on a query thread: search, shape and encode
-        if q is None and not filters.active:
-            newest = papers_api.newest_papers(store, p * limit, limit)
-            return encode_items(build_search_item(build_listed_hit(paper), settings.base_url)
-                                for paper in newest), False
-        results = search.search(q or "", mode, limit, p * limit, filters, refresh=False)
+    def answer() -> tuple[bytes, bool, int]:  # on a query thread: search, shape and encode
+        found = muted_lists.search_page(search, store, mutes, q, mode, filters, p, limit)
         return encode_items(build_search_item(hit, settings.base_url)
-                            for hit in results.hits), results.more
+                            for hit in found.hits), found.more, found.hidden
 
-    body, more = await search.answer_within_deadline(answer)
+    body, more, hidden = await search.answer_within_deadline(answer)
     response = Response(body, media_type="application/json")
     rels = page_rels(p, more)
     if rels:
         response.headers["Link"] = build_link_header(request, rels)
+    send_hidden_count(request, response, hidden)
     return response
-
-
-def build_listed_hit(paper: Paper) -> SearchHit:
-    """A paper listed without a query: nothing highlighted, the abstract's start as snippet."""
-    return SearchHit(paper, 0.0, ({"type": "text", "text": paper.title},),
-                     ({"type": "text", "text": paper.summary},),
-                     tuple(build_snippet(paper.summary, ParsedQuery())))
 
 
 def encode_items(items: Iterable[dict[str, Any]]) -> bytes:

@@ -1,0 +1,182 @@
+"""Paper lists of the JSON API less what the signed-in user muted, still in full pages.
+
+A page of a list with mutes is a page of the list *after* the muted papers are taken out: page
+``p`` holds the kept papers ``p*limit`` to ``(p+1)*limit - 1``, so a page is only short at the
+end of the list. ``hidden`` counts the muted papers that fall on the page's stretch of the
+list: those before the page's first paper (after the previous page's last) and between its
+papers, plus those after its last paper when no kept paper follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+
+from paperwire.models import DailyEntry, Page, Paper
+from paperwire.models_community import User
+from paperwire.models_personal import Mute
+from paperwire.periods import Period
+from paperwire.ranking import DEFAULT_GRAVITY
+from paperwire.search.records import SearchFilters, SearchHit
+from paperwire.services import catalog, papers_api
+from paperwire.services.follows import muted_by
+from paperwire.services.search import SearchService
+from paperwire.services.search_results import build_listed_hit
+from paperwire.storage import Store
+
+T = TypeVar("T")
+CHUNK = 100
+
+
+class MuteTally:
+    """Decides whether a paper is muted and remembers where in the kept list each muted
+    paper fell (the number of kept papers before it)."""
+
+    def __init__(self, mutes: Sequence[Mute]) -> None:
+        self.mutes = tuple(mutes)
+        self.positions: list[int] = []
+
+    def __call__(self, paper: Paper, kept_before: int) -> bool:
+        """True (and counted) when ``paper`` is muted; ``kept_before`` kept papers precede it."""
+        if not self.mutes or muted_by(paper, self.mutes) is None:
+            return False
+        self.positions.append(kept_before)
+        return True
+
+    def reset(self) -> None:
+        self.positions.clear()
+
+    def hidden_in(self, offset: int, limit: int, more: bool) -> int:
+        """How many muted papers fall on the page of kept papers ``offset..offset+limit-1``
+        (the ones after its last paper too when ``more`` is False)."""
+        end = offset + limit if more else offset + limit + 1
+        return sum(1 for at in self.positions if offset <= at < end)
+
+
+@dataclass(frozen=True)
+class KeptPage(Generic[T]):
+    """One page of a list less the muted papers."""
+
+    items: tuple[T, ...]
+    hidden: int
+    more: bool
+
+
+def user_mutes(store: Store, user: User | None, show_muted: bool) -> list[Mute]:
+    """The mutes that apply to a request: none when anonymous or asked to show them."""
+    return [] if user is None or show_muted else store.list_mutes(user.id)
+
+
+def build_kept_page(source: Iterable[T], tally: MuteTally, paper_of: Callable[[T], Paper],
+                    offset: int, limit: int) -> KeptPage[T]:
+    """The kept items ``offset..offset+limit-1`` of ``source``, reading no further than the
+    first kept item after them (which sets ``more``)."""
+    items: list[T] = []
+    kept = 0
+    for item in source:
+        if tally(paper_of(item), kept):
+            continue
+        if kept >= offset + limit:
+            return KeptPage(tuple(items), tally.hidden_in(offset, limit, True), True)
+        if kept >= offset:
+            items.append(item)
+        kept += 1
+    return KeptPage(tuple(items), tally.hidden_in(offset, limit, False), False)
+
+
+def iter_chunks(read: Callable[[int, int], Sequence[T]], size: int = CHUNK) -> Iterator[T]:
+    """Every item of a list read ``size`` at a time (``read(offset, limit)``)."""
+    offset = 0
+    while True:
+        chunk = read(offset, size)
+        yield from chunk
+        if len(chunk) < size:
+            return
+        offset += size
+
+
+# -- the daily lists ---------------------------------------------------------------------
+def daily_listing(store: Store, mutes: Sequence[Mute], period: Period, sort: str, page: int,
+                  limit: int, submitter: str | None = None,
+                  gravity: float = DEFAULT_GRAVITY) -> tuple[catalog.DailyListing, int]:
+    """Page ``page`` of a period's list (``catalog.daily_listing``) with the muted papers
+    taken out and the page filled from the rest of the period, and how many were hidden on
+    it; the total counts the kept papers. With mutes, the period's list is read whole (as
+    the trending order always does)."""
+    listing = catalog.daily_listing(store, period, sort, page, limit, submitter, gravity)
+    if not mutes:
+        return listing, 0
+    whole = catalog.daily_entries(store, period, sort, submitter, gravity)
+    tally = MuteTally(mutes)
+    kept = build_kept_page(whole, tally, _paper_of_entry, 0, len(whole) + 1).items
+    start = page * limit
+    shown: Page[DailyEntry] = Page(kept[start:start + limit], len(kept), page, limit)
+    more = len(kept) > start + limit
+    return replace(listing, page=shown), tally.hidden_in(start, limit, more)
+
+
+def _paper_of_entry(entry: DailyEntry) -> Paper:
+    return entry.paper
+
+
+# -- search and the catalog ---------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of ``/api/papers/search``: hits, whether more follow, muted papers hidden."""
+
+    hits: tuple[SearchHit, ...]
+    more: bool
+    hidden: int = 0
+
+
+def search_page(search: SearchService, store: Store, mutes: Sequence[Mute], q: str | None,
+                mode: str, filters: SearchFilters, page: int, limit: int) -> SearchPage:
+    """Papers matching ``q`` and ``filters`` (without either, the newest papers), page
+    ``page`` of the list less the muted papers."""
+    if q is None and not filters.active:
+        return _newest_page(store, mutes, page, limit)
+    tally = MuteTally(mutes) if mutes else None
+    results = search.search(q or "", mode, limit, page * limit, filters, refresh=False,
+                            hide=tally)
+    hidden = tally.hidden_in(page * limit, limit, results.more) if tally else 0
+    return SearchPage(results.hits, results.more, hidden)
+
+
+def _newest_page(store: Store, mutes: Sequence[Mute], page: int, limit: int) -> SearchPage:
+    if not mutes:
+        newest = papers_api.newest_papers(store, page * limit, limit)
+        return SearchPage(tuple(build_listed_hit(p) for p in newest), False)
+    source = iter_chunks(lambda offset, size: papers_api.newest_papers(store, offset, size),
+                         max(CHUNK, limit + 1))
+    kept = build_kept_page(source, MuteTally(mutes), _same, page * limit, limit)
+    return SearchPage(tuple(build_listed_hit(p) for p in kept.items), kept.more, kept.hidden)
+
+
+def catalog_page(store: Store, mutes: Sequence[Mute], cursor: str | None,
+                 limit: int) -> tuple[papers_api.CatalogPage, int]:
+    """``papers_api.catalog_page`` less the muted papers, and how many were hidden (the
+    next cursor is the last paper shown, so the hidden papers after it count on the next
+    page)."""
+    if not mutes:
+        return papers_api.catalog_page(store, cursor, limit), 0
+    papers_api.check_catalog_limit(limit)
+    after = papers_api.cursor_key(store, cursor) if cursor else None
+    source = _papers_after(store, after, max(CHUNK, limit + 1))
+    kept = build_kept_page(source, MuteTally(mutes), _same, 0, limit)
+    next_cursor = kept.items[-1].id if kept.more and kept.items else None
+    return papers_api.CatalogPage(kept.items, next_cursor), kept.hidden
+
+
+def _papers_after(store: Store, after: tuple[str, str] | None, size: int) -> Iterator[Paper]:
+    """The catalog newest first from after ``after``, read ``size`` papers at a time."""
+    while True:
+        chunk = store.list_papers_after(after, size)
+        yield from chunk
+        if len(chunk) < size:
+            return
+        after = papers_api.paper_key(chunk[-1])
+
+
+def _same(paper: Paper) -> Paper:
+    return paper
