@@ -96,3 +96,49 @@ def test_account_sections_mutes_and_no_repeats(store: SqliteStore, mail_settings
     theirs = _sections(by_rcpt[anonymous])
     assert "For you" not in theirs
     assert "2510.00005" in theirs["Trending"]  # ada's mute is hers alone
+
+
+def _account_subscriber(store: SqliteStore, name: str, token: str) -> int:
+    """A confirmed subscription of the account ``name`` (trending only, two papers)."""
+    now = datetime.now(UTC)
+    user = store.create_user(name, f"{name}@example.org", "not-a-real-hash", now)
+    assert user is not None
+    sub = store.add_subscriber(f"{name}@example.org",
+                               Preferences(size=2, sections=("trending",)), token * 32, name, now)
+    store.add_confirmation(sub.id, hash_token(f"confirm-{name}"), now, now + timedelta(days=1))
+    store.use_confirmation(hash_token(f"confirm-{name}"), now)
+    return user.id
+
+
+def test_the_mail_says_how_many_papers_the_mutes_hid(store: SqliteStore,
+                                                      mail_settings: Settings,
+                                                      smtp_server: SmtpSink) -> None:
+    """Ada mutes the top paper (it would have led her trending section) and the second one,
+    which she also upvoted: only the first counts. Bob, with no mutes, and an anonymous
+    subscriber get no such line."""
+    _papers(store)
+    ada = _account_subscriber(store, "ada", "a")
+    user = store.get_user_by_name("ada")
+    assert user is not None and user.id == ada
+    follows.mute(store, user, "keyword", "popular")
+    follows.mute(store, user, "keyword", "quantum")
+    store.set_vote(ada, "2510.00005", True, datetime.now(UTC))
+    _account_subscriber(store, "bob", "b")
+    [anonymous] = add_confirmed(store, 1)
+    mailer = SmtpMailer(mail_settings)
+    try:
+        run = send_digests(store, mailer, mail_settings, "daily", MONDAY.isoformat())
+    finally:
+        mailer.close()
+    assert run.sending.sent == 3
+    mails = {r.rcpt[0]: r.message for r in smtp_server.received}
+    html = mails["ada@example.org"].get_body(("html",)).get_content()
+    text = mails["ada@example.org"].get_body(("plain",)).get_content()
+    assert _sections(html)["Trending"] == ["2510.00006", "2510.00007"]
+    link = "http://testserver/following#mutes-h"
+    assert re.search(r">1 paper hidden by your mutes · <a href=\"" + re.escape(link), html), html
+    assert f"1 paper hidden by your mutes: {link}" in text, text
+    for other in ("bob@example.org", anonymous):
+        body = mails[other].get_body(("html",)).get_content()
+        body += mails[other].get_body(("plain",)).get_content()
+        assert "hidden by your mutes" not in body

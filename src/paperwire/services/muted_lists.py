@@ -47,9 +47,12 @@ class MuteTally:
     def reset(self) -> None:
         self.positions.clear()
 
-    def hidden_in(self, offset: int, limit: int, more: bool) -> int:
+    def hidden_in(self, offset: int, limit: int, more: bool, shown: int) -> int:
         """How many muted papers fall on the page of kept papers ``offset..offset+limit-1``
-        (the ones after its last paper too when ``more`` is False)."""
+        that shows ``shown`` papers: those after its last one too when ``more`` is False,
+        none on an empty page past the end."""
+        if not more and not shown and offset > 0:
+            return 0
         end = offset + limit if more else offset + limit + 1
         return sum(1 for at in self.positions if offset <= at < end)
 
@@ -78,11 +81,12 @@ def build_kept_page(source: Iterable[T], tally: MuteTally, paper_of: Callable[[T
         if tally(paper_of(item), kept):
             continue
         if kept >= offset + limit:
-            return KeptPage(tuple(items), tally.hidden_in(offset, limit, True), True)
+            return KeptPage(tuple(items), tally.hidden_in(offset, limit, True, len(items)),
+                            True)
         if kept >= offset:
             items.append(item)
         kept += 1
-    return KeptPage(tuple(items), tally.hidden_in(offset, limit, False), False)
+    return KeptPage(tuple(items), tally.hidden_in(offset, limit, False, len(items)), False)
 
 
 def iter_chunks(read: Callable[[int, int], Sequence[T]], size: int = CHUNK) -> Iterator[T]:
@@ -113,7 +117,8 @@ def daily_listing(store: Store, mutes: Sequence[Mute], period: Period, sort: str
     start = page * limit
     shown: Page[DailyEntry] = Page(kept[start:start + limit], len(kept), page, limit)
     more = len(kept) > start + limit
-    return replace(listing, page=shown), tally.hidden_in(start, limit, more)
+    return replace(listing, page=shown), tally.hidden_in(start, limit, more,
+                                                          len(shown.items))
 
 
 def _paper_of_entry(entry: DailyEntry) -> Paper:
@@ -139,7 +144,8 @@ def search_page(search: SearchService, store: Store, mutes: Sequence[Mute], q: s
     tally = MuteTally(mutes) if mutes else None
     results = search.search(q or "", mode, limit, page * limit, filters, refresh=False,
                             hide=tally)
-    hidden = tally.hidden_in(page * limit, limit, results.more) if tally else 0
+    hidden = 0 if tally is None else tally.hidden_in(page * limit, limit, results.more,
+                                                     len(results.hits))
     return SearchPage(results.hits, results.more, hidden)
 
 
