@@ -138,3 +138,14 @@ def _pages(client: TestClient, path: str, params: dict[str, Any],
             return seen, hidden
         assert len(ids) == 2, (path, params)
         params = {**params, key: found.group(1)}
+
+
+def test_the_openapi_schema_documents_the_header_and_show_muted(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/daily_papers", "/api/papers/search", "/api/papers"):
+        operation = paths[path]["get"]
+        assert "X-Hidden-Muted" in operation["responses"]["200"]["headers"], path
+        assert "application/json" in operation["responses"]["200"]["content"], path
+        assert "show_muted" in [p["name"] for p in operation["parameters"]], path
+        assert "X-Hidden-Muted" in operation["description"], path
+        assert {} in operation["security"] and {"token": []} in operation["security"], path
