@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
@@ -53,6 +53,7 @@ from paperwire.services.search_indexing import (
 )
 from paperwire.services.search_results import (
     SIMILAR_SORTS,
+    Hide,
     build_hits,
     check_mode,
     check_query,
@@ -78,16 +79,6 @@ STATIC_WEIGHTS = FusionWeights(k=40.0, keyword=1.0, semantic=0.25)  # weaker den
 def fusion_weights(embedder: str) -> FusionWeights:
     """The fusion constants tuned for the embedder the settings name."""
     return STATIC_WEIGHTS if embedder == "static" else WEIGHTS
-
-
-class Hide(Protocol):
-    """Leaves papers out of search results before paging (a user's mutes)."""
-
-    def __call__(self, paper: Paper, kept_before: int) -> bool:
-        """True to leave ``paper`` out; ``kept_before`` papers were kept ahead of it."""
-
-    def reset(self) -> None:
-        """Forget the papers seen: the ranking is read again, deeper."""
 
 
 @dataclass(frozen=True)

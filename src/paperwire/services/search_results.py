@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Protocol
 
 from paperwire.errors import InvalidInput, Unavailable
 from paperwire.models import Paper
@@ -20,6 +21,16 @@ from paperwire.search.records import SearchFilters, SearchHit
 
 MODES = ("hybrid", "keyword", "semantic")
 SIMILAR_SORTS = ("relevance", "recent", "popular")
+
+
+class Hide(Protocol):
+    """Leaves papers out of search results before paging (a user's mutes)."""
+
+    def __call__(self, paper: Paper, kept_before: int) -> bool:
+        """True to leave ``paper`` out; ``kept_before`` papers were kept ahead of it."""
+
+    def reset(self) -> None:
+        """Forget the papers seen: the ranking is read again, deeper."""
 
 
 def too_late(deadline: float) -> Unavailable:
