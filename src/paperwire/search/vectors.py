@@ -209,6 +209,22 @@ class Segment:
         at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         return np.sort(rows[at[keys[at] == wanted]])
 
+    def row_keys(self) -> Keys:
+        """The paper key of each row, in row order."""
+        keys, rows = self.keys()
+        out = np.empty(len(keys), dtype=np.uint64)
+        out[rows] = keys
+        return out
+
+    def score_rows(self, query: F32) -> F32:
+        """Exact int8 scores of every row, in row order (chunked: no full-size float copy)."""
+        weights = query * (self.book.scale / 127.0)
+        out = np.empty(len(self), dtype=np.float32)
+        for start in range(0, len(self), BUILD_CHUNK):
+            out[start:start + BUILD_CHUNK] = (
+                self.q8[start:start + BUILD_CHUNK].astype(np.float32) @ weights)
+        return out
+
     def scan(self, query: F32, rows: npt.NDArray[np.int64], k: int) -> list[tuple[str, float]]:
         """Exact int8 scores of ``rows``, best ``k`` first."""
         if len(rows) == 0 or k <= 0:
@@ -371,50 +387,68 @@ class VectorIndex:
 
     def _search_accepted(self, query: F32, k: int, shortlist: int,
                          candidates: Candidates) -> list[tuple[str, float]]:
-        """The approximate search, deep enough that ``k`` accepted papers survive."""
+        """The approximate search, deep and wide enough that ``k`` accepted papers survive:
+        each round goes ``WIDEN`` times deeper and probes ``WIDEN`` times more lists (the
+        accepted papers may lie in lists far from the query), then every paper exactly."""
         assert candidates.accept is not None
         accept = candidates.accept
         depth = max(k, int(k / max(candidates.share, 1e-6) * 2) + 1)
-        while depth < len(self):
-            found = self._search(query, depth, max(shortlist, depth))
+        probe = PROBE
+        while depth < len(self) and probe < 1.0:
+            found = self._search(query, depth, max(shortlist, depth), probe)
             mask = accept(build_keys([pid for pid, _ in found]))
             kept = [hit for hit, ok in zip(found, mask, strict=True) if ok]
             if len(kept) >= k:
                 return kept[:k]
-            depth *= WIDEN
+            depth, probe = depth * WIDEN, probe * WIDEN
         return self._scan_all(query, k, accept)
 
     def _scan_all(self, query: F32, k: int, accept: Callable[[Keys], npt.NDArray[np.bool_]]
                   ) -> list[tuple[str, float]]:
-        """Every paper ranked exactly, then accepted in batches until ``k`` are found."""
-        ranked = self._scan_every(query)
+        """Every paper scored exactly, then accepted best first in growing batches until
+        ``k`` are found (keys and scores stay arrays: no per-paper objects)."""
+        keys, scores, name = self._every_score(query)
         kept: list[tuple[str, float]] = []
-        step = max(1000, 4 * k)
-        for start in range(0, len(ranked), step):
-            batch = ranked[start:start + step]
-            mask = accept(build_keys([pid for pid, _ in batch]))
-            kept.extend(hit for hit, ok in zip(batch, mask, strict=True) if ok)
-            if len(kept) >= k:
-                break
+        done, step = 0, max(1000, 4 * k)
+        while done < len(scores) and len(kept) < k:
+            top = min(len(scores), done + step)
+            order = np.argpartition(-scores, top - 1)[:top] if top < len(scores) \
+                else np.arange(len(scores))
+            order = order[np.argsort(-scores[order], kind="stable")][done:]
+            mask = accept(keys[order])
+            kept.extend((name(int(i)), float(scores[i])) for i in order[mask])
+            done, step = top, step * WIDEN
         return kept[:k]
 
-    def _scan_every(self, query: F32) -> list[tuple[str, float]]:
-        merged: dict[str, float] = {}
-        if self.segment is not None:
-            rows = np.arange(len(self.segment), dtype=np.int64)
-            for pid, score in self.segment.scan(query, rows, len(rows)):
-                if pid not in self.delta_pos:
-                    merged[pid] = score
-        scores = self.delta @ query
-        for row, pid in enumerate(self.delta_ids):
-            merged[pid] = float(scores[row])
-        return sorted(merged.items(), key=lambda item: -item[1])
+    def _every_score(self, query: F32) -> tuple[Keys, F32, Callable[[int], str]]:
+        """Keys and exact scores of every live row (segment rows not superseded, then the
+        delta), and the paper id of a position."""
+        base = 0 if self.segment is None else len(self.segment)
+        parts_k: list[Keys] = []
+        parts_s: list[F32] = []
+        if self.segment is not None and base:
+            row_keys = self.segment.row_keys()
+            scores = self.segment.score_rows(query)
+            if self.delta_ids:  # superseded rows never win
+                scores[np.isin(row_keys, build_keys(self.delta_ids))] = -np.inf
+            parts_k.append(row_keys)
+            parts_s.append(scores)
+        parts_k.append(build_keys(self.delta_ids))
+        parts_s.append(np.asarray(self.delta @ query, dtype=np.float32))
+        segment = self.segment
 
-    def _search(self, query: F32, k: int, shortlist: int) -> list[tuple[str, float]]:
+        def name(position: int) -> str:
+            if position < base and segment is not None:
+                return str(segment.ids[position].decode("utf-8"))
+            return self.delta_ids[position - base]
+        return np.concatenate(parts_k), np.concatenate(parts_s), name
+
+    def _search(self, query: F32, k: int, shortlist: int,
+                probe: float = PROBE) -> list[tuple[str, float]]:
         merged: dict[str, float] = {}
         if self.segment is not None:
             extra = min(len(self.delta_ids), 4 * k)
-            for pid, score in self.segment.search(query, k + extra, shortlist):
+            for pid, score in self.segment.search(query, k + extra, shortlist, probe):
                 if pid not in self.delta_pos:
                     merged[pid] = score
         if self.delta_ids:
