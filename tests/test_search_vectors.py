@@ -7,17 +7,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from paperwire.search.codebook import Codebook, outgrown
 from paperwire.search.embedder import OnnxEmbedder
 from paperwire.search.vectors import (
     PROBE,
     REFERENCE_PROBED,
     SHORTLIST,
     Candidates,
-    Codebook,
     Segment,
     VectorIndex,
     build_keys,
-    outgrown,
     scaled_shortlist,
 )
 from tests.search_helpers import LATE, PAPERS
@@ -78,8 +77,6 @@ def test_a_grown_index_gets_new_lists(mix: np.ndarray) -> None:
 
 
 def test_restricted_search_matches_brute_force() -> None:
-    from paperwire.search.vectors import Candidates, Codebook, Segment, VectorIndex, build_keys
-
     rng = np.random.default_rng(7)
     low = rng.normal(size=(3000, 6)) @ rng.normal(size=(6, 32))  # low intrinsic dimension
     vectors = (low + 0.1 * rng.normal(size=(3000, 32))).astype(np.float32)
