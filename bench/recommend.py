@@ -14,11 +14,12 @@ same embeddings plus keyword features, history as positives, 300 sampled negativ
 two-stage ranking). Hit@10 and nDCG@10 (binary gains) are averaged over users.
 
 Speed: ``for_you()`` end to end on a real SQLite store of ``--store-n`` recent papers; For-you
-scoring for one user at ``--n`` catalog papers (random unit vectors; the
-model is cached as between requests; the shortlist's keyword rows are built per request) and
-training time; and the personal sections of ``--digests`` daily digests (a For-you section
-ranked by each subscriber's model, trained per subscriber, over the day's papers, plus follows
-and saved searches by set operations), extrapolated to 100,000 digests on one process.
+ranking for one user at ``--n`` catalog papers, first stage exact or through the vector index
+(``recommend_latency.py``; the model is cached as between requests, the shortlist's keyword
+rows are built per request) and training time; and the personal sections of ``--digests``
+daily digests (a For-you section ranked by each subscriber's model, trained per subscriber,
+over the day's papers, plus follows and saved searches by set operations), extrapolated to
+100,000 digests on one process.
 
     PYTHONPATH=src python bench/recommend.py --users 200 --catalog 3000 --n 200000
 Prints one JSON line.
@@ -34,7 +35,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -45,6 +46,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from recommend_latency import measure_latency
 
 from paperwire.config import load_settings
 from paperwire.models import Author, IncomingPaper, Paper, StoredEmbedding
@@ -227,36 +230,6 @@ def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
     return out
 
 
-def measure_latency(papers: list[Paper], n: int, repeats: int) -> dict[str, Any]:
-    """For-you scoring of one user over ``n`` candidates (model cached, as between
-    requests); the shortlist's papers come from the real-text catalog."""
-    rng = np.random.default_rng(5)
-    vectors = unit_rows(rng, n)
-    tokens = [hash_tokens(paper_tokens(p)) for p in papers]  # cached per paper, as served
-    history = list(range(30))
-    negatives = list(rng.choice(np.arange(30, n), NEGATIVES, replace=False))
-    idf = build_idf([tokens[i % len(papers)] for i in history + negatives])
-
-    def feats(rows: Sequence[int]) -> Features:
-        return Features(vectors[list(rows)],
-                        build_sparse([tokens[i % len(papers)] for i in rows], idf))
-
-    started = time.perf_counter()
-    model = train_hybrid(feats(history), feats(negatives))
-    train_ms = (time.perf_counter() - started) * 1000
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        top = shortlist(model, vectors, SHORTLIST)
-        scores = model.score(feats(top))
-        order = top[np.argsort(-scores)][:30]
-        times.append((time.perf_counter() - started) * 1000)
-    assert len(order) == 30
-    return {"papers": n, "p50_ms": round(float(np.median(times)), 1),
-            "p95_ms": round(float(np.percentile(times, 95)), 1),
-            "train_ms": round(train_ms, 1)}
-
-
 def measure_service(papers: list[Paper], n: int, repeats: int, folder: Path) -> dict[str, Any]:
     """``for_you()`` end to end on a real SQLite store of ``n`` recent papers with stored
     (random, float16) embeddings: the first request trains, the next ones reuse the model."""
@@ -363,7 +336,7 @@ def main() -> None:
         "paperwire_beats_all_on_hit10": all(
             quality["paperwire"]["hit10"] > v["hit10"] for k, v in quality.items()
             if k != "paperwire"),
-        "for_you_latency": measure_latency(papers, args.n, args.repeats),
+        "for_you_latency": measure_latency(papers, vectors, args.n, args.repeats),
         "digest_personal_sections": measure_digests(papers, vectors, args.digests),
     }
     with tempfile.TemporaryDirectory() as folder:

@@ -85,6 +85,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--noise", type=float, default=0.03)
     parser.add_argument("--shortlist", type=int, default=SHORTLIST)
+    parser.add_argument("--sweep", default="",
+                        help="probe:shortlist pairs (e.g. 0.05:3000,0.08:3000) whose "
+                             "recall@10 and semantic latency are measured on the same index")
     parser.add_argument("--vectors-only", action="store_true",
                         help="no texts and no keyword index: the vector index alone")
     args = parser.parse_args()
@@ -101,6 +104,8 @@ def main() -> None:
     keyword, segment, result["build_s"] = build_indexes(docs, vectors, tmp, threads=2)
     del docs
     result.update(measure(args, embedder, keyword, segment, vectors, sentences, rng))
+    if args.sweep:
+        result["sweep"] = sweep(args, embedder, segment, vectors, sentences)
     result["bytes_per_paper"] = {
         "keyword_disk": round(folder_bytes(tmp / "keyword") / args.n, 1),
         "vector_disk": round(folder_bytes(tmp / "vectors") / args.n, 1),
@@ -168,6 +173,28 @@ def measure(args: argparse.Namespace, embedder: object, keyword: KeywordIndex, s
     return {"recall@10": round(hits / (10 * len(texts)), 4), "shortlist": args.shortlist,
             "latency_ms": {name: {"p50": pct(v, 50), "p99": pct(v, 99)}
                            for name, v in lat.items()}}
+
+
+def sweep(args: argparse.Namespace, embedder: object, segment: Segment, vectors: np.ndarray,
+          sentences: list[str]) -> list[dict[str, float]]:
+    """recall@10 and semantic p50/p99 of each probe share and base shortlist (scaled with
+    the probed codes as the service does), on the queries of the main measurement."""
+    texts = query_texts(sentences, args.queries, np.random.default_rng(7))
+    qvecs = embedder.embed(texts)  # type: ignore[attr-defined]
+    exact = [set(np.argpartition(-(vectors @ qv), 10)[:10].tolist()) for qv in qvecs]
+    out = []
+    for pair in args.sweep.split(","):
+        probe, shortlist = float(pair.split(":")[0]), int(pair.split(":")[1])
+        times, hits = [], 0
+        for qv, truth in zip(qvecs, exact, strict=True):
+            t = time.perf_counter()
+            sem = segment.search(qv, 100, shortlist, probe)
+            times.append(time.perf_counter() - t)
+            hits += len(truth & {int(pid[1:]) for pid, _ in sem[:10]})
+        out.append({"probe": probe, "shortlist": shortlist,
+                    "recall@10": round(hits / (10 * len(texts)), 4),
+                    "p50_ms": pct(times, 50), "p99_ms": pct(times, 99)})
+    return out
 
 
 def project(result: dict[str, object], n: int) -> dict[str, float]:

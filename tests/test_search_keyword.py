@@ -98,3 +98,27 @@ def test_large_counts_are_estimated_small_ones_exact(tmp_path: Path,
     assert index.count(query) == 1650  # 3000 * (1 - 0.5 * 0.9): about 10% over
     phrase = build_search_query('"speech robots"')  # constraints are always counted
     assert index.count(phrase) == 300
+
+
+def test_matching_keys_are_kept_per_constraint_until_the_index_changes(tmp_path: Path) -> None:
+    import numpy as np
+
+    from paperwire.search.query import build_search_query
+    from paperwire.search.records import SearchFilters, paper_key
+
+    index = KeywordIndex(tmp_path / "kw")
+    index.write([KeywordDoc(f"p{i}", f"paper {i}", "an abstract", "Ada Lovelace",
+                            categories=("cs.cl" if i % 3 else "cs.cv",)) for i in range(300)])
+    cv = build_search_query("", SearchFilters(categories=("cs.CV",)))
+    want = np.sort([paper_key(f"p{i}") for i in range(0, 300, 3)]).astype(np.uint64)
+    total, keys = index.matching_keys(cv, 1000)
+    assert total == 100 and keys is not None and (keys == want).all()
+    assert index.matching_keys(cv, 99) == (100, None)  # past the cap: no keys
+    sets = index.keysets._sets
+    assert len(sets) == 1
+    probe = np.array([paper_key("p3"), paper_key("p4"), paper_key("nope")], dtype=np.uint64)
+    assert index.accepted_keys(cv, probe).tolist() == [True, False, False]
+    assert len(sets) == 1  # answered from the kept set
+    index.write([KeywordDoc("p4", "paper 4", "moved", "Ada Lovelace", categories=("cs.cv",))])
+    assert index.accepted_keys(cv, probe).tolist() == [True, True, False]
+    assert index.matching_keys(cv, 1000)[0] == 101

@@ -7,8 +7,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from paperwire.search.codebook import Codebook, outgrown
 from paperwire.search.embedder import OnnxEmbedder
-from paperwire.search.vectors import Codebook, Segment, outgrown
+from paperwire.search.vectors import (
+    PROBE,
+    REFERENCE_PROBED,
+    SHORTLIST,
+    Candidates,
+    Segment,
+    VectorIndex,
+    build_keys,
+    scaled_shortlist,
+)
 from tests.search_helpers import LATE, PAPERS
 
 
@@ -32,15 +42,15 @@ def recall(segment: Segment, vectors: np.ndarray) -> float:
 
 def test_rows_are_stored_list_by_list_and_a_query_scans_a_few(mix: np.ndarray,
                                                                 tmp_path: Path) -> None:
-    book = Codebook.fit(mix, lists=40)
+    book = Codebook.fit(mix, lists=200)
     Segment.build([f"p{i}" for i in range(len(mix))], mix, book).save(tmp_path / "seg", {})
     segment = Segment.load(tmp_path / "seg")
-    assert len(segment.offsets) == 41 and segment.offsets[-1] == len(mix)
+    assert len(segment.offsets) == 201 and segment.offsets[-1] == len(mix)
     order = [int(raw.decode()[1:]) for raw in segment.ids]
     lists = book.assign(mix[order])
     assert (np.diff(lists) >= 0).all()  # rows sorted by list
-    assert (np.bincount(lists, minlength=40) == np.diff(segment.offsets)).all()
-    codes, to_rows = segment._probe(mix[0])
+    assert (np.bincount(lists, minlength=200) == np.diff(segment.offsets)).all()
+    codes, to_rows = segment._probe(mix[0], PROBE)  # MIN_PROBE of 200 lists
     assert 0 < len(codes) < len(mix) / 4
     assert (segment.codes[to_rows(np.arange(len(codes)))] == codes).all()
     assert recall(segment, mix) >= 0.9
@@ -53,7 +63,7 @@ def test_a_segment_saved_before_lists_scans_everything(mix: np.ndarray, tmp_path
     (tmp_path / "seg" / "offsets.npy").unlink()
     (tmp_path / "seg" / "centroids.npy").unlink()
     segment = Segment.load(tmp_path / "seg")
-    assert len(segment._probe(mix[0])[0]) == len(mix)
+    assert len(segment._probe(mix[0], PROBE)[0]) == len(mix)
     assert recall(segment, mix) >= 0.9
 
 
@@ -67,8 +77,6 @@ def test_a_grown_index_gets_new_lists(mix: np.ndarray) -> None:
 
 
 def test_restricted_search_matches_brute_force() -> None:
-    from paperwire.search.vectors import Candidates, Codebook, Segment, VectorIndex, build_keys
-
     rng = np.random.default_rng(7)
     low = rng.normal(size=(3000, 6)) @ rng.normal(size=(6, 32))  # low intrinsic dimension
     vectors = (low + 0.1 * rng.normal(size=(3000, 32))).astype(np.float32)
@@ -91,3 +99,31 @@ def test_restricted_search_matches_brute_force() -> None:
             assert len(found) == 10
         assert len({pid for pid, _ in few} & set(want)) >= 9  # exact scan of allowed rows
         assert len({pid for pid, _ in many} & set(want)) >= 8  # approximate path
+
+
+def test_the_shortlist_grows_with_the_probed_codes() -> None:
+    assert scaled_shortlist(SHORTLIST, 2_000) == SHORTLIST
+    assert scaled_shortlist(SHORTLIST, REFERENCE_PROBED) == SHORTLIST
+    assert scaled_shortlist(SHORTLIST, 3 * REFERENCE_PROBED) == 3 * SHORTLIST
+
+
+def test_a_filter_far_from_the_query_still_finds_what_brute_force_finds(
+        mix: np.ndarray) -> None:
+    """The allowed papers are the half least like the query, so the nearest lists hold
+    none of them: the filtered search probes wider lists, then scans, and still returns the
+    best allowed papers."""
+    ids = [f"p{i}" for i in range(len(mix))]
+    index = VectorIndex(Segment.build(ids[:3900], mix[:3900], Codebook.fit(mix[:3900],
+                                                                           lists=100)),
+                        mix.shape[1])
+    index.add(ids[3900:], mix[3900:])
+    keys = build_keys(ids)
+    for query in mix[:5]:
+        allowed = np.argsort(mix @ query)[:len(mix) // 2]  # the far half
+        exact = allowed[np.argsort(-(mix[allowed] @ query))[:10]]
+        members = np.sort(keys[allowed])
+        found = index.search(query, 10, candidates=Candidates(
+            accept=lambda batch, m=members: np.isin(batch, m), share=0.5))
+        assert len(found) == 10
+        assert {pid for pid, _ in found} <= {ids[i] for i in allowed}
+        assert len({pid for pid, _ in found} & {ids[i] for i in exact}) >= 9

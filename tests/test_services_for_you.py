@@ -12,6 +12,7 @@ from paperwire.models import Paper
 from paperwire.search.embedder import OnnxEmbedder
 from paperwire.search.records import SearchFilters
 from paperwire.services import collections, follows
+from paperwire.services import for_you as for_you_service
 from paperwire.services.for_you import for_you
 from paperwire.services.for_you_model import MODELS
 from paperwire.services.search import SearchService
@@ -137,3 +138,26 @@ def test_the_model_is_retrained_only_when_the_signals_change(catalog: SqliteStor
     catalog.set_vote(user.id, "2601.10000", True, NOW)
     for_you(catalog, settings, user)
     assert MODELS.trained == start + 2
+
+
+def test_a_catalog_past_the_candidate_cap_is_ranked_through_the_vector_index(
+        catalog: SqliteStore, settings: Settings, embedder: OnnxEmbedder,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond ``MAX_CANDIDATES`` recent papers the vector index finds the papers near the
+    model's direction in the whole period, older ones included; the period still holds."""
+    monkeypatch.setattr(for_you_service, "MAX_CANDIDATES", 4)
+    nearest = for_you_service.nearest_in(SearchService(settings, catalog, embedder))
+    user = _user(catalog)
+    reading = collections.create(catalog, user, "Segmentation")
+    for paper_id in ("2601.10000", "2601.10001"):
+        collections.save(catalog, user, reading.id, paper_id)
+    whole = replace(settings, for_you_days=0)
+    capped = [i.paper.id for i in for_you(catalog, whole, user, limit=20).items]
+    assert len(capped) <= 4 and "2301.00001" not in capped  # only the newest 4 papers
+    wide = [i.paper.id for i in for_you(catalog, whole, user, limit=20, nearest=nearest).items]
+    assert "2301.00001" in wide and len(wide) > 4
+    assert all(i.startswith(("2601.1", "2301")) for i in wide[:5]), wide
+    recent = [i.paper.id for i in for_you(catalog, settings, user, limit=20,
+                                          nearest=nearest).items]
+    assert "2301.00001" not in recent and len(recent) > 4
+    assert not {"2601.10000", "2601.10001"} & set(wide + recent)  # saved: never offered

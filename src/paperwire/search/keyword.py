@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import tantivy
 
+from paperwire.search.keysets import MAX_KEYS, KeySets, build_constraint_key, build_membership
 from paperwire.search.query import SearchQuery
 from paperwire.search.query_terms import ParsedQuery, analyze, name_analyzer, stem_analyzer
 from paperwire.search.records import SearchFilters, paper_key
@@ -108,6 +109,8 @@ class KeywordIndex:
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self.index.register_tokenizer("pw_stem", stem_analyzer())
         self.index.register_tokenizer("pw_names", name_analyzer())
+        self.keysets = KeySets()
+        self._writes = 0
 
     def write(self, docs: Iterable[KeywordDoc], threads: int = 1) -> int:
         """Add or replace documents (by paper id) and commit once; return how many."""
@@ -125,6 +128,7 @@ class KeywordIndex:
         finally:
             writer.wait_merging_threads()
         self.index.reload()
+        self._writes += 1
         return count
 
     def search(self, query: SearchQuery | ParsedQuery, limit: int) -> list[tuple[str, float]]:
@@ -170,11 +174,20 @@ class KeywordIndex:
 
     def matching_keys(self, query: SearchQuery, cap: int
                       ) -> tuple[int, npt.NDArray[np.uint64] | None]:
-        """How many papers satisfy the constraints, and their keys when at most ``cap``."""
-        built = self.constraint_query(query)
+        """How many papers satisfy the constraints, and their keys (sorted) when at most
+        ``cap``; sets of up to ``keysets.MAX_KEYS`` are kept for the next queries."""
         searcher = self.index.searcher()
-        if built is None:
+        if self.constraint_query(query) is None:
             return int(searcher.num_docs), None
+        generation = (self._writes, int(searcher.num_docs), int(searcher.num_segments))
+        total, keys = self.keysets.get(build_constraint_key(query), generation,
+                                       lambda: self._read_keys(query, searcher, MAX_KEYS))
+        return total, keys if total <= cap else None
+
+    def _read_keys(self, query: SearchQuery, searcher: tantivy.Searcher, cap: int
+                   ) -> tuple[int, npt.NDArray[np.uint64] | None]:
+        built = self.constraint_query(query)
+        assert built is not None
         total = int(searcher.search(built, limit=1, count=True).count)  # type: ignore[attr-defined]
         if total > cap or total == 0:
             return total, None if total else np.zeros(0, np.uint64)
@@ -184,10 +197,14 @@ class KeywordIndex:
 
     def accepted_keys(self, query: SearchQuery, keys: npt.NDArray[np.uint64]
                       ) -> npt.NDArray[np.bool_]:
-        """Which of ``keys`` name papers that satisfy the constraints."""
+        """Which of ``keys`` name papers that satisfy the constraints (from the kept set of
+        matching keys when there is one, else by asking the index)."""
         built = self.constraint_query(query)
         if built is None or len(keys) == 0:
             return np.ones(len(keys), dtype=bool)
+        _total, members = self.matching_keys(query, MAX_KEYS)
+        if members is not None:
+            return build_membership(members, keys)
         searcher = self.index.searcher()
         both = tantivy.Query.boolean_query([(tantivy.Occur.Must, self._keys_query(keys)),
                                             (tantivy.Occur.Must, built)])

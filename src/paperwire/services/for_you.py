@@ -8,13 +8,20 @@ candidates, which are the papers of the last ``PAPERWIRE_FOR_YOU_DAYS`` days (0:
 catalog) that the user has not upvoted, saved or dismissed. Without upvotes or saves (or
 without embeddings) the list falls back to the trending papers of what the user follows
 (categories, authors, organizations), then to trending overall.
+
+Up to ``MAX_CANDIDATES`` recent papers are scored directly (their embeddings cached in
+process). Beyond that (a large catalog, or ``0`` days) the first stage is the vector index:
+the papers nearest the direction of the model's embedding half, restricted to the period
+inside the index (``NearestFn``), and only those are scored by the whole model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+import numpy as np
 
 from paperwire.clock import now_utc
 from paperwire.config import Settings
@@ -23,6 +30,7 @@ from paperwire.models_community import User
 from paperwire.models_personal import Follow, Mute
 from paperwire.ranking import trending_score
 from paperwire.relevance import Matrix
+from paperwire.search.records import SearchFilters
 from paperwire.services.follows import SearchFn, muted_by, papers_of_follow
 from paperwire.services.for_you_model import (
     MODELS,
@@ -33,11 +41,15 @@ from paperwire.services.for_you_model import (
     signals_version,
     train_user_model,
 )
+from paperwire.services.search import SearchService
 from paperwire.storage import Store
 
 MAX_CANDIDATES = 20_000
 MAX_SIGNALS = 500
 PER_FOLLOW = 50
+INDEX_SHORTLIST = 500
+NearestFn = Callable[[np.ndarray, int, date | None], list[str]]
+"""Paper ids nearest a unit vector, best first, published on or after a day (None: any)."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +101,10 @@ def gather_signals(store: Store, user: User, search: SearchFn | None = None) -> 
 
 def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
             show_muted: bool = False, now: datetime | None = None,
-            search: SearchFn | None = None) -> ForYou:
-    """The user's list; ``search`` runs saved searches (without it they are skipped)."""
+            search: SearchFn | None = None, nearest: NearestFn | None = None) -> ForYou:
+    """The user's list; ``search`` runs saved searches (without it they are skipped);
+    ``nearest`` ranks a catalog larger than ``MAX_CANDIDATES`` through the vector index
+    (without it the newest ``MAX_CANDIDATES`` papers are the candidates)."""
     now = now or now_utc()
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
     signals = gather_signals(store, user, search)
@@ -100,9 +114,13 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     model = store.main_embedding_model()
     ranked = None
     if model and signals.explicit:
-        ranked = _rank_by_model(store, model, signals, _cached_vectors(store, model, recent,
-                                                                       signals.seen),
-                                user.id, now)
+        if nearest is not None and len(recent) >= MAX_CANDIDATES:
+            ranked = _rank_by_index(store, model, signals, candidates, user.id, now,
+                                    (nearest, since))
+        else:
+            ranked = _rank_by_model(store, model, signals,
+                                    _cached_vectors(store, model, recent, signals.seen),
+                                    user.id, now)
     if ranked is None:
         return _cold_start(store, settings, signals, candidates, mutes, limit, now, search)
     items, hidden = _take(store, ranked, signals, mutes, limit)
@@ -144,6 +162,36 @@ def _rank_by_model(store: Store, model: str, signals: Signals,
     if trained is None:
         return None
     return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives)
+
+
+def nearest_in(service: SearchService) -> NearestFn:
+    """``NearestFn`` over a search service's vector index (the period applied inside it)."""
+    def run(vector: np.ndarray, k: int, since: date | None) -> list[str]:
+        filters = SearchFilters(date_from=since) if since else None
+        return [pid for pid, _ in service.semantic_ranking(vector, k, filters)]
+    return run
+
+
+def _rank_by_index(store: Store, model: str, signals: Signals, pool: list[str], user_id: int,
+                   now: datetime, first: tuple[NearestFn, datetime | None]
+                   ) -> list[Ranked] | None:
+    """The whole period ranked: the model is trained as usual (negatives from the newest
+    papers), the vector index lists the papers nearest its embedding half's direction
+    within the period, and those are scored by the whole model."""
+    pos_ids, _ = fetch_vectors(store, model, list(signals.positives))
+    if not pos_ids or not pool:
+        return None
+    trained = _model_for(store, model, signals, pos_ids, pool, user_id, now)
+    if trained is None:
+        return None
+    nearest, since = first
+    weights = trained.model.dense_weights.astype(np.float32)
+    direction = weights / max(float(np.linalg.norm(weights)), 1e-12)
+    found = nearest(direction, INDEX_SHORTLIST + len(signals.seen),
+                    since.date() if since else None)
+    shortlist = [i for i in found if i not in signals.seen]
+    return _rank_by_model(store, model, signals, fetch_vectors(store, model, shortlist),
+                          user_id, now, pool)
 
 
 def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence[str],

@@ -26,10 +26,12 @@ class FeedContent:
 
 
 def build_feed(store: Store, settings: Settings, user: User, scope: str,
-               search: SearchFn | None) -> FeedContent:
+               search: SearchFn | None, nearest: for_you.NearestFn | None = None
+               ) -> FeedContent:
     """The papers of a feed ``scope`` ("for-you", "following", "collection:<id>") of ``user``."""
     if scope == "for-you":
-        found = for_you.for_you(store, settings, user, FEED_SIZE, search=search)
+        found = for_you.for_you(store, settings, user, FEED_SIZE, search=search,
+                                nearest=nearest)
         return FeedContent(f"{settings.site_name}: for {user.username}", "/for-you",
                            tuple(i.paper for i in found.items))
     if scope == "following":

@@ -38,6 +38,7 @@ from paperwire.search.records import SearchFilters, SearchResults
 from paperwire.search.retrieval import (
     Indexes,
     Retrieved,
+    build_candidates,
     build_suggestions,
     retrieve,
     semantic_ranking,
@@ -366,9 +367,16 @@ class SearchService:
         """The floored semantic ranking of a query string (constraints applied)."""
         return semantic_ranking(build_search_query(text), depth, self._indexes())
 
-    def semantic_ranking(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
-        vectors = self.snapshot().vectors
-        return [] if vectors is None else vectors.search(vector.astype(np.float32), depth)
+    def semantic_ranking(self, vector: np.ndarray, depth: int,
+                         filters: SearchFilters | None = None) -> list[tuple[str, float]]:
+        """Papers nearest ``vector`` (no floor), only those passing ``filters`` (applied
+        inside the vector search, before any cut)."""
+        indexes = self._indexes()
+        if indexes.vectors is None:
+            return []
+        query = build_search_query("", filters)
+        candidates = build_candidates(query, indexes.keyword, len(indexes.vectors))
+        return indexes.vectors.search(vector.astype(np.float32), depth, candidates=candidates)
 
     def _papers(self, ids: Sequence[str], filters: SearchFilters, wanted: int,
                 hide: Hide | None = None) -> list[Paper]:

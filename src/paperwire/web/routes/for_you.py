@@ -26,10 +26,15 @@ def store_of(request: Request) -> Store:
     return services_of(request).store
 
 
+def nearest_fn(request: Request) -> for_you.NearestFn:
+    return for_you.nearest_in(services_of(request).search)
+
+
 def _ranked(request: Request, limit: int, show_muted: int) -> for_you.ForYou:
     user = require_user(request)
     return for_you.for_you(store_of(request), services_of(request).settings, user, limit,
-                           bool(show_muted), search=search_fn(request))
+                           bool(show_muted), search=search_fn(request),
+                           nearest=nearest_fn(request))
 
 
 @router.get("/for-you", include_in_schema=False)

@@ -15,6 +15,7 @@ from paperwire.web.feeds import FeedItem
 from paperwire.web.params import RowId
 from paperwire.web.routes.feeds import feed_response
 from paperwire.web.routes.following import search_fn
+from paperwire.web.routes.for_you import nearest_fn
 
 router = APIRouter(include_in_schema=False)
 Token = Annotated[str, Path(max_length=personal_tokens.MAX_TOKEN_LENGTH)]
@@ -34,7 +35,7 @@ def private_feed(request: Request, token: Token, ext: str) -> Response:
     services = services_of(request)
     user, scope = personal_tokens.feed_of(services.store, token)
     content = private_feeds.build_feed(services.store, services.settings, user, scope,
-                                       search_fn(request))
+                                       search_fn(request), nearest_fn(request))
     return _send(request, ext, content)
 
 
