@@ -1,5 +1,5 @@
 """Training many per-user models against one shared sample of negatives, and a trained model
-as compact bytes (pure numpy).
+as compact bytes (numpy).
 
 Each user's model (``relevance_features.HybridModel``) learns their positives against a
 random sample of the recent papers. A ``NegativePool`` is that sample drawn once (per day, per
@@ -35,6 +35,7 @@ from paperwire.relevance_features import (
     dual_descent,
     gram_of,
     model_of,
+    one_blas_thread,
 )
 
 MAGIC = b"PWM1"
@@ -60,7 +61,8 @@ def build_pool(dense: Matrix, hashed: Sequence[IntArray]) -> NegativePool:
     idf = build_idf(hashed)
     sparse = build_sparse(hashed, idf)
     dense = np.ascontiguousarray(dense, dtype=np.float32)
-    return NegativePool(dense, sparse, idf, gram_of(dense, sparse, dense, sparse))
+    with one_blas_thread():
+        return NegativePool(dense, sparse, idf, gram_of(dense, sparse, dense, sparse))
 
 
 def train_on_pool(pool: NegativePool, positives: Matrix, positive_hashed: Sequence[IntArray],
@@ -78,15 +80,16 @@ def train_on_pool(pool: NegativePool, positives: Matrix, positive_hashed: Sequen
     own_sparse = build_sparse([*positive_hashed, *negative_hashed], pool.idf)
     if len(own_dense) == len(positives) and not len(rows):
         raise ValueError("training needs at least one negative example")
-    own_own = gram_of(own_dense, own_sparse, own_dense, own_sparse)
-    own_pool = gram_of(own_dense, own_sparse, pool.dense, pool.sparse)[:, rows]
-    gram = np.block([[own_own, own_pool], [own_pool.T, pool.gram[np.ix_(rows, rows)]]])
-    coef, bias = dual_descent(gram, len(positives), len(own_dense) - len(positives) + len(rows),
-                              l2=l2, steps=steps)
-    pool_coef = np.zeros(len(pool))
-    pool_coef[rows] = coef[len(own_dense):]
-    return model_of(np.concatenate([coef[:len(own_dense)], pool_coef]), bias,
-                    [(own_dense, own_sparse), (pool.dense, pool.sparse)])
+    with one_blas_thread():
+        own_own = gram_of(own_dense, own_sparse, own_dense, own_sparse)
+        own_pool = gram_of(own_dense, own_sparse, pool.dense, pool.sparse)[:, rows]
+        gram = np.block([[own_own, own_pool], [own_pool.T, pool.gram[np.ix_(rows, rows)]]])
+        coef, bias = dual_descent(gram, len(positives),
+                                  len(own_dense) - len(positives) + len(rows), l2=l2, steps=steps)
+        pool_coef = np.zeros(len(pool))
+        pool_coef[rows] = coef[len(own_dense):]
+        return model_of(np.concatenate([coef[:len(own_dense)], pool_coef]), bias,
+                        [(own_dense, own_sparse), (pool.dense, pool.sparse)])
 
 
 def encode_model(model: HybridModel, idf: IdfTable) -> bytes:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.models_community import User
+from paperwire.search.vectors import serve_single_threaded
 from paperwire.services.for_you import MAX_CANDIDATES, gather_signals
 from paperwire.services.for_you_model import (
     fetch_vectors,
@@ -50,7 +51,9 @@ def model_users(store: Store, now: datetime) -> list[User]:
 
 
 def pretrain_models(store: Store, settings: Settings, now: datetime | None = None) -> PretrainRun:
-    """Train the stale models of ``model_users`` and keep them."""
+    """Train the stale models of ``model_users`` and keep them (one BLAS thread: the
+    products are small, and a BLAS pool spins between them)."""
+    serve_single_threaded()
     now = now or now_utc()
     run = PretrainRun()
     model = store.main_embedding_model()
