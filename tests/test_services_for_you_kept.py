@@ -1,6 +1,6 @@
 """For-you models kept in the store: the bytes round trip on the engine under test, reuse by
 another store instance (another process) without training, retraining on new signals or
-age, and the pre-training job (real store, real stored embeddings of the packaged MiniLM)."""
+age, and the pre-training job and its command (real store, real stored embeddings of the packaged MiniLM)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from paperwire.bootstrap import open_store
+from paperwire.cli import main
 from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.models_digests import SECTIONS, Preferences
@@ -116,3 +118,20 @@ def test_the_job_trains_only_stale_models(catalog: SqliteStore, settings: Settin
     assert (changed.trained, changed.fresh) == (1, 1)
     later = pretrain_models(catalog, settings, now + timedelta(days=8))
     assert later.trained == 2
+
+
+def test_the_cli_command_trains_then_leaves_fresh_models(catalog: SqliteStore,
+                                                         env: dict[str, str]) -> None:
+    now = now_utc()
+    user = _user(catalog)
+    catalog.set_vote(user.id, "2601.10001", True, now)
+    sub = catalog.add_subscriber("ada@example.org", Preferences(sections=SECTIONS), "t" * 32,
+                                 "ada", now)
+    catalog.add_confirmation(sub.id, hash_token("confirm"), now, now + timedelta(days=1))
+    catalog.use_confirmation(hash_token("confirm"), now)
+    first = CliRunner().invoke(main, ["digest", "train-models"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "for-you models: 1 users, 1 trained, 0 fresh" in first.output
+    assert catalog.get_user_model(user.id) is not None
+    again = CliRunner().invoke(main, ["digest", "train-models"], env=env)
+    assert "1 users, 0 trained, 1 fresh" in again.output
