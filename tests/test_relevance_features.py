@@ -111,3 +111,5 @@ def test_a_model_trained_on_a_shared_pool_separates_a_clear_interest() -> None:
     assert np.allclose(again.score(rows), scores, atol=1e-5)
     with pytest.raises(ValueError, match="not an encoded"):
         decode_model(b"XXXX" + encode_model(model, pool.idf)[4:])
+    with pytest.raises(ValueError):
+        decode_model(encode_model(model, pool.idf)[:-5])

@@ -106,10 +106,15 @@ def encode_model(model: HybridModel, idf: IdfTable) -> bytes:
 
 def decode_model(data: bytes) -> tuple[HybridModel, IdfTable]:
     """The model and idf reference of ``encode_model``; ValueError when not one."""
+    if len(data) < _HEADER.size:
+        raise ValueError("not an encoded relevance model")
     magic, dim, count, docs, bias = _HEADER.unpack_from(data)
     if magic != MAGIC:
         raise ValueError("not an encoded relevance model")
-    body = zlib.decompress(data[_HEADER.size:])
+    try:
+        body = zlib.decompress(data[_HEADER.size:])
+    except zlib.error as exc:
+        raise ValueError("damaged relevance model") from exc
     if len(body) != dim * 4 + count * 10:
         raise ValueError("truncated relevance model")
     dense = np.frombuffer(body, "<f4", dim).astype(np.float64)

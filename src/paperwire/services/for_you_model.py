@@ -22,7 +22,6 @@ import hashlib
 import random
 import threading
 import weakref
-import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -246,7 +245,7 @@ def kept_model(store: Store, user_id: int, version: str, now: datetime) -> Train
         return None
     try:
         model, idf = decode_model(row.data)
-    except (ValueError, zlib.error):
+    except ValueError:
         return None
     trained = TrainedModel(model, idf, row.version, row.trained_at)
     if not trained.fresh(version, now):
