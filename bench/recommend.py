@@ -10,15 +10,17 @@ history. Methods, in the same run on the same users: popularity; an arxiv-sanity
 linear SVM (squared hinge, C=0.01, balanced classes) over tf-idf of unigrams and bigrams,
 trained against every other paper; embedding similarity to the history with
 zotero-arxiv-daily's recency weights; and paperwire's model (``relevance_features``: the
-same embeddings plus keyword features, history as positives, 300 sampled negatives,
-two-stage ranking). Hit@10 and nDCG@10 (binary gains) are averaged over users.
+same embeddings plus keyword features, history as positives, one pool of 300 sampled
+negatives shared by every user (``relevance_training``), two-stage ranking). Hit@10 and
+nDCG@10 (binary gains) are averaged over users.
 
 Speed: ``for_you()`` end to end on a real SQLite store of ``--store-n`` recent papers; For-you
 scoring for one user at ``--n`` catalog papers (random unit vectors; the
 model is cached as between requests; the shortlist's keyword rows are built per request) and
 training time; and the personal sections of ``--digests`` daily digests (a For-you section
-ranked by each subscriber's model, trained per subscriber, over the day's papers, plus follows
-and saved searches by set operations), extrapolated to 100,000 digests on one process.
+ranked by each subscriber's model over the day's papers, plus follows and saved searches by
+set operations), CPU time with every model trained against the day's pool and with every model
+kept in a real SQLite store, each extrapolated to 100,000 digests on two processes.
 
     PYTHONPATH=src python bench/recommend.py --users 200 --catalog 3000 --n 200000
 Prints one JSON line.
