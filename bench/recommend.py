@@ -10,16 +10,18 @@ history. Methods, in the same run on the same users: popularity; an arxiv-sanity
 linear SVM (squared hinge, C=0.01, balanced classes) over tf-idf of unigrams and bigrams,
 trained against every other paper; embedding similarity to the history with
 zotero-arxiv-daily's recency weights; and paperwire's model (``relevance_features``: the
-same embeddings plus keyword features, history as positives, 300 sampled negatives,
-two-stage ranking). Hit@10 and nDCG@10 (binary gains) are averaged over users.
+same embeddings plus keyword features, history as positives, one pool of 300 sampled
+negatives shared by every user (``relevance_training``), two-stage ranking). Hit@10 and
+nDCG@10 (binary gains) are averaged over users.
 
 Speed: ``for_you()`` end to end on a real SQLite store of ``--store-n`` recent papers; For-you
 ranking for one user at ``--n`` catalog papers, first stage exact or through the vector index
 (``recommend_latency.py``; the model is cached as between requests, the shortlist's keyword
 rows are built per request) and training time; and the personal sections of ``--digests``
-daily digests (a For-you section ranked by each subscriber's model, trained per subscriber,
-over the day's papers, plus follows and saved searches by set operations), extrapolated to
-100,000 digests on one process.
+daily digests (a For-you section ranked by each subscriber's model over the day's papers, plus
+follows and saved searches by set operations), CPU time with every model trained against the
+day's pool and with every model kept in a real SQLite store, each extrapolated to 100,000
+digests on two processes.
 
     PYTHONPATH=src python bench/recommend.py --users 200 --catalog 3000 --n 200000
 Prints one JSON line.
@@ -51,8 +53,11 @@ from recommend_latency import measure_latency
 
 from paperwire.config import load_settings
 from paperwire.models import Author, IncomingPaper, Paper, StoredEmbedding
+from paperwire.models_personal import KeptModel
 from paperwire.relevance_features import (
     Features,
+    HybridModel,
+    IdfTable,
     SparseRows,
     build_idf,
     build_sparse,
@@ -61,6 +66,7 @@ from paperwire.relevance_features import (
     shortlist,
     train_hybrid,
 )
+from paperwire.relevance_training import build_pool, decode_model, encode_model, train_on_pool
 from paperwire.search.embedder import load_embedder
 from paperwire.services.for_you import for_you
 from paperwire.services.for_you_model import SHORTLIST
@@ -184,18 +190,18 @@ def embedding_similarity(vectors: np.ndarray) -> Ranker:
 
 
 def paperwire_model(papers: list[Paper], vectors: np.ndarray, seed: int) -> Ranker:
+    """As served: one pool of negatives (a day's sample) shared by every user, less the
+    user's history; the pool's idf table is the keyword reference."""
     tokens = [hash_tokens(paper_tokens(p)) for p in papers]
+    sample = random.Random(seed).sample(range(len(papers)), NEGATIVES)
+    pool = build_pool(vectors[sample], [tokens[i] for i in sample])
 
     def rank(history: list[int], cands: np.ndarray) -> np.ndarray:
-        rng = random.Random(seed + history[0])
-        negatives = rng.sample([int(i) for i in cands], NEGATIVES)
-        idf = build_idf([tokens[i] for i in history + negatives])
-        model = train_hybrid(
-            Features(vectors[history], build_sparse([tokens[i] for i in history], idf)),
-            Features(vectors[negatives], build_sparse([tokens[i] for i in negatives], idf)))
+        keep = [r for r, i in enumerate(sample) if i not in set(history)]
+        model = train_on_pool(pool, vectors[history], [tokens[i] for i in history], keep)
         top = cands[shortlist(model, vectors[cands], SHORTLIST)]
         scores = np.full(len(papers), -np.inf)
-        feats = Features(vectors[top], build_sparse([tokens[i] for i in top], idf))
+        feats = Features(vectors[top], build_sparse([tokens[i] for i in top], pool.idf))
         scores[top] = model.score(feats)
         return scores
     return rank
@@ -262,11 +268,13 @@ def measure_service(papers: list[Paper], n: int, repeats: int, folder: Path) -> 
             "p95_ms": round(float(np.percentile(times[1:], 95)), 1)}
 
 
-def measure_digests(papers: list[Paper], vectors: np.ndarray, count: int) -> dict[str, Any]:
+def measure_digests(papers: list[Paper], vectors: np.ndarray, count: int,
+                    folder: Path) -> dict[str, Any]:
     """Personal sections of ``count`` daily digests over one day's papers (300): each
-    subscriber's model (20 history papers, 300 negatives) ranks the day for "For you";
-    follows and saved searches are set lookups. Training and composing are timed apart: a
-    subscriber whose signals did not change since the last digest keeps their model."""
+    subscriber's model (20 history papers against the day's shared pool of 300 negatives)
+    ranks the day for "For you"; follows and saved searches are set lookups. Two cases:
+    every model trained now, and every model kept in a real SQLite store (read by a fresh
+    store instance, as another process would, and decoded). CPU time, per subscriber."""
     day = list(range(len(papers) - 300, len(papers)))
     words = [paper_tokens(p) for p in papers]
     tokens = [hash_tokens(w) for w in words]
@@ -275,32 +283,73 @@ def measure_digests(papers: list[Paper], vectors: np.ndarray, count: int) -> dic
         for t in words[i]:
             by_token.setdefault(t, set()).add(i)
     rng = random.Random(9)
-    train_s = compose_s = 0.0
-    sent = 0
-    for _ in range(count):
-        started = time.perf_counter()
-        history = rng.sample(range(len(papers) - 300), 20)
-        negatives = rng.sample(range(len(papers) - 300), NEGATIVES)
-        idf = build_idf([tokens[i] for i in history + negatives])
-        model = train_hybrid(
-            Features(vectors[history], build_sparse([tokens[i] for i in history], idf)),
-            Features(vectors[negatives], build_sparse([tokens[i] for i in negatives], idf)))
-        trained = time.perf_counter()
+    started = time.process_time()
+    sample = rng.sample(range(len(papers) - 300), NEGATIVES)
+    pool = build_pool(vectors[sample], [tokens[i] for i in sample])
+    pool_ms = (time.process_time() - started) * 1000
+    histories = [rng.sample(range(len(papers) - 300), 20) for _ in range(count)]
+
+    def compose(model: HybridModel, idf: IdfTable, history: list[int]) -> int:
         scores = model.score(Features(vectors[day], build_sparse([tokens[i] for i in day], idf)))
         chosen = [day[i] for i in np.argsort(-scores)[:10]]
         follows = by_token.get(f"au:{papers[history[0]].authors[0].name.casefold()}", set())
         searches = by_token.get(words[history[1]][0], set())
-        sent += len(dict.fromkeys([*chosen, *sorted(follows)[:10], *sorted(searches)[:10]]))
+        return len(dict.fromkeys([*chosen, *sorted(follows)[:10], *sorted(searches)[:10]]))
+
+    train_s = compose_s = 0.0
+    kept: list[bytes] = []
+    for history in histories:
+        started = time.process_time()
+        keep = [r for r, i in enumerate(sample) if i not in set(history)]
+        model = train_on_pool(pool, vectors[history], [tokens[i] for i in history], keep)
+        trained = time.process_time()
+        compose(model, pool.idf, history)
         train_s += trained - started
-        compose_s += time.perf_counter() - trained
+        compose_s += time.process_time() - trained
+        kept.append(encode_model(model, pool.idf))
+    load_s, kept_compose_s, sent = _kept_digests(folder, kept, histories, compose)
     per_train, per_compose = train_s / count, compose_s / count
-    return {"digests": count, "papers": sent,
+    per_load, per_kept = load_s / count, kept_compose_s / count
+    return {"digests": count, "papers": sent, "pool_ms_per_day": round(pool_ms, 1),
             "train_ms_per_subscriber": round(per_train * 1000, 2),
             "compose_ms_per_digest": round(per_compose * 1000, 2),
-            "extrapolated_100k_two_cores_min_all_retrained": round(
+            "model_bytes": round(sum(len(k) for k in kept) / count),
+            "load_ms_per_kept_model": round(per_load * 1000, 2),
+            "compose_ms_per_digest_kept": round(per_kept * 1000, 2),
+            "extrapolated_100k_two_processes_min_all_retrained": round(
                 (per_train + per_compose) * 100_000 / 120, 1),
-            "extrapolated_100k_two_cores_min_models_cached": round(
-                per_compose * 100_000 / 120, 1)}
+            "extrapolated_100k_two_processes_min_models_kept": round(
+                (per_load + per_kept) * 100_000 / 120, 1)}
+
+
+def _kept_digests(folder: Path, kept: list[bytes], histories: list[list[int]],
+                  compose: Callable[[HybridModel, IdfTable, list[int]], int]) -> tuple[
+                      float, float, int]:
+    """The models kept in a real SQLite store, then read back by a fresh store instance:
+    (seconds reading and decoding, seconds composing, papers sent)."""
+    writer = SqliteStore(folder / "models.sqlite")
+    now = datetime.now(UTC)
+    ids = []
+    for n, data in enumerate(kept):
+        user = writer.create_user(f"sub{n}", f"sub{n}@example.org", "x", now)
+        assert user is not None
+        writer.save_user_model(KeptModel(user.id, "v", now, data))
+        ids.append(user.id)
+    writer.close()
+    reader = SqliteStore(folder / "models.sqlite")
+    load_s = compose_s = 0.0
+    sent = 0
+    for user_id, history in zip(ids, histories, strict=True):
+        started = time.process_time()
+        row = reader.get_user_model(user_id)
+        assert row is not None
+        model, idf = decode_model(row.data)
+        loaded = time.process_time()
+        sent += compose(model, idf, history)
+        load_s += loaded - started
+        compose_s += time.process_time() - loaded
+    reader.close()
+    return load_s, compose_s, sent
 
 
 def main() -> None:
@@ -337,9 +386,10 @@ def main() -> None:
             quality["paperwire"]["hit10"] > v["hit10"] for k, v in quality.items()
             if k != "paperwire"),
         "for_you_latency": measure_latency(papers, vectors, args.n, args.repeats),
-        "digest_personal_sections": measure_digests(papers, vectors, args.digests),
     }
     with tempfile.TemporaryDirectory() as folder:
+        result["digest_personal_sections"] = measure_digests(papers, vectors, args.digests,
+                                                             Path(folder))
         result["for_you_service_sqlite"] = measure_service(papers, args.store_n, args.repeats,
                                                            Path(folder))
     print(json.dumps(result))

@@ -75,3 +75,16 @@ class PersonalToken:
     label: str
     created_at: datetime
     last_used_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class KeptModel:
+    """A user's trained "For you" model as the store keeps it: the signals version it was
+    trained for, when, the encoded model (``relevance_training.encode_model``) and when a
+    request of the user last trained it (None: only the pre-training job did)."""
+
+    user_id: int
+    version: str
+    trained_at: datetime
+    data: bytes
+    requested_at: datetime | None = None

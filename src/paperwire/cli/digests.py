@@ -1,4 +1,5 @@
-"""CLI commands of the digests capability: ``paperwire digest send`` and ``digest import``."""
+"""CLI commands of the digests capability: ``paperwire digest send``, ``digest import`` and
+``digest train-models``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 
 from paperwire.cli.context import CliContext, cli_errors, pass_cli
 from paperwire.models_digests import outbox_key
-from paperwire.services import digest_send, digests
+from paperwire.services import digest_send, digests, for_you_pretrain
 
 
 @click.group("digest")
@@ -56,6 +57,17 @@ def import_(cli: CliContext, file: Path, frequency: str) -> None:
                f"{result.invalid} invalid lines")
     if result.invalid:
         raise click.ClickException(f"{result.invalid} lines are not valid addresses")
+
+
+@digest_group.command("train-models")
+@pass_cli
+@cli_errors
+def train_models(cli: CliContext) -> None:
+    """Train the stale "For you" models of linked subscribers and recent "For you" users
+    ahead of the digest (safe to re-run: fresh models are left as they are)."""
+    run = for_you_pretrain.pretrain_models(cli.store, cli.settings)
+    click.echo(f"for-you models: {run.users} users, {run.trained} trained, {run.fresh} fresh, "
+               f"{run.skipped} with nothing to learn")
 
 
 def register(main: click.Group) -> None:

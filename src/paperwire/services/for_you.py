@@ -37,6 +37,8 @@ from paperwire.services.for_you_model import (
     Ranked,
     TrainedModel,
     fetch_vectors,
+    keep_model,
+    kept_model,
     rank_candidates,
     signals_version,
     train_user_model,
@@ -115,12 +117,12 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     ranked = None
     if model and signals.explicit:
         if nearest is not None and len(recent) >= MAX_CANDIDATES:
-            ranked = _rank_by_index(store, model, signals, candidates, user.id, now,
+            ranked = _rank_by_index(store, model, signals, recent, user.id, now,
                                     (nearest, since))
         else:
             ranked = _rank_by_model(store, model, signals,
                                     _cached_vectors(store, model, recent, signals.seen),
-                                    user.id, now)
+                                    user.id, now, recent, requested=True)
     if ranked is None:
         return _cold_start(store, settings, signals, candidates, mutes, limit, now, search)
     items, hidden = _take(store, ranked, signals, mutes, limit)
@@ -128,16 +130,16 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
 
 
 def _model_for(store: Store, model: str, signals: Signals, pos_ids: list[str],
-               pool: list[str], user_id: int, now: datetime) -> TrainedModel | None:
-    """The user's model for this version of their signals: cached, or trained now with
-    negatives sampled from ``pool``."""
-    version = signals_version(pos_ids, signals.dismissed, model, now.date())
-    trained = MODELS.get(store, user_id, version)
+               pool: list[str], user_id: int, now: datetime,
+               requested: bool = False) -> TrainedModel | None:
+    """The user's model for this version of their signals: kept (in the process or the
+    store), or trained now against the day's negatives drawn from ``pool`` and kept."""
+    version = signals_version(pos_ids, signals.dismissed, model)
+    trained = kept_model(store, user_id, version, now)
     if trained is None:
-        trained = train_user_model(store, model, user_id, pos_ids, signals.dismissed, pool,
-                                   version)
+        trained = train_user_model(store, model, pos_ids, signals.dismissed, pool, version, now)
         if trained is not None:
-            MODELS.put(store, user_id, trained)
+            keep_model(store, user_id, trained, requested)
     return trained
 
 
@@ -151,14 +153,16 @@ def _cached_vectors(store: Store, model: str, recent: list[str],
 
 def _rank_by_model(store: Store, model: str, signals: Signals,
                    candidates: tuple[list[str], Matrix], user_id: int, now: datetime,
-                   pool: list[str] | None = None) -> list[Ranked] | None:
+                   pool: list[str] | None = None,
+                   requested: bool = False) -> list[Ranked] | None:
     """Candidates (ids and vectors) best first by the user's model; None when there is
     nothing to learn."""
     pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
     cand_ids, cands = candidates
     if not pos_ids or not cand_ids:
         return None
-    trained = _model_for(store, model, signals, pos_ids, pool or cand_ids, user_id, now)
+    trained = _model_for(store, model, signals, pos_ids, pool or cand_ids, user_id, now,
+                         requested)
     if trained is None:
         return None
     return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives)
@@ -181,7 +185,7 @@ def _rank_by_index(store: Store, model: str, signals: Signals, pool: list[str], 
     pos_ids, _ = fetch_vectors(store, model, list(signals.positives))
     if not pos_ids or not pool:
         return None
-    trained = _model_for(store, model, signals, pos_ids, pool, user_id, now)
+    trained = _model_for(store, model, signals, pos_ids, pool, user_id, now, requested=True)
     if trained is None:
         return None
     nearest, since = first
@@ -191,7 +195,7 @@ def _rank_by_index(store: Store, model: str, signals: Signals, pool: list[str], 
                     since.date() if since else None)
     shortlist = [i for i in found if i not in signals.seen]
     return _rank_by_model(store, model, signals, fetch_vectors(store, model, shortlist),
-                          user_id, now, pool)
+                          user_id, now, pool, requested=True)
 
 
 def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence[str],
@@ -204,7 +208,7 @@ def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence
     if not model or not signals.explicit:
         return []
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
-    pool = [i for i in store.recent_paper_ids(since, MAX_CANDIDATES) if i not in signals.seen]
+    pool = store.recent_paper_ids(since, MAX_CANDIDATES)
     wanted = [i for i in paper_ids if i not in signals.seen]
     ranked = _rank_by_model(store, model, signals, fetch_vectors(store, model, wanted), user.id,
                             now, pool or wanted)

@@ -1,12 +1,15 @@
-"""The per-user model behind "For you": trained on the user's signals, cached by their version.
+"""The per-user model behind "For you": trained on the user's signals, kept by their version.
 
 Training rows are the user's positives (upvotes, saves, papers of follows) and negatives
-("not interested" plus a random sample of the candidates, seeded by the user), read as
-``relevance_features.Features``. A trained model is kept in an in-process cache per store,
-keyed by the user and the *signals version*: a digest of the positive (upvoted, saved,
-followed) and dismissed ids, the embedding model and the day. A new upvote, save, follow or
-dismissal changes the version, and so does the next day (the daily retraining); otherwise
-requests reuse the model.
+("not interested" plus the day's ``NegativePool``: a sample of the recent papers drawn once
+per day and shared by every user, less the user's own positives), read as
+``relevance_features.Features``. A trained model is kept in the store (``user_models``:
+the encoded model with its idf reference) and, in front of it, in an in-process cache per
+store, keyed by the user and the *signals version*: a digest of the positive (upvoted,
+saved, followed) and dismissed ids and the embedding model. A new upvote, save, follow or
+dismissal changes the version; a model older than ``MODEL_MAX_AGE`` is trained again (its
+negatives were the recent papers of its day); otherwise requests, digests and other
+processes reuse it.
 
 Ranking has two stages: the model's embedding half scores every candidate (one matrix-vector
 product over the cached candidate embeddings), then the best ``SHORTLIST`` are scored by the
@@ -22,25 +25,26 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
+from paperwire.clock import now_utc
 from paperwire.models import Paper
+from paperwire.models_personal import KeptModel
 from paperwire.relevance import Matrix, nearest
 from paperwire.relevance_features import (
     Features,
     HybridModel,
     IdfTable,
     IntArray,
-    build_idf,
     build_sparse,
     hash_tokens,
     paper_tokens,
     shortlist,
-    train_hybrid,
 )
+from paperwire.relevance_training import NegativePool, build_pool, decode_model, encode_model, train_on_pool
 from paperwire.services.search_indexing import decode_vectors
 from paperwire.storage import Store
 
@@ -48,6 +52,7 @@ NEGATIVE_SAMPLE = 300
 SHORTLIST = 500
 CHUNK = 500
 CACHE_SIZE = 512
+MODEL_MAX_AGE = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,12 @@ class TrainedModel:
     model: HybridModel
     idf: IdfTable
     version: str
+    trained_at: datetime | None = None
+
+    def fresh(self, version: str, now: datetime) -> bool:
+        """Trained for this version of the signals less than ``MODEL_MAX_AGE`` ago."""
+        return self.version == version and (self.trained_at is None
+                                            or now - self.trained_at < MODEL_MAX_AGE)
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,7 @@ class StoreCache:
         self.size = size
         self.candidates: tuple[str, list[str], Matrix] | None = None
         self.models: OrderedDict[int, TrainedModel] = OrderedDict()
+        self.pool: tuple[str, list[str], NegativePool] | None = None
         self.hashed: OrderedDict[str, IntArray] = OrderedDict()
 
 
@@ -118,10 +130,13 @@ class Caches:
             cache.models.move_to_end(user_id)
             return found
 
+    def count_training(self) -> None:
+        with self._lock:
+            self.trained += 1
+
     def put(self, store: Store, user_id: int, trained: TrainedModel) -> None:
         cache = self.of(store)
         with self._lock:
-            self.trained += 1
             cache.models[user_id] = trained
             cache.models.move_to_end(user_id)
             while len(cache.models) > cache.size:
@@ -152,9 +167,9 @@ MODELS = Caches()
 
 
 def signals_version(positive_ids: Sequence[str], dismissed: Sequence[str],
-                    embedding_model: str, day: date) -> str:
+                    embedding_model: str) -> str:
     digest = hashlib.sha256()
-    for part in (sorted(positive_ids), sorted(dismissed), [embedding_model, day.isoformat()]):
+    for part in (sorted(positive_ids), sorted(dismissed), [embedding_model]):
         digest.update("\x1f".join(part).encode("utf-8", "replace") + b"\x1e")
     return digest.hexdigest()
 
@@ -171,36 +186,82 @@ def fetch_vectors(store: Store, model: str, ids: Sequence[str]) -> tuple[list[st
     return found, np.vstack(parts)
 
 
-def fetch_features(store: Store, model: str, ids: Sequence[str],
-                   idf: IdfTable | None = None) -> tuple[list[Paper], Features, IdfTable]:
-    """Papers with both an embedding and a row, as features (idf from them if not given)."""
+def negative_pool(store: Store, model: str, candidate_ids: Sequence[str],
+                  day: date) -> tuple[list[str], NegativePool] | None:
+    """The day's shared negatives: ``NEGATIVE_SAMPLE`` of the candidates drawn by the day,
+    prepared once per store while the candidate list and the day are the same."""
+    key = "\x1f".join([model, day.isoformat(), str(len(candidate_ids)),
+                       *candidate_ids[:1], *candidate_ids[-1:]])
+    cache = MODELS.of(store)
+    found = cache.pool
+    if found is not None and found[0] == key:
+        return found[1], found[2]
+    sample = random.Random(day.toordinal()).sample(list(candidate_ids),
+                                                   min(NEGATIVE_SAMPLE, len(candidate_ids)))
+    papers, dense = _papers_and_vectors(store, model, sample)
+    if not papers:
+        return None
+    pool = build_pool(dense, [MODELS.hashed_of(store, p) for p in papers])
+    cache.pool = (key, [p.id for p in papers], pool)
+    return cache.pool[1], pool
+
+
+def _papers_and_vectors(store: Store, model: str,
+                        ids: Sequence[str]) -> tuple[list[Paper], Matrix]:
+    """Papers with both an embedding and a row, and their embeddings."""
     found, dense = fetch_vectors(store, model, ids)
     papers = {p.id: p for p in store.get_papers(found)}
     keep = [i for i, pid in enumerate(found) if pid in papers]
-    ordered = [papers[found[i]] for i in keep]
-    tokens = [MODELS.hashed_of(store, p) for p in ordered]
-    idf = idf or build_idf(tokens)
-    dense = dense[keep] if len(keep) else np.zeros((0, dense.shape[1] if dense.ndim == 2 else 0),
-                                                   np.float32)
-    return ordered, Features(dense, build_sparse(tokens, idf)), idf
+    return [papers[found[i]] for i in keep], dense[keep] if keep else dense[:0]
 
 
-def train_user_model(store: Store, model: str, user_id: int, positive_ids: Sequence[str],
-                     dismissed: Sequence[str], candidate_ids: Sequence[str],
-                     version: str) -> TrainedModel | None:
-    """Fit the user's model; None when there is no positive or no negative with a vector."""
-    pool = [i for i in candidate_ids if i not in set(positive_ids)]
-    sample = random.Random(user_id).sample(pool, min(NEGATIVE_SAMPLE, len(pool)))
-    negative_ids = list(dict.fromkeys([*dismissed, *sample]))
-    pos, pos_features, _ = fetch_features(store, model, positive_ids)
-    neg, neg_features, _ = fetch_features(store, model, negative_ids)
-    if not pos or not neg:
+def train_user_model(store: Store, model: str, positive_ids: Sequence[str],
+                     dismissed: Sequence[str], candidate_ids: Sequence[str], version: str,
+                     now: datetime) -> TrainedModel | None:
+    """Fit the user's model against the day's pool of negatives drawn from ``candidate_ids``
+    (the recent papers) and their dismissed papers; None when there is no positive or no
+    negative with a vector."""
+    drawn = negative_pool(store, model, candidate_ids, now.date())
+    pos, pos_dense = _papers_and_vectors(store, model, positive_ids)
+    neg, neg_dense = _papers_and_vectors(store, model, dismissed)
+    seen = {p.id for p in [*pos, *neg]}
+    pool_ids, pool = drawn if drawn is not None else ([], None)
+    keep = [r for r, pid in enumerate(pool_ids) if pid not in seen]
+    if pool is None or not pos or not (keep or neg):
         return None
-    hashed = [MODELS.hashed_of(store, p) for p in [*pos, *neg]]
-    idf = build_idf(hashed)
-    pos_features = Features(pos_features.dense, build_sparse(hashed[:len(pos)], idf))
-    neg_features = Features(neg_features.dense, build_sparse(hashed[len(pos):], idf))
-    return TrainedModel(train_hybrid(pos_features, neg_features), idf, version)
+    MODELS.count_training()
+    trained = train_on_pool(pool, pos_dense, [MODELS.hashed_of(store, p) for p in pos], keep,
+                            neg_dense, [MODELS.hashed_of(store, p) for p in neg])
+    return TrainedModel(trained, pool.idf, version, now)
+
+
+def kept_model(store: Store, user_id: int, version: str, now: datetime) -> TrainedModel | None:
+    """The user's model for this version, fresh: from the process's cache, else the store."""
+    found = MODELS.get(store, user_id, version)
+    if found is not None and found.fresh(version, now):
+        return found
+    row = store.get_user_model(user_id)
+    if row is None or row.version != version:
+        return None
+    try:
+        model, idf = decode_model(row.data)
+    except ValueError:
+        return None
+    trained = TrainedModel(model, idf, row.version, row.trained_at)
+    if not trained.fresh(version, now):
+        return None
+    MODELS.put(store, user_id, trained)
+    return trained
+
+
+def keep_model(store: Store, user_id: int, trained: TrainedModel, requested: bool) -> None:
+    """Cache the model and keep it in the store (``requested``: a request of the user trained
+    it, rather than the pre-training job)."""
+    MODELS.put(store, user_id, trained)
+    when = trained.trained_at or now_utc()
+    store.save_user_model(KeptModel(user_id, trained.version, when,
+                                    encode_model(trained.model, trained.idf),
+                                    when if requested else None))
 
 
 def rank_candidates(store: Store, trained: TrainedModel, cand_ids: Sequence[str],

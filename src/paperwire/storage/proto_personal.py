@@ -1,5 +1,6 @@
 """What personal relevance needs from storage: follows, mutes, "not interested" marks,
-collections, and the paper lookups behind them. Times are timezone-aware UTC datetimes."""
+collections, the paper lookups behind them and the users' trained models. Times are
+timezone-aware UTC datetimes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from paperwire.models import Paper
-from paperwire.models_personal import Collection, CollectionItem, Follow, Mute
+from paperwire.models_personal import Collection, CollectionItem, Follow, KeptModel, Mute
 
 
 class PersonalStore(Protocol):
@@ -59,3 +60,14 @@ class PersonalStore(Protocol):
     def list_collection_items(self, collection_id: int) -> list[CollectionItem]: ...
 
     def saved_ids(self, user_id: int) -> list[str]: ...
+
+    # -- trained models --------------------------------------------------------------
+    def save_user_model(self, model: KeptModel) -> None:
+        """Insert or replace the user's model; a None ``requested_at`` keeps the stored one."""
+        ...
+
+    def get_user_model(self, user_id: int) -> KeptModel | None: ...
+
+    def requested_model_users(self, since: datetime) -> list[int]:
+        """Users whose model a request of theirs trained at ``since`` or later."""
+        ...

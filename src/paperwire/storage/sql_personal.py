@@ -1,4 +1,4 @@
-"""The personal part of the store: follows, mutes, dismissals, collections."""
+"""The personal part of the store: follows, mutes, dismissals, collections, trained models."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 from paperwire.ids import title_hash
 from paperwire.models import Paper
-from paperwire.models_personal import Collection, CollectionItem, Follow, Mute
+from paperwire.models_personal import Collection, CollectionItem, Follow, KeptModel, Mute
 from paperwire.storage.rows import row_to_paper, text_to_when, ts
 from paperwire.storage.sql_base import Row, SqlBase
 from paperwire.storage.sql_catalog import PAPER_SELECT
@@ -180,3 +180,29 @@ class SqlPersonal(SqlBase):
         rows = self.query("SELECT DISTINCT i.paper_id FROM collection_items i JOIN collections c"
                           " ON c.id = i.collection_id WHERE c.user_id = ?", (user_id,))
         return [r[0] for r in rows]
+
+    # -- trained models --------------------------------------------------------------
+    def save_user_model(self, model: KeptModel) -> None:
+        requested = None if model.requested_at is None else ts(model.requested_at)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO user_models (user_id, version, trained_at, requested_at, data)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " version = excluded.version, trained_at = excluded.trained_at,"
+                " requested_at = COALESCE(excluded.requested_at, user_models.requested_at),"
+                " data = excluded.data",
+                (model.user_id, model.version, ts(model.trained_at), requested, model.data))
+
+    def get_user_model(self, user_id: int) -> KeptModel | None:
+        row = self.query_one("SELECT * FROM user_models WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        requested = row["requested_at"]
+        return KeptModel(int(row["user_id"]), row["version"], text_to_when(row["trained_at"]),
+                         bytes(row["data"]),
+                         None if requested is None else text_to_when(requested))
+
+    def requested_model_users(self, since: datetime) -> list[int]:
+        rows = self.query("SELECT user_id FROM user_models WHERE requested_at >= ?"
+                          " ORDER BY user_id", (ts(since),))
+        return [int(r[0]) for r in rows]
