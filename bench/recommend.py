@@ -64,7 +64,6 @@ from paperwire.relevance_features import (
     hash_tokens,
     paper_tokens,
     shortlist,
-    train_hybrid,
 )
 from paperwire.relevance_training import build_pool, decode_model, encode_model, train_on_pool
 from paperwire.search.embedder import load_embedder
