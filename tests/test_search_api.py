@@ -141,6 +141,7 @@ def test_past_the_deadline_the_api_answers_503_and_pages_leave_similar_out(
         demo_settings: Settings, demo_store: SqliteStore, embedder: OnnxEmbedder) -> None:
     hurried = replace(demo_settings, search_deadline=0.5)
     service = SearchService(hurried, demo_store, embedder)
+    service.index()  # the demo's indexes, whichever test opened the demo data dir first
     gate, started = threading.Event(), threading.Semaphore(0)
 
     def hold_a_query_thread() -> None:
