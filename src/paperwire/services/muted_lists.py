@@ -29,6 +29,7 @@ from paperwire.storage import Store
 
 T = TypeVar("T")
 CHUNK = 100
+WHOLE_CHUNK = 1000  # papers read at a time when a list is read whole
 SIMILAR_DEPTH = 120  # the most similar papers read to make up for muted ones
 
 
@@ -157,7 +158,8 @@ def organization_page(store: Store, mutes: Sequence[Mute], name: str, page: int,
     if not mutes:
         return found, 0
     org = found.organization.name
-    source = iter_chunks(lambda offset, size: store.list_org_papers(org, offset, size))
+    source = iter_chunks(lambda offset, size: store.list_org_papers(org, offset, size),
+                         WHOLE_CHUNK)
     shown, hidden = build_counted_page(source, mutes, _same, page, limit)
     return replace(found, papers=shown), hidden
 
