@@ -62,3 +62,32 @@ def test_search_reads_deeper_when_mutes_hide_the_best_results(
     shown = muted_lists.search_page(search, store, (), "lattice", "keyword", SearchFilters(),
                                     0, 3)
     assert all(h.paper.id < f"2601.{DEPTH + 5:05d}" for h in shown.hits)
+
+
+def test_counted_pages_count_every_kept_paper() -> None:
+    muted = {1, 2, 5, 7, 8}
+    papers = [_paper(n, "Grace Hopper" if n in muted else "Ada") for n in range(9)]
+    pages = [muted_lists.build_counted_page(iter(papers), GRACE, lambda p: p, page, 2)
+             for page in range(3)]
+    assert [([p.id[-1] for p in page.items], page.total, page.pages, hidden)
+            for page, hidden in pages] == [(["0", "3"], 4, 2, 2), (["4", "6"], 4, 2, 3),
+                                           ([], 4, 2, 0)]
+
+
+def test_similar_papers_read_deeper_past_the_muted_nearest() -> None:
+    """The six nearest are muted: it reads 2, then 8, then 32 of the nearest, and
+    the hidden count stops at the last paper shown."""
+    nearest = [_paper(n, "Grace Hopper" if n < 6 or n == 7 else "Ada") for n in range(20)]
+    asked: list[int] = []
+
+    def find(depth: int) -> list[Paper]:
+        asked.append(depth)
+        return nearest[:depth]
+
+    kept = muted_lists.similar_page(find, GRACE, 2)
+    assert [p.id[-2:] for p in kept.items] == ["06", "08"] and kept.hidden == 7
+    assert asked == [2, 8, 32]
+    unmuted = muted_lists.similar_page(find, (), 2)
+    assert [p.id[-2:] for p in unmuted.items] == ["00", "01"] and unmuted.hidden == 0
+    short = muted_lists.similar_page(lambda depth: nearest[:7], GRACE, 2, deepest=8)
+    assert [p.id[-2:] for p in short.items] == ["06"] and short.hidden == 6

@@ -142,7 +142,8 @@ def _pages(client: TestClient, path: str, params: dict[str, Any],
 
 def test_the_openapi_schema_documents_the_header_and_show_muted(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/api/daily_papers", "/api/papers/search", "/api/papers"):
+    for path in ("/api/daily_papers", "/api/papers/search", "/api/papers",
+                 "/api/papers/{paper_id}/similar"):
         operation = paths[path]["get"]
         assert "X-Hidden-Muted" in operation["responses"]["200"]["headers"], path
         assert "application/json" in operation["responses"]["200"]["content"], path

@@ -125,17 +125,38 @@ def community_listing(store: Store, settings: Settings, sort: str = "trending",
     CANDIDATES of them, the most upvoted) by the score of ``ranking.py``. When that window has
     no papers, the window ends on the most recent day that has some, and ``note`` says so."""
     check_list_sort(sort, window)
-    days = TRENDING_WINDOW_DAYS if sort == "trending" else TOP_WINDOWS[window]
-    since, until, note = _window(store, settings, days)
+    since, until, note = _list_window(store, settings, sort, window)
     if sort == "trending":
-        candidates = store.list_daily(since, until, sort="upvotes", offset=0, limit=CANDIDATES)
-        ranked = rank_trending(candidates, now_utc(), settings.trending_gravity)
+        ranked = _trending(store, settings, since, until)
         items = tuple(ranked[page * limit:(page + 1) * limit])
         return CommunityListing(sort, window, Page(items, len(ranked), page, limit), note)
     entries = store.list_daily(since, until, sort=SQL_SORTS[sort], offset=page * limit,
                                limit=limit)
     total = store.count_daily(since, until)
     return CommunityListing(sort, window, Page(tuple(entries), total, page, limit), note)
+
+
+def community_entries(store: Store, settings: Settings, sort: str = "trending",
+                      window: str = "week") -> tuple[list[DailyEntry], str | None]:
+    """Every entry of the list ``community_listing`` pages through, in its order, and its
+    note."""
+    check_list_sort(sort, window)
+    since, until, note = _list_window(store, settings, sort, window)
+    if sort == "trending":
+        return _trending(store, settings, since, until), note
+    total = store.count_daily(since, until)
+    return store.list_daily(since, until, sort=SQL_SORTS[sort], offset=0, limit=total), note
+
+
+def _list_window(store: Store, settings: Settings, sort: str,
+                 window: str) -> tuple[date, date, str | None]:
+    days = TRENDING_WINDOW_DAYS if sort == "trending" else TOP_WINDOWS[window]
+    return _window(store, settings, days)
+
+
+def _trending(store: Store, settings: Settings, since: date, until: date) -> list[DailyEntry]:
+    candidates = store.list_daily(since, until, sort="upvotes", offset=0, limit=CANDIDATES)
+    return rank_trending(candidates, now_utc(), settings.trending_gravity)
 
 
 def _window(store: Store, settings: Settings, days: int | None) -> tuple[date, date, str | None]:

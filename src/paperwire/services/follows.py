@@ -26,6 +26,7 @@ from paperwire.storage import Store
 T = TypeVar("T")
 MAX_VALUE = 200
 PER_FOLLOW = 10
+FOLLOW_DEPTH = 640  # the most papers of one follow read to make up for muted ones
 CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")
 SEARCH_KEYS = ("q", "mode", "category", "organization", "date_from", "date_to", "has_code")
 SearchFn = Callable[[str, str, SearchFilters], Sequence[Paper]]
@@ -113,12 +114,25 @@ def following_feed(store: Store, user: User, search: SearchFn | None,
                    show_muted: bool = False) -> list[FollowedSection]:
     """Each follow with its newest papers, newest first."""
     mutes = [] if show_muted else store.list_mutes(user.id)
-    sections = []
-    for item in store.list_follows(user.id):
-        papers = papers_of_follow(store, item, search)
-        kept, hidden = hide_muted(papers, mutes, lambda p: p)
-        sections.append(FollowedSection(item, tuple(kept), hidden))
-    return sections
+    return [_kept_section(store, item, search, mutes) for item in store.list_follows(user.id)]
+
+
+def _kept_section(store: Store, item: Follow, search: SearchFn | None,
+                  mutes: Sequence[Mute]) -> FollowedSection:
+    """The follow's PER_FOLLOW newest papers that are not muted, read deeper (4 times, up to
+    FOLLOW_DEPTH) while muted papers leave it short; ``hidden`` counts the muted papers newer
+    than the last one shown (all of those read when fewer are shown)."""
+    depth = PER_FOLLOW
+    while True:
+        papers = papers_of_follow(store, item, search, depth)
+        kept = [p for p in papers if muted_by(p, mutes) is None]
+        if len(kept) >= PER_FOLLOW or len(papers) < depth or depth >= FOLLOW_DEPTH:
+            break
+        depth = min(depth * 4, FOLLOW_DEPTH)
+    shown = kept[:PER_FOLLOW]
+    if len(kept) > PER_FOLLOW:
+        papers = papers[:papers.index(shown[-1]) + 1]
+    return FollowedSection(item, tuple(shown), len(papers) - len(shown))
 
 
 def papers_of_follow(store: Store, item: Follow, search: SearchFn | None,

@@ -1,4 +1,5 @@
-"""Paper lists of the JSON API less what the signed-in user muted, still in full pages.
+"""Paper lists less what the signed-in user muted, still in full pages: the JSON API's lists
+and the site's pages (daily lists, trending, search, an organization's papers, similar papers).
 
 A page of a list with mutes is a page of the list *after* the muted papers are taken out: page
 ``p`` holds the kept papers ``p*limit`` to ``(p+1)*limit - 1``, so a page is only short at the
@@ -13,13 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
+from paperwire.config import Settings
 from paperwire.models import DailyEntry, Page, Paper
 from paperwire.models_community import User
 from paperwire.models_personal import Mute
 from paperwire.periods import Period
 from paperwire.ranking import DEFAULT_GRAVITY
-from paperwire.search.records import SearchFilters, SearchHit
-from paperwire.services import catalog, papers_api
+from paperwire.search.records import SearchFilters, SearchHit, SearchResults
+from paperwire.services import catalog, community, organizations, papers_api
 from paperwire.services.follows import muted_by
 from paperwire.services.search import SearchService
 from paperwire.services.search_results import build_listed_hit
@@ -27,6 +29,8 @@ from paperwire.storage import Store
 
 T = TypeVar("T")
 CHUNK = 100
+WHOLE_CHUNK = 1000  # papers read at a time when a list is read whole
+SIMILAR_DEPTH = 120  # the most similar papers read to make up for muted ones
 
 
 class MuteTally:
@@ -89,6 +93,24 @@ def build_kept_page(source: Iterable[T], tally: MuteTally, paper_of: Callable[[T
     return KeptPage(tuple(items), tally.hidden_in(offset, limit, False, len(items)), False)
 
 
+def build_counted_page(source: Iterable[T], mutes: Sequence[Mute],
+                       paper_of: Callable[[T], Paper], page: int, limit: int) -> tuple[Page[T], int]:
+    """Page ``page`` of the kept items of ``source`` (read to its end, so that the page's
+    total counts every kept item) and how many muted items fell on it."""
+    tally = MuteTally(mutes)
+    start = page * limit
+    items: list[T] = []
+    kept = 0
+    for item in source:
+        if tally(paper_of(item), kept):
+            continue
+        if start <= kept < start + limit:
+            items.append(item)
+        kept += 1
+    hidden = tally.hidden_in(start, limit, kept > start + limit, len(items))
+    return Page(tuple(items), kept, page, limit), hidden
+
+
 def iter_chunks(read: Callable[[int, int], Sequence[T]], size: int = CHUNK) -> Iterator[T]:
     """Every item of a list read ``size`` at a time (``read(offset, limit)``)."""
     offset = 0
@@ -100,7 +122,7 @@ def iter_chunks(read: Callable[[int, int], Sequence[T]], size: int = CHUNK) -> I
         offset += size
 
 
-# -- the daily lists ---------------------------------------------------------------------
+# -- the daily lists and the pages of the site -------------------------------------------
 def daily_listing(store: Store, mutes: Sequence[Mute], period: Period, sort: str, page: int,
                   limit: int, submitter: str | None = None,
                   gravity: float = DEFAULT_GRAVITY) -> tuple[catalog.DailyListing, int]:
@@ -112,17 +134,34 @@ def daily_listing(store: Store, mutes: Sequence[Mute], period: Period, sort: str
     if not mutes:
         return listing, 0
     whole = catalog.daily_entries(store, period, sort, submitter, gravity)
-    tally = MuteTally(mutes)
-    kept = build_kept_page(whole, tally, _paper_of_entry, 0, len(whole) + 1).items
-    start = page * limit
-    shown: Page[DailyEntry] = Page(kept[start:start + limit], len(kept), page, limit)
-    more = len(kept) > start + limit
-    return replace(listing, page=shown), tally.hidden_in(start, limit, more,
-                                                          len(shown.items))
+    shown, hidden = build_counted_page(whole, mutes, _paper_of_entry, page, limit)
+    return replace(listing, page=shown), hidden
 
 
-def _paper_of_entry(entry: DailyEntry) -> Paper:
-    return entry.paper
+def community_listing(store: Store, settings: Settings, mutes: Sequence[Mute], sort: str,
+                      window: str, page: int, limit: int) -> tuple[community.CommunityListing,
+                                                                   int]:
+    """``community.community_listing`` (the trending page) less the muted papers, and how
+    many were hidden on the page; with mutes, the window's list is read whole."""
+    if not mutes:
+        return community.community_listing(store, settings, sort, window, page, limit), 0
+    whole, note = community.community_entries(store, settings, sort, window)
+    shown, hidden = build_counted_page(whole, mutes, _paper_of_entry, page, limit)
+    return community.CommunityListing(sort, window, shown, note), hidden
+
+
+def organization_page(store: Store, mutes: Sequence[Mute], name: str, page: int,
+                      limit: int) -> tuple[organizations.OrganizationPage, int]:
+    """``organizations.organization_page`` less the muted papers, and how many were hidden
+    on the page; with mutes, the organization's papers are read whole, a chunk at a time."""
+    found = organizations.organization_page(store, name, page, limit)
+    if not mutes:
+        return found, 0
+    org = found.organization.name
+    source = iter_chunks(lambda offset, size: store.list_org_papers(org, offset, size),
+                         WHOLE_CHUNK)
+    shown, hidden = build_counted_page(source, mutes, _same, page, limit)
+    return replace(found, papers=shown), hidden
 
 
 # -- search and the catalog ---------------------------------------------------------------
@@ -141,12 +180,19 @@ def search_page(search: SearchService, store: Store, mutes: Sequence[Mute], q: s
     ``page`` of the list less the muted papers."""
     if q is None and not filters.active:
         return _newest_page(store, mutes, page, limit)
+    results, hidden = search_results(search, mutes, q or "", mode, filters, page, limit)
+    return SearchPage(results.hits, results.more, hidden)
+
+
+def search_results(search: SearchService, mutes: Sequence[Mute], q: str, mode: str,
+                   filters: SearchFilters, page: int, limit: int) -> tuple[SearchResults, int]:
+    """Page ``page`` of the results of ``q`` and ``filters`` less the muted papers (the
+    ranking read deeper when they leave the page short), and how many were hidden on it."""
     tally = MuteTally(mutes) if mutes else None
-    results = search.search(q or "", mode, limit, page * limit, filters, refresh=False,
-                            hide=tally)
+    results = search.search(q, mode, limit, page * limit, filters, refresh=False, hide=tally)
     hidden = 0 if tally is None else tally.hidden_in(page * limit, limit, results.more,
                                                      len(results.hits))
-    return SearchPage(results.hits, results.more, hidden)
+    return results, hidden
 
 
 def _newest_page(store: Store, mutes: Sequence[Mute], page: int, limit: int) -> SearchPage:
@@ -186,3 +232,25 @@ def _papers_after(store: Store, after: tuple[str, str] | None, size: int) -> Ite
 
 def _same(paper: Paper) -> Paper:
     return paper
+
+
+def _paper_of_entry(entry: DailyEntry) -> Paper:
+    return entry.paper
+
+
+# -- similar papers -----------------------------------------------------------------------
+def similar_page(find: Callable[[int], Sequence[Paper]], mutes: Sequence[Mute],
+                 limit: int, deepest: int = SIMILAR_DEPTH) -> KeptPage[Paper]:
+    """The ``limit`` nearest papers that are not muted, ``find(n)`` giving the ``n``
+    nearest: read deeper (4 times, up to ``deepest``) while muted papers leave it short.
+    ``hidden`` counts the muted papers nearer than the last one shown (all of those read
+    when fewer than ``limit`` are kept)."""
+    depth = limit
+    while True:
+        found = find(depth)
+        tally = MuteTally(mutes)
+        kept = build_kept_page(found, tally, _same, 0, limit)
+        if len(kept.items) >= limit or len(found) < depth or depth >= deepest:
+            full = len(kept.items) >= limit
+            return replace(kept, hidden=tally.hidden_in(0, limit, full, len(kept.items)))
+        depth = min(depth * 4, deepest)

@@ -9,13 +9,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.errors import PaperwireError
 from paperwire.models import Paper
-from paperwire.services import community, submission_queue
+from paperwire.services import community, muted_lists, submission_queue
 from paperwire.storage import Store
 from paperwire.web.clients import rate_limit
 from paperwire.web.deps import SettingsDep, StoreDep, SubmissionsDep
 from paperwire.web.params import RowId
 from paperwire.web.routes.accounts import form_error
-from paperwire.web.routes.following import hide_muted_listing
+from paperwire.web.routes.following import muted_note, page_mutes
 from paperwire.web.sessions import (
     current_user,
     require_csrf,
@@ -118,7 +118,8 @@ def trending(request: Request, store: StoreDep, settings: SettingsDep,
              sort: Annotated[str, Query(max_length=40)] = "trending",
              t: Annotated[str, Query(max_length=40)] = "week",
              p: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
-    listing = community.community_listing(store, settings, sort, t, p, settings.page_size)
-    listing, muted = hide_muted_listing(request, listing)
+    listing, hidden = muted_lists.community_listing(store, settings, page_mutes(request), sort,
+                                                    t, p, settings.page_size)
     return render(request, "trending.html", {"listing": listing,
-                                             "user": current_user(request), **muted})
+                                             "user": current_user(request),
+                                             **muted_note(request, hidden)})

@@ -1,11 +1,9 @@
 """Follows, mutes and "not interested": the forms, the Following page, its JSON, and the
-helper that hides a user's muted papers from the daily lists and search results."""
+helpers through which the other pages and API lists leave out a user's muted papers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,7 +22,6 @@ from paperwire.web.openapi import error_responses
 from paperwire.web.sessions import current_user, require_csrf, require_user, safe_next
 from paperwire.web.templating import render
 
-T = TypeVar("T")
 router = APIRouter(dependencies=[Depends(require_csrf)])
 Kind = Annotated[str, Form(max_length=40)]
 Value = Annotated[str, Form(max_length=2000)]
@@ -139,26 +136,13 @@ def send_hidden_count(request: Request, response: Response, hidden: int) -> None
         response.headers["Cache-Control"] = "private, no-cache"
 
 
-def hide_muted_items(request: Request, items: Sequence[T],
-                     paper_of: Callable[[T], Paper]) -> tuple[list[T], dict[str, Any]]:
-    """``items`` less what the signed-in user muted (unless ?show_muted=1), and the
-    template context of the "hidden: N" note."""
+def page_mutes(request: Request) -> list[Mute]:
+    """The mutes a page applies: the signed-in user's, unless ``?show_muted=1``."""
     show = request.query_params.get("show_muted") == "1"
-    mutes = [] if show else follows.mutes_of(store_of(request), current_user(request))
-    kept, hidden = follows.hide_muted(items, mutes, paper_of)
-    return kept, {"hidden": hidden,
-                  "show_muted_url": str(request.url.include_query_params(show_muted=1))}
+    return muted_lists.user_mutes(store_of(request), current_user(request), show)
 
 
-def hide_muted_listing(request: Request, listing: Any) -> tuple[Any, dict[str, Any]]:
-    """A daily listing whose page leaves out muted papers."""
-    kept, note = hide_muted_items(request, listing.page.items, lambda e: e.paper)
-    return replace(listing, page=replace(listing.page, items=tuple(kept))), note
-
-
-def hide_muted_results(request: Request, results: Any) -> tuple[Any, dict[str, Any]]:
-    """Search results that leave out muted papers."""
-    if results is None:
-        return None, {"hidden": 0}
-    kept, note = hide_muted_items(request, results.hits, lambda h: h.paper)
-    return replace(results, hits=tuple(kept)), note
+def muted_note(request: Request, hidden: int) -> dict[str, Any]:
+    """The template context of the "hidden: N" note and its "show them" link."""
+    return {"hidden": hidden,
+            "show_muted_url": str(request.url.include_query_params(show_muted=1))}

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from paperwire.services import organizations
+from paperwire.services import muted_lists, organizations
 from paperwire.web.deps import SettingsDep, StoreDep
-from paperwire.web.routes.following import hide_muted_items
+from paperwire.web.routes.following import muted_note, page_mutes
 from paperwire.web.sessions import require_csrf, require_user
 from paperwire.web.templating import render
 
@@ -41,10 +40,10 @@ def organization_create(request: Request, store: StoreDep, name: Field,
 @router.get("/organizations/{name}")
 def organization(request: Request, store: StoreDep, settings: SettingsDep, name: str,
                  p: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
-    found = organizations.organization_page(store, name, p, settings.page_size)
-    kept, muted = hide_muted_items(request, found.papers.items, lambda paper: paper)
-    found = replace(found, papers=replace(found.papers, items=tuple(kept)))
-    return render(request, "organization.html", {"org": found, **muted})
+    found, hidden = muted_lists.organization_page(store, page_mutes(request), name, p,
+                                                  settings.page_size)
+    return render(request, "organization.html", {"org": found,
+                                                 **muted_note(request, hidden)})
 
 
 @router.post("/organizations/{name}/members")

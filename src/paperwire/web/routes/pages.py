@@ -9,12 +9,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.config import Settings
 from paperwire.periods import Period
-from paperwire.services import catalog, health
+from paperwire.services import catalog, health, muted_lists
 from paperwire.storage import Store
 from paperwire.web.api_docs import build_operations
 from paperwire.web.deps import SearchDep, SettingsDep, StoreDep
 from paperwire.web.routes import community, search
-from paperwire.web.routes.following import hide_muted_listing
+from paperwire.web.routes.following import muted_note, page_mutes
 from paperwire.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -24,12 +24,12 @@ PageNo = Annotated[int, Query(ge=0, le=100_000)]
 
 def _list_page(request: Request, store: Store, settings: Settings, period: Period, sort: str,
                p: int, note: str | None = None) -> Response:
-    listing = catalog.daily_listing(store, period, sort, p, settings.page_size,
-                                   gravity=settings.trending_gravity)
+    listing, hidden = muted_lists.daily_listing(store, page_mutes(request), period, sort, p,
+                                                settings.page_size,
+                                                gravity=settings.trending_gravity)
     catalog.require_page(listing.page)
-    listing, muted = hide_muted_listing(request, listing)
     return render(request, "daily.html", {"listing": listing, "period": period, "note": note,
-                                          **muted})
+                                          **muted_note(request, hidden)})
 
 
 @router.get("/")
@@ -79,9 +79,11 @@ def paper(request: Request, store: StoreDep, search_service: SearchDep,
     assert found.paper is not None
     daily = catalog.daily_entry_of(store, found.paper.id)
     order = search.build_similar_sort(similar)
-    nearest = search.similar_papers(search_service, found.paper.id, sort=order)
+    nearest = search.similar_papers(search_service, found.paper.id, page_mutes(request),
+                                    sort=order)
     return render(request, "paper.html", {"paper": found.paper, "daily": daily,
-                                          "similar": nearest, "similar_order": order,
+                                          "similar": nearest.items, "similar_order": order,
+                                          **muted_note(request, nearest.hidden),
                                           **community.paper_extras(store, found.paper)})
 
 

@@ -10,7 +10,7 @@ refresher (``services.search_refresher``, started in ``web.app``), so papers imp
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from paperwire.dates import parse_optional_day
 from paperwire.errors import Unavailable
 from paperwire.models import Paper
+from paperwire.models_personal import Mute
 from paperwire.search.query_terms import MAX_QUERY_CHARS
 from paperwire.search.records import SearchFilters, SearchHit
 from paperwire.services import muted_lists
@@ -36,7 +37,8 @@ from paperwire.web.routes.following import (
     MUTED_NOTE,
     ShowMutedApi,
     api_mutes,
-    hide_muted_results,
+    muted_note,
+    page_mutes,
     send_hidden_count,
 )
 from paperwire.web.templating import render
@@ -50,6 +52,11 @@ Mode = Annotated[Literal["hybrid", "keyword", "semantic"], Query(description="ho
 Day = DayParam
 Text = Annotated[str | None, Query(max_length=100)]
 Sort = Annotated[str, Query(max_length=20, description="relevance, recent or popular")]
+SIMILAR_DOC = "Papers nearest to this one by meaning; `sort` relevance, recent or popular."
+SIMILAR_MUTED_NOTE = (" Signed in (session cookie or `Authorization: Bearer` API token), the "
+                      "papers the user muted are left out and the next nearest take their "
+                      "place; `X-Hidden-Muted` says how many were left out and `show_muted=1` "
+                      "keeps them.")
 SEARCH_DOC = ("Papers matching `q` (keyword, semantic or hybrid), with highlighted matches; "
               "without `q`, the papers matching the filters, newest first (no filters: the "
               "newest papers).")
@@ -118,14 +125,16 @@ def encode_items(items: Iterable[dict[str, Any]]) -> bytes:
 
 
 @router.get("/api/papers/{paper_id:path}/similar", tags=["search"], responses=RESPONSES,
-            summary="Papers similar to one paper")
-def similar_api(search: SearchDep, paper_id: str,
+            summary="Papers similar to one paper", response_model=list[dict[str, Any]],
+            description=SIMILAR_DOC + SIMILAR_MUTED_NOTE, openapi_extra=MUTED_API)
+def similar_api(request: Request, response: Response, search: SearchDep, paper_id: str,
                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
-                sort: Sort = "relevance") -> list[dict[str, Any]]:
-    """Papers nearest to this one by meaning; ``sort`` relevance, recent or popular."""
-    papers = search.within_deadline(
-        lambda: search.similar(paper_id, limit, refresh=False, sort=sort))
-    return [build_paper(paper) for paper in papers]
+                sort: Sort = "relevance", show_muted: ShowMutedApi = 0) -> list[dict[str, Any]]:
+    mutes = api_mutes(request, show_muted)
+    found = search.within_deadline(lambda: muted_lists.similar_page(
+        lambda depth: search.similar(paper_id, depth, refresh=False, sort=sort), mutes, limit))
+    send_hidden_count(request, response, found.hidden)
+    return [build_paper(paper) for paper in found.items]
 
 
 @router.get("/search", include_in_schema=False)
@@ -140,32 +149,31 @@ def search_page(
     filters = build_filters(date_from, date_to, category, organization, has_code)
     context: dict[str, Any] = {"query": q, "mode": mode, "filters": filters, "results": None,
                                "category": category or "", "page_no": p}
+    hidden = 0
     if q.strip() or filters.active:
-        size = settings.page_size
-        context["results"] = search.within_deadline(
-            lambda: search.search(q, mode, size, p * size, filters, refresh=False))
-    context["results"], muted = hide_muted_results(request, context["results"])
-    return render(request, "search.html", {**context, **muted})
+        mutes, size = page_mutes(request), settings.page_size
+        context["results"], hidden = search.within_deadline(
+            lambda: muted_lists.search_results(search, mutes, q, mode, filters, p, size))
+    return render(request, "search.html", {**context, **muted_note(request, hidden)})
 
 
-def similar_papers(search: SearchService, paper_id: str, limit: int = 5,
-                   sort: str = "relevance") -> list[Paper]:
+def similar_papers(search: SearchService, paper_id: str, mutes: Sequence[Mute] = (),
+                   limit: int = 5, sort: str = "relevance") -> muted_lists.KeptPage[Paper]:
     """Similar papers from the indexes as they are, in ``sort`` order (relevance, recent or
-    popular), within the search deadline (never fails or holds up the page showing them:
-    none then)."""
-    def find() -> list[Paper]:
+    popular), less the muted ones, within the search deadline (never fails or holds up the
+    page showing them: none then)."""
+    def find(depth: int) -> list[Paper]:
         if sort == "relevance":
-            return list(search.similar_to_papers([paper_id], limit))
-        return list(search.similar(paper_id, limit, refresh=False, sort=sort))
+            return list(search.similar_to_papers([paper_id], depth))
+        return list(search.similar(paper_id, depth, refresh=False, sort=sort))
 
     try:
-        return search.within_deadline(find)
+        return search.within_deadline(lambda: muted_lists.similar_page(find, mutes, limit))
     except Unavailable:
         log.warning("similar papers for %s left out: past the search deadline", paper_id)
-        return []
     except Exception:  # a page must render even when the search files are unusable
         log.exception("similar papers for %s failed", paper_id)
-        return []
+    return muted_lists.KeptPage((), 0, False)
 
 
 def build_similar_sort(value: str | None) -> str:
