@@ -9,7 +9,6 @@ stemming), so highlights match what BM25 matched.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -159,23 +158,22 @@ class Highlighter:
         self._heads = frozenset(w[:1] for w in self.words) | (
             {self.prefix[:1]} if self.prefix else set())
         self._judged: dict[str, bool] = {}
-        self._pattern: re.Pattern[str] | None = None  # every matched word seen so far
+        self._matched: set[str] = set()  # every matched word seen so far
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every matched word of ``text``: the distinct words not seen
-        before are judged, then one regular expression of the matched ones finds them."""
-        fresh = set(WORD.findall(text)).difference(self._judged)
-        if fresh:
-            hits = False
-            for word in fresh:
-                hit = self._judged[word] = word[:1].lower() in self._heads and _is_hit(
-                    word, self.words, self.prefix)
-                hits = hits or hit
-            if hits:
-                self._pattern = _words_pattern(w for w, hit in self._judged.items() if hit)
-        if self._pattern is None:
+        before are judged, then each matched word of the text is found with ``str.find``
+        (a regular expression of the matched words cost a compilation per new word)."""
+        words = set(WORD.findall(text))
+        for word in words.difference(self._judged):
+            hit = self._judged[word] = word[:1].lower() in self._heads and _is_hit(
+                word, self.words, self.prefix)
+            if hit:
+                self._matched.add(word)
+        present = words.intersection(self._matched)
+        if not present:
             return []
-        return [match.span() for match in self._pattern.finditer(text)]
+        return sorted(span for word in present for span in _whole_words(text, word))
 
     def highlights(self, text: str) -> list[dict[str, str]]:
         return build_parts(text, self.spans(text))
@@ -210,10 +208,21 @@ class Highlighter:
         return _merged(parts)
 
 
-def _words_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Any of ``words`` as a whole word (as ``WORD`` cuts words), longest first."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+def _whole_words(text: str, word: str) -> list[tuple[int, int]]:
+    """(start, end) of each occurrence of ``word`` in ``text`` that is a whole word as
+    ``WORD`` cuts words (no letter or digit on either side)."""
+    found: list[tuple[int, int]] = []
+    size, length = len(word), len(text)
+    at = text.find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not text[at - 1].isalnum()) and (end == length
+                                                         or not text[end].isalnum()):
+            found.append((at, end))
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+    return found
 
 
 def build_parts(text: str, spans: list[tuple[int, int]]) -> list[dict[str, str]]:
