@@ -157,14 +157,21 @@ class Highlighter:
         # query word (or the prefix) can match, and only those are stemmed
         self._heads = frozenset(w[:1] for w in self.words) | (
             {self.prefix[:1]} if self.prefix else set())
+        # the words of a text that may match: those starting with one of these letters
+        self._candidates = re.compile(
+            r"(?<![^\W_])[" + "".join(re.escape(h) for h in sorted(self._heads)) + r"][^\W_]*",
+            re.IGNORECASE) if self._heads else None
         self._judged: dict[str, bool] = {}
         self._matched: set[str] = set()  # every matched word seen so far
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every matched word of ``text``: the distinct words not seen
-        before are judged, then each matched word of the text is found with ``str.find``
-        (a regular expression of the matched words cost a compilation per new word)."""
-        words = set(WORD.findall(text))
+        """(start, end) of every matched word of ``text``: the distinct words that start
+        like a query word and were not seen before are judged, then each matched word of the
+        text is found with ``str.find`` (a regular expression of the matched words would
+        cost a compilation per newly matched word)."""
+        if self._candidates is None:
+            return []
+        words = set(self._candidates.findall(text))
         for word in words.difference(self._judged):
             hit = self._judged[word] = word[:1].lower() in self._heads and _is_hit(
                 word, self.words, self.prefix)
