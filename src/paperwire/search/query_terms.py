@@ -238,10 +238,15 @@ def build_parts(text: str, spans: list[tuple[int, int]]) -> list[dict[str, str]]
     parts: list[dict[str, str]] = []
     position = 0
     for start, end in spans:
-        _append(parts, "text", text[position:start])
-        _append(parts, "highlight", text[start:end])
-        position = end
-    _append(parts, "text", text[position:])
+        if start > position:
+            parts.append({"type": "text", "text": text[position:start]})
+        if start == position and parts and parts[-1]["type"] == "highlight":
+            parts[-1]["text"] += text[start:end]
+        elif end > start:
+            parts.append({"type": "highlight", "text": text[start:end]})
+        position = max(position, end)
+    if position < len(text):
+        parts.append({"type": "text", "text": text[position:]})
     return parts
 
 
