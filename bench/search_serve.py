@@ -6,8 +6,9 @@ the real embeddings of its sentences, as ``search_speed.py`` does, so nothing is
 but the queries), indexes it through ``SearchService.index`` and starts ``paperwire serve``
 on 127.0.0.1. Then: search API p50/p99 for one client (20 results, each mode, hybrid with
 filters) and the curve of throughput / p50 / p99 with 1, 8 and 32 concurrent clients
-(hybrid), with the server's CPU time per search (user + system, from /proc: on a shared
-machine the figure that does not depend on what else runs). Prints one JSON line.
+(hybrid), each with the server's CPU time per search (user + system, from /proc: on a
+shared machine the figure that does not depend on what else runs; the one-client figures of
+each mode carry it too). Prints one JSON line.
 
 ``--compare SRC`` measures a second server started from another source tree (``SRC/src``,
 say a checkout of the previous commit) on the same data, in the same run, first; ``--data
@@ -174,7 +175,10 @@ def measure(pid: int) -> dict[str, object]:
         for mode in ("keyword", "semantic", "hybrid"):
             for q in queries:  # warm-up: the query embedding cache is part of the served path
                 timed(client, {"q": q, "mode": mode})
-            out[mode] = pct([timed(client, {"q": q, "mode": mode}) for q in queries * 2])
+            cpu = cpu_seconds(pid)
+            figures = pct([timed(client, {"q": q, "mode": mode}) for q in queries * 2])
+            figures["server_cpu_ms"] = round((cpu_seconds(pid) - cpu) / len(queries) / 2 * 1000, 2)
+            out[mode] = figures
         filtered = [{"q": q, "category": "cs.IR", "date_from": "2023-01-01"} for q in queries]
         out["hybrid_filtered"] = pct([timed(client, p) for p in filtered])
     load = [{"q": q} for q in queries * 6]

@@ -70,3 +70,13 @@ def test_one_scan_gives_the_highlights_and_snippet_of_many_texts() -> None:
     assert snippet[0]["text"].startswith("… ")  # the densest window: the end
     assert [p["text"] for p in snippet if p["type"] == "highlight"] == [
         "retrieving", "embedders"]
+
+
+def test_only_whole_words_are_marked_wherever_they_occur() -> None:
+    marker = Highlighter(parse_query("learning"))  # the last word is also a prefix
+    texts = ["Learning, re-learning and learning2 or learned_learning; unlearning LEARNING.",
+             "learner learn learners learn"]
+    marked = [[p["text"] for p in marker.highlights(t) if p["type"] == "highlight"]
+              for t in texts]
+    assert marked == [["Learning", "learning", "learning2", "learned", "learning", "LEARNING"],
+                      ["learn", "learn"]]  # "learn" seen before, never inside "learner"

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from paperwire.config import Settings
 from paperwire.models import IncomingPaper, Paper
 from paperwire.storage.sqlite import SqliteStore
-from paperwire.web.links import linkify, paper_links, safe_url
+from paperwire.web.links import linkify, paper_links, render_marked, safe_url
 from tests.community_helpers import add_paper
 
 
@@ -47,3 +47,12 @@ def test_paper_page_shows_author_count_search_link_and_abstract_links(
     assert '<a href="https://github.com/DevKiHyun/Diffusion-Link" rel="nofollow noopener">' in page
     add_paper(store, settings, "2510.00002", "An arXiv paper")
     assert 'href="https://arxiv.org/abs/2510.00002"' in client.get("/papers/2510.00002").text
+
+
+def test_highlight_parts_render_as_escaped_html_with_marks() -> None:
+    parts = [{"type": "text", "text": "<b>Dense</b> & "},
+             {"type": "highlight", "text": "retrieval<script>"},
+             {"type": "text", "text": " \"end\""}]
+    assert render_marked(parts) == ("&lt;b&gt;Dense&lt;/b&gt; &amp; "
+                                    "<mark>retrieval&lt;script&gt;</mark> &#34;end&#34;")
+    assert render_marked([]) == ""

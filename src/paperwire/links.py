@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 URL = re.compile(r"(?:https?://|(?<![\w./@-])(?=github\.com/))[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
@@ -30,6 +31,7 @@ MAX_LENGTH = 2000
 _CONTROL = {chr(c) for c in range(0x21)} | {"\x7f"}
 
 
+@lru_cache(maxsize=16_384)  # pages and API items check each link of a paper twice or more
 def safe_link(value: str | None) -> str | None:
     """``value`` when it is an http(s) URL with a host and no spaces or control characters."""
     if not value or len(value) > MAX_LENGTH or any(c in _CONTROL for c in value):

@@ -9,7 +9,6 @@ stemming), so highlights match what BM25 matched.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -158,24 +157,30 @@ class Highlighter:
         # query word (or the prefix) can match, and only those are stemmed
         self._heads = frozenset(w[:1] for w in self.words) | (
             {self.prefix[:1]} if self.prefix else set())
+        # the words of a text that may match: those starting with one of these letters
+        self._candidates = re.compile(
+            r"(?<![^\W_])[" + "".join(re.escape(h) for h in sorted(self._heads)) + r"][^\W_]*",
+            re.IGNORECASE) if self._heads else None
         self._judged: dict[str, bool] = {}
-        self._pattern: re.Pattern[str] | None = None  # every matched word seen so far
+        self._matched: set[str] = set()  # every matched word seen so far
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every matched word of ``text``: the distinct words not seen
-        before are judged, then one regular expression of the matched ones finds them."""
-        fresh = set(WORD.findall(text)).difference(self._judged)
-        if fresh:
-            hits = False
-            for word in fresh:
-                hit = self._judged[word] = word[:1].lower() in self._heads and _is_hit(
-                    word, self.words, self.prefix)
-                hits = hits or hit
-            if hits:
-                self._pattern = _words_pattern(w for w, hit in self._judged.items() if hit)
-        if self._pattern is None:
+        """(start, end) of every matched word of ``text``: the distinct words that start
+        like a query word and were not seen before are judged, then each matched word of the
+        text is found with ``str.find`` (a regular expression of the matched words would
+        cost a compilation per newly matched word)."""
+        if self._candidates is None:
             return []
-        return [match.span() for match in self._pattern.finditer(text)]
+        words = set(self._candidates.findall(text))
+        for word in words.difference(self._judged):
+            hit = self._judged[word] = word[:1].lower() in self._heads and _is_hit(
+                word, self.words, self.prefix)
+            if hit:
+                self._matched.add(word)
+        present = words.intersection(self._matched)
+        if not present:
+            return []
+        return sorted(span for word in present for span in _whole_words(text, word))
 
     def highlights(self, text: str) -> list[dict[str, str]]:
         return build_parts(text, self.spans(text))
@@ -210,10 +215,21 @@ class Highlighter:
         return _merged(parts)
 
 
-def _words_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Any of ``words`` as a whole word (as ``WORD`` cuts words), longest first."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+def _whole_words(text: str, word: str) -> list[tuple[int, int]]:
+    """(start, end) of each occurrence of ``word`` in ``text`` that is a whole word as
+    ``WORD`` cuts words (no letter or digit on either side)."""
+    found: list[tuple[int, int]] = []
+    size, length = len(word), len(text)
+    at = text.find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not text[at - 1].isalnum()) and (end == length
+                                                         or not text[end].isalnum()):
+            found.append((at, end))
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+    return found
 
 
 def build_parts(text: str, spans: list[tuple[int, int]]) -> list[dict[str, str]]:
@@ -222,10 +238,15 @@ def build_parts(text: str, spans: list[tuple[int, int]]) -> list[dict[str, str]]
     parts: list[dict[str, str]] = []
     position = 0
     for start, end in spans:
-        _append(parts, "text", text[position:start])
-        _append(parts, "highlight", text[start:end])
-        position = end
-    _append(parts, "text", text[position:])
+        if start > position:
+            parts.append({"type": "text", "text": text[position:start]})
+        if start == position and parts and parts[-1]["type"] == "highlight":
+            parts[-1]["text"] += text[start:end]
+        elif end > start:
+            parts.append({"type": "highlight", "text": text[start:end]})
+        position = max(position, end)
+    if position < len(text):
+        parts.append({"type": "text", "text": text[position:]})
     return parts
 
 

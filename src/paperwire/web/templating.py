@@ -33,6 +33,7 @@ def environment() -> Environment:
     env.filters["comment_html"] = render_comment_html
     env.filters["submission_state"] = submission_queue.describe
     env.filters["linkify"] = links.linkify
+    env.filters["marked"] = links.render_marked
     env.filters["human_date"] = human_date
     env.filters["count_of"] = count_of
     env.globals["safe_url"] = links.safe_url
