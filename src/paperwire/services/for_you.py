@@ -110,7 +110,7 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     now = now or now_utc()
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
     signals = gather_signals(store, user, search)
-    recent = store.recent_paper_ids(since, MAX_CANDIDATES)
+    recent = MODELS.recent_ids(store, since, MAX_CANDIDATES)
     candidates = [i for i in recent if i not in signals.seen]
     mutes = [] if show_muted else store.list_mutes(user.id)
     model = store.main_embedding_model()
@@ -208,7 +208,7 @@ def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence
     if not model or not signals.explicit:
         return []
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
-    pool = store.recent_paper_ids(since, MAX_CANDIDATES)
+    pool = MODELS.recent_ids(store, since, MAX_CANDIDATES)
     wanted = [i for i in paper_ids if i not in signals.seen]
     ranked = _rank_by_model(store, model, signals, fetch_vectors(store, model, wanted), user.id,
                             now, pool or wanted)

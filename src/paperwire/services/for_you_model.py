@@ -93,6 +93,7 @@ class StoreCache:
         self.candidates: tuple[str, list[str], Matrix] | None = None
         self.models: OrderedDict[int, TrainedModel] = OrderedDict()
         self.pool: tuple[str, list[str], NegativePool] | None = None
+        self.recent: tuple[tuple[object, ...], list[str]] | None = None
         self.hashed: OrderedDict[str, IntArray] = OrderedDict()
 
 
@@ -103,6 +104,20 @@ class Caches:
         self._stores: weakref.WeakKeyDictionary[Any, StoreCache] = weakref.WeakKeyDictionary()
         self._lock = threading.RLock()
         self.trained = 0
+
+    def recent_ids(self, store: Store, since: datetime | None, limit: int) -> list[str]:
+        """The newest ``limit`` papers published since the hour of ``since``: read again
+        only when the catalog changed (its highest change number) or the hour moved on, so
+        the requests and digests of one hour share one read of up to 20,000 rows."""
+        start = since.replace(minute=0, second=0, microsecond=0) if since else None
+        key = (start, limit, store.max_paper_seq())
+        cache = self.of(store)
+        found = cache.recent
+        if found is not None and found[0] == key:
+            return found[1]
+        ids = store.recent_paper_ids(start, limit)
+        cache.recent = (key, ids)
+        return ids
 
     def of(self, store: Store) -> StoreCache:
         with self._lock:

@@ -18,6 +18,7 @@ from paperwire.models_community import User
 from paperwire.search.vectors import serve_single_threaded
 from paperwire.services.for_you import MAX_CANDIDATES, gather_signals
 from paperwire.services.for_you_model import (
+    MODELS,
     fetch_vectors,
     keep_model,
     kept_model,
@@ -58,7 +59,7 @@ def pretrain_models(store: Store, settings: Settings, now: datetime | None = Non
     run = PretrainRun()
     model = store.main_embedding_model()
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
-    recent = store.recent_paper_ids(since, MAX_CANDIDATES)
+    recent = MODELS.recent_ids(store, since, MAX_CANDIDATES)
     for user in model_users(store, now):
         run.users += 1
         outcome = prepare_model(store, model, user, recent, now) if model and recent else None
