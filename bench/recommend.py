@@ -50,6 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from recommend_latency import measure_latency
+from recommend_service import measure_digest_service
 
 from paperwire.config import load_settings
 from paperwire.models import Author, IncomingPaper, Paper, StoredEmbedding
@@ -361,6 +362,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200_000, help="papers for the latency run")
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--digests", type=int, default=500)
+    parser.add_argument("--digest-accounts", type=int, default=200,
+                        help="linked subscribers of the end-to-end digest run")
     parser.add_argument("--store-n", type=int, default=20_000,
                         help="papers in the SQLite store of the end-to-end For-you run")
     args = parser.parse_args()
@@ -391,6 +394,11 @@ def main() -> None:
                                                              Path(folder))
         result["for_you_service_sqlite"] = measure_service(papers, args.store_n, args.repeats,
                                                            Path(folder))
+    with tempfile.TemporaryDirectory() as folder:
+        histories = [history for history, _ in build_users(
+            papers, topic_of, args.digest_accounts, args.history, args.held_out, rng)]
+        result["digest_service_sqlite"] = measure_digest_service(papers, vectors, histories,
+                                                                 Path(folder))
     print(json.dumps(result))
 
 

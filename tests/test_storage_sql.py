@@ -237,3 +237,28 @@ def test_each_migration_number_is_used_once(engine: str) -> None:
     """Two files of one number would leave the second one never applied."""
     versions = [version for version, _name, _sql in sql_base.list_migrations(engine)]
     assert versions == sorted(set(versions))
+
+
+def test_the_id_lists_match_the_paper_lists(store: SqliteStore) -> None:
+    """``paper_ids_followed`` and ``upvoted_ids`` give the ids of ``papers_followed`` and
+    ``list_upvoted``, same order: the For-you model of a digest and of the page agree."""
+    from datetime import timedelta
+
+    from paperwire.models import Author
+
+    papers = [Paper(id=f"2401.{n:05d}", title=f"P{n}", authors=(Author("Ada Lovelace"),)
+                    if n % 2 else (Author("Bo Li"),), categories=("cs.CL",) if n % 3 else
+                    ("cs.LG", "cs.CL"), published_at=NOW - timedelta(hours=n % 7))
+              for n in range(30)]
+    store.upsert_papers([IncomingPaper(p) for p in papers])
+    for kind, value in (("author", "ada lovelace"), ("category", "cs.LG"),
+                        ("category", "cs.CL"), ("author", "nobody")):
+        want = [p.id for p in store.papers_followed(kind, value, 12)]
+        assert store.paper_ids_followed(kind, value, 12) == want
+        assert (len(want) > 0) == (value != "nobody")
+    user = store.create_user("ada", "ada@example.org", "x", NOW)
+    assert user is not None
+    for n, paper in enumerate(papers[:9]):
+        store.set_vote(user.id, paper.id, True, NOW + timedelta(minutes=n))
+    assert store.upvoted_ids(user.id, 5) == [p.id for p in store.list_upvoted(user.id, 5)]
+    assert len(store.upvoted_ids(user.id, 5)) == 5

@@ -60,14 +60,15 @@ class AccountDigests:
             return None
         ids = [p.id for p in cands.papers]
         mutes = self.store.list_mutes(user.id)
-        muted = {p.id for p in cands.papers if muted_by(p, mutes) is not None}
+        muted = {p.id for p in cands.papers if muted_by(p, mutes) is not None} if mutes \
+            else set()
         marked = self.store.voted_papers(user.id, ids)
         marked |= set(self.store.saved_ids(user.id)) | set(self.store.dismissed_ids(user.id))
         excluded = muted | marked
         prefs = merge_follows(subscriber.preferences, self.store.list_follows(user.id))
         ranked: list[str] = []
         if "for_you" in prefs.sections:
-            ranked = for_you.rank_among(self.store, self.settings, user,
-                                        [i for i in ids if i not in excluded], self.now)
+            ranked = for_you.rank_among(self.store, self.settings, user, ids, self.now,
+                                        excluded)
         return AccountPart(prefs, frozenset(excluded), tuple(ranked),
                            frozenset(muted - marked))

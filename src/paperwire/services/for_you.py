@@ -17,7 +17,7 @@ inside the index (``NearestFn``), and only those are scored by the whole model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -81,24 +81,39 @@ class Signals:
     searches: dict[str, list[str]] = field(default_factory=dict)
 
 
-def gather_signals(store: Store, user: User, search: SearchFn | None = None) -> Signals:
+def gather_signals(store: Store, user: User, search: SearchFn | None = None,
+                   rows: bool = True) -> Signals:
+    """The user's signals; ``rows=False`` reads ids only (no titles, saved searches left
+    out: the same positives otherwise), which is all ranking a digest's papers needs."""
     signals = Signals(follows=store.list_follows(user.id), dismissed=store.dismissed_ids(user.id))
-    saved = store.get_papers(store.saved_ids(user.id)[:MAX_SIGNALS])
-    for papers, why in ((saved, "you saved"),
-                        (store.list_upvoted(user.id, MAX_SIGNALS), "you upvoted")):
-        for paper in papers:
-            signals.positives.setdefault(paper.id, why)
-            signals.titles[paper.id] = paper.title
-            signals.seen.add(paper.id)
+    saved, upvoted = store.saved_ids(user.id)[:MAX_SIGNALS], MAX_SIGNALS
+    for found, why in ((_titled(store.get_papers(saved)) if rows else _untitled(saved),
+                        "you saved"),
+                       (_titled(store.list_upvoted(user.id, upvoted)) if rows
+                        else _untitled(store.upvoted_ids(user.id, upvoted)), "you upvoted")):
+        for paper_id, title in found:
+            signals.positives.setdefault(paper_id, why)
+            signals.titles[paper_id] = title
+            signals.seen.add(paper_id)
     signals.explicit = len(signals.positives)
     for item in signals.follows:
-        for paper in papers_of_follow(store, item, search, PER_FOLLOW):
-            signals.positives.setdefault(paper.id, f"from {item.label}, which you follow")
-            signals.titles[paper.id] = paper.title
+        followed = (_titled(papers_of_follow(store, item, search, PER_FOLLOW)) if rows
+                    else _untitled(store.paper_ids_followed(item.kind, item.value, PER_FOLLOW)))
+        for paper_id, title in followed:
+            signals.positives.setdefault(paper_id, f"from {item.label}, which you follow")
+            signals.titles[paper_id] = title
             if item.kind == "search":
-                signals.searches.setdefault(paper.id, []).append(item.label)
+                signals.searches.setdefault(paper_id, []).append(item.label)
     signals.seen.update(signals.dismissed)
     return signals
+
+
+def _titled(papers: Sequence[Paper]) -> list[tuple[str, str]]:
+    return [(p.id, p.title) for p in papers]
+
+
+def _untitled(ids: Sequence[str]) -> list[tuple[str, str]]:
+    return [(i, "") for i in ids]
 
 
 def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
@@ -199,19 +214,21 @@ def _rank_by_index(store: Store, model: str, signals: Signals, pool: list[str], 
 
 
 def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence[str],
-               now: datetime | None = None) -> list[str]:
-    """``paper_ids`` (a digest's papers) best first by the user's model, leaving out what
-    they upvoted, saved or dismissed; [] without upvotes or saves (nothing to learn)."""
+               now: datetime | None = None, exclude: Collection[str] = ()) -> list[str]:
+    """``paper_ids`` (a digest's papers, the same list for every subscriber: their
+    embeddings are read once) best first by the user's model, leaving out ``exclude`` and
+    what they upvoted, saved or dismissed; [] without upvotes or saves (nothing to learn)."""
     now = now or now_utc()
     model = store.main_embedding_model()
-    signals = gather_signals(store, user)
+    signals = gather_signals(store, user, rows=False)
     if not model or not signals.explicit:
         return []
     since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
     pool = MODELS.recent_ids(store, since, MAX_CANDIDATES)
-    wanted = [i for i in paper_ids if i not in signals.seen]
-    ranked = _rank_by_model(store, model, signals, fetch_vectors(store, model, wanted), user.id,
-                            now, pool or wanted)
+    skip = signals.seen | set(exclude)
+    ranked = _rank_by_model(store, model, signals, _cached_vectors(store, model,
+                                                                   list(paper_ids), skip),
+                            user.id, now, pool or list(paper_ids))
     return [r.paper_id for r in ranked or []]
 
 

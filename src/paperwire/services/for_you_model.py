@@ -52,6 +52,7 @@ NEGATIVE_SAMPLE = 300
 SHORTLIST = 500
 CHUNK = 500
 CACHE_SIZE = 512
+CANDIDATE_LISTS = 2  # the recent papers of /for-you and a digest's papers, side by side
 MODEL_MAX_AGE = timedelta(days=7)
 
 
@@ -83,14 +84,14 @@ class Ranked:
 
 
 class StoreCache:
-    """What one store's requests reuse: the embeddings of the latest candidate list (it
-    changes when papers arrive, not between requests), each recent user's model for one
+    """What one store's requests reuse: the embeddings of the latest two candidate lists (they
+    change when papers arrive, not between requests), each recent user's model for one
     version of their signals (least recently used goes first), and each paper's keyword
     feature ids (a corrected abstract counts once its entry leaves the cache)."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self.candidates: tuple[str, list[str], Matrix] | None = None
+        self.candidates: OrderedDict[str, tuple[list[str], Matrix]] = OrderedDict()
         self.models: OrderedDict[int, TrainedModel] = OrderedDict()
         self.pool: tuple[str, list[str], NegativePool] | None = None
         self.recent: tuple[tuple[object, ...], list[str]] | None = None
@@ -129,12 +130,17 @@ class Caches:
     def vectors(self, store: Store, model: str, ids: Sequence[str]) -> tuple[list[str], Matrix]:
         key = hashlib.sha256("\x1f".join([model, *ids]).encode("utf-8", "replace")).hexdigest()
         cache = self.of(store)
-        found = cache.candidates
-        if found is not None and found[0] == key:
-            return found[1], found[2]
-        got_ids, matrix = fetch_vectors(store, model, ids)
-        cache.candidates = (key, got_ids, matrix)
-        return got_ids, matrix
+        with self._lock:
+            found = cache.candidates.get(key)
+            if found is not None:
+                cache.candidates.move_to_end(key)
+                return found
+        got = fetch_vectors(store, model, ids)
+        with self._lock:
+            cache.candidates[key] = got
+            while len(cache.candidates) > CANDIDATE_LISTS:
+                cache.candidates.popitem(last=False)
+        return got
 
     def get(self, store: Store, user_id: int, version: str) -> TrainedModel | None:
         cache = self.of(store)

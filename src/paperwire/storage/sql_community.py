@@ -159,6 +159,13 @@ class SqlCommunity(SqlBase):
                           " ORDER BY v.created_at DESC LIMIT ?", (user_id, limit))
         return [row_to_paper(r) for r in rows]
 
+    def upvoted_ids(self, user_id: int, limit: int) -> list[str]:
+        """The ids of ``list_upvoted`` (same papers, same order), without the rows."""
+        rows = self.query("SELECT p.id FROM papers p JOIN votes v ON v.paper_id = p.id"
+                          " WHERE v.user_id = ? ORDER BY v.created_at DESC LIMIT ?",
+                          (user_id, limit))
+        return [r[0] for r in rows]
+
     # -- comments --------------------------------------------------------------------
     def _recount_comments(self, conn: Connection, paper_id: str) -> None:
         conn.execute(f"UPDATE papers SET num_comments = (SELECT COUNT(*) FROM comments c"
