@@ -161,3 +161,22 @@ def test_a_catalog_past_the_candidate_cap_is_ranked_through_the_vector_index(
                                           nearest=nearest).items]
     assert "2301.00001" not in recent and len(recent) > 4
     assert not {"2601.10000", "2601.10001"} & set(wide + recent)  # saved: never offered
+
+
+def test_a_catalog_that_stopped_long_ago_still_fills_the_list(store: SqliteStore,
+                                                              settings: Settings,
+                                                              embedder: OnnxEmbedder) -> None:
+    """The period ends at the newest paper when nothing arrived in the last days (a demo
+    corpus, an archive): the list shows that period, not nothing, and older papers stay out."""
+    for n, title in enumerate(VISION):
+        put_paper(store, settings, f"2401.1{n:04d}", title, categories=("cs.CV",),
+                  summary=title + ". We study images.", age_days=300 + n / 10)
+    put_paper(store, settings, "2301.00001", "Older segmentation paper", categories=("cs.CV",),
+              age_days=700)
+    SearchService(settings, store, embedder).index()
+    user = _user(store)
+    store.set_vote(user.id, "2401.10000", True, NOW)
+    found = [i.paper.id for i in for_you(store, settings, user).items]
+    assert len(found) == len(VISION) - 1 and "2301.00001" not in found
+    cold = for_you(store, settings, _user(store, "bo"))
+    assert cold.cold_start and len(cold.items) == len(VISION)

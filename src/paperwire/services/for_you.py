@@ -123,7 +123,7 @@ def for_you(store: Store, settings: Settings, user: User, limit: int = 30,
     ``nearest`` ranks a catalog larger than ``MAX_CANDIDATES`` through the vector index
     (without it the newest ``MAX_CANDIDATES`` papers are the candidates)."""
     now = now or now_utc()
-    since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
+    since = window_start(store, settings, now)
     signals = gather_signals(store, user, search)
     recent = MODELS.recent_ids(store, since, MAX_CANDIDATES)
     candidates = [i for i in recent if i not in signals.seen]
@@ -183,6 +183,17 @@ def _rank_by_model(store: Store, model: str, signals: Signals,
     return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives)
 
 
+def window_start(store: Store, settings: Settings, now: datetime) -> datetime | None:
+    """Where the period of ``PAPERWIRE_FOR_YOU_DAYS`` starts (None: the whole catalog): that
+    many days before now, or before the newest paper when the catalog stopped earlier (a
+    demo corpus, an archive no longer fed), so the list is never empty for want of news."""
+    if settings.for_you_days == 0:
+        return None
+    newest = store.newest_published_at()
+    end = now if newest is None else min(now, newest)
+    return end - timedelta(days=settings.for_you_days)
+
+
 def nearest_in(service: SearchService) -> NearestFn:
     """``NearestFn`` over a search service's vector index (the period applied inside it)."""
     def run(vector: np.ndarray, k: int, since: date | None) -> list[str]:
@@ -223,7 +234,7 @@ def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence
     signals = gather_signals(store, user, rows=False)
     if not model or not signals.explicit:
         return []
-    since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
+    since = window_start(store, settings, now)
     pool = MODELS.recent_ids(store, since, MAX_CANDIDATES)
     skip = signals.seen | set(exclude)
     ranked = _rank_by_model(store, model, signals, _cached_vectors(store, model,

@@ -16,7 +16,7 @@ from paperwire.clock import now_utc
 from paperwire.config import Settings
 from paperwire.models_community import User
 from paperwire.search.vectors import serve_single_threaded
-from paperwire.services.for_you import MAX_CANDIDATES, gather_signals
+from paperwire.services.for_you import MAX_CANDIDATES, gather_signals, window_start
 from paperwire.services.for_you_model import (
     MODELS,
     fetch_vectors,
@@ -58,7 +58,7 @@ def pretrain_models(store: Store, settings: Settings, now: datetime | None = Non
     now = now or now_utc()
     run = PretrainRun()
     model = store.main_embedding_model()
-    since = None if settings.for_you_days == 0 else now - timedelta(days=settings.for_you_days)
+    since = window_start(store, settings, now)
     recent = MODELS.recent_ids(store, since, MAX_CANDIDATES)
     for user in model_users(store, now):
         run.users += 1

@@ -110,6 +110,10 @@ class SqlPersonal(SqlBase):
                               (ts(since), limit))
         return [r[0] for r in rows]
 
+    def newest_published_at(self) -> datetime | None:
+        value = self.scalar("SELECT MAX(published_at) FROM papers WHERE withdrawn_at IS NULL")
+        return None if value is None else text_to_when(value)
+
     def find_ids_by_title(self, key: str) -> list[str]:
         rows = self.query("SELECT id FROM papers WHERE title_hash = ? AND title_key = ?"
                           " ORDER BY id_is_derived, id", (title_hash(key), key))
