@@ -71,6 +71,12 @@ def test_demo_keeps_a_mailer_that_is_set(env: dict[str, str]) -> None:
     assert with_demo_defaults(load_settings(chosen), chosen).mailer == "console"
 
 
+def test_demo_for_you_ranks_the_whole_corpus_unless_set(env: dict[str, str]) -> None:
+    assert with_demo_defaults(load_settings(env), env).for_you_days == 0
+    chosen = {**env, "PAPERWIRE_FOR_YOU_DAYS": "7"}
+    assert with_demo_defaults(load_settings(chosen), chosen).for_you_days == 7
+
+
 def test_two_processes_on_one_queue_deliver_each_message_once(
         settings: Settings, store: SqliteStore, smtp_server: SmtpSink) -> None:
     now = now_utc()

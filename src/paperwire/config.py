@@ -177,10 +177,14 @@ def with_listen_address(settings: Settings, environ: Mapping[str, str], host: st
 
 
 def with_demo_defaults(settings: Settings, environ: Mapping[str, str]) -> Settings:
-    """The demo keeps mail in the outbox (``/dev/mail``) unless PAPERWIRE_MAILER is set."""
-    if environ.get(env_name("mailer")):
-        return settings
-    return replace(settings, mailer="outbox")
+    """The demo keeps mail in the outbox (``/dev/mail``) unless PAPERWIRE_MAILER is set, and
+    "For you" ranks the whole demo corpus (papers of several years) unless
+    PAPERWIRE_FOR_YOU_DAYS is set."""
+    if not environ.get(env_name("mailer")):
+        settings = replace(settings, mailer="outbox")
+    if not environ.get(env_name("for_you_days")):
+        settings = replace(settings, for_you_days=0)
+    return settings
 
 
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
