@@ -22,7 +22,7 @@ from paperwire.web.app import create_app
 from tests.smtp_sink import SmtpSink
 
 pytest_plugins = ["tests.conftest_engine", "tests.conftest_ingest", "tests.conftest_search",
-                  "tests.conftest_community",
+                  "tests.conftest_personal", "tests.conftest_community",
                   "tests.conftest_digests"]
 
 

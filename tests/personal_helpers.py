@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from paperwire.config import Settings
 from paperwire.models import Author, DailySubmission, IncomingPaper, Organization, Paper
+from paperwire.models_community import User
 from paperwire.services.community import today
 from paperwire.storage.sqlite import SqliteStore
 
@@ -21,3 +22,24 @@ def put_paper(store: SqliteStore, settings: Settings, paper_id: str, title: str,
     entry = DailySubmission(paper_id, today(settings), when) if daily else None
     organization = Organization(org, org.title()) if org else None
     store.upsert_papers([IncomingPaper(paper, daily=entry, organization=organization)])
+
+
+SPEECH = ["Streaming speech recognition with transducers",
+          "Self-supervised audio representations for spoken language",
+          "Low-resource automatic speech recognition with wav2vec",
+          "End-to-end speech translation of spoken lectures",
+          "Speaker diarization for meeting transcripts",
+          "Noise-robust acoustic models for voice assistants"]
+VISION = ["Semantic segmentation of street scenes with transformers",
+          "Instance segmentation masks from bounding boxes",
+          "Medical image segmentation with U-Net variants",
+          "Panoptic segmentation of aerial photographs",
+          "Real-time video object segmentation",
+          "Weakly supervised segmentation of satellite images"]
+USER_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def make_user(store: SqliteStore, name: str = "ada") -> User:
+    user = store.create_user(name, f"{name}@example.org", "x", USER_TIME)
+    assert user is not None
+    return user

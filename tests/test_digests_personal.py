@@ -13,7 +13,7 @@ from paperwire.models import Author
 from paperwire.models_digests import Preferences
 from paperwire.search.embedder import OnnxEmbedder
 from paperwire.services import collections, follows
-from paperwire.services.digest_send import send_digests
+from paperwire.services.digest_send import DigestRun, send_digests
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.tokens import hash_token
@@ -75,11 +75,7 @@ def test_account_sections_mutes_and_no_repeats(store: SqliteStore, mail_settings
     SearchService(mail_settings, store, embedder).index()
     _linked_subscriber(store)
     [anonymous] = add_confirmed(store, 1)
-    mailer = SmtpMailer(mail_settings)
-    try:
-        run = send_digests(store, mailer, mail_settings, "daily", MONDAY.isoformat())
-    finally:
-        mailer.close()
+    run = _send_daily(store, mail_settings)
     assert run.sending.sent == 2
     by_rcpt = {r.rcpt[0]: r.message.get_body(("html",)).get_content()
                for r in smtp_server.received}
@@ -125,11 +121,7 @@ def test_the_mail_says_how_many_papers_the_mutes_hid(store: SqliteStore,
     store.set_vote(ada, "2510.00005", True, datetime.now(UTC))
     _account_subscriber(store, "bob", "b")
     [anonymous] = add_confirmed(store, 1)
-    mailer = SmtpMailer(mail_settings)
-    try:
-        run = send_digests(store, mailer, mail_settings, "daily", MONDAY.isoformat())
-    finally:
-        mailer.close()
+    run = _send_daily(store, mail_settings)
     assert run.sending.sent == 3
     mails = {r.rcpt[0]: r.message for r in smtp_server.received}
     html = mails["ada@example.org"].get_body(("html",)).get_content()
@@ -142,3 +134,11 @@ def test_the_mail_says_how_many_papers_the_mutes_hid(store: SqliteStore,
         body = mails[other].get_body(("html",)).get_content()
         body += mails[other].get_body(("plain",)).get_content()
         assert "hidden by your mutes" not in body
+
+
+def _send_daily(store: SqliteStore, settings: Settings) -> DigestRun:
+    mailer = SmtpMailer(settings)
+    try:
+        return send_digests(store, mailer, settings, "daily", MONDAY.isoformat())
+    finally:
+        mailer.close()

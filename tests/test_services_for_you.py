@@ -17,48 +17,12 @@ from paperwire.services.for_you import for_you
 from paperwire.services.for_you_model import MODELS
 from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
-from tests.personal_helpers import put_paper
+from tests.personal_helpers import VISION, make_user, put_paper
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-SPEECH = ["Streaming speech recognition with transducers",
-          "Self-supervised audio representations for spoken language",
-          "Low-resource automatic speech recognition with wav2vec",
-          "End-to-end speech translation of spoken lectures",
-          "Speaker diarization for meeting transcripts",
-          "Noise-robust acoustic models for voice assistants"]
-VISION = ["Semantic segmentation of street scenes with transformers",
-          "Instance segmentation masks from bounding boxes",
-          "Medical image segmentation with U-Net variants",
-          "Panoptic segmentation of aerial photographs",
-          "Real-time video object segmentation",
-          "Weakly supervised segmentation of satellite images"]
-
-
-@pytest.fixture
-def catalog(store: SqliteStore, settings: Settings, embedder: OnnxEmbedder) -> SqliteStore:
-    for n, title in enumerate(SPEECH):
-        put_paper(store, settings, f"2601.0{n:04d}", title, categories=("eess.AS",),
-                  summary=title + ". We study audio and speech.", age_days=n / 10,
-                  authors=("Sam Speech",), upvotes=10 - n)
-    for n, title in enumerate(VISION):
-        put_paper(store, settings, f"2601.1{n:04d}", title, categories=("cs.CV",),
-                  summary=title + ". We study images and pixels.", age_days=n / 10 + 0.05,
-                  authors=("Vic Vision",), upvotes=n)
-    put_paper(store, settings, "2301.00001", "Old segmentation paper", categories=("cs.CV",),
-              age_days=400)
-    SearchService(settings, store, embedder).index()
-    return store
-
-
-def _user(store: SqliteStore, name: str = "ada"):  # type: ignore[no-untyped-def]
-    user = store.create_user(name, f"{name}@example.org", "x", NOW)
-    assert user is not None
-    return user
-
-
 def test_saved_papers_pull_similar_ones_up_with_reasons(catalog: SqliteStore,
                                                         settings: Settings) -> None:
-    user = _user(catalog)
+    user = make_user(catalog)
     reading = collections.create(catalog, user, "Segmentation")
     for paper_id in ("2601.10000", "2601.10002"):
         collections.save(catalog, user, reading.id, paper_id)
@@ -76,7 +40,7 @@ def test_saved_papers_pull_similar_ones_up_with_reasons(catalog: SqliteStore,
 
 def test_not_interested_and_follows_change_the_list(catalog: SqliteStore,
                                                     settings: Settings) -> None:
-    user = _user(catalog)
+    user = make_user(catalog)
     catalog.set_vote(user.id, "2601.00000", True, NOW)
     before = [i.paper.id for i in for_you(catalog, settings, user).items]
     assert all(i.startswith("2601.0") for i in before[:4]), before
@@ -94,7 +58,7 @@ def test_not_interested_and_follows_change_the_list(catalog: SqliteStore,
 def test_cold_start_is_trending_in_followed_categories(catalog: SqliteStore,
                                                        settings: Settings) -> None:
     """Without upvotes or saves: trending overall, then trending in followed categories."""
-    user = _user(catalog)
+    user = make_user(catalog)
     overall = for_you(catalog, settings, user)
     assert overall.cold_start and overall.items[0].reasons == ("trending now",)
     follows.follow(catalog, user, "category", "cs.CV")
@@ -114,7 +78,7 @@ def test_saved_searches_give_their_reason(catalog: SqliteStore, settings: Settin
     def search(q: str, mode: str, filters: SearchFilters) -> list[Paper]:
         return [hit.paper for hit in service.search(q, mode, 50, 0, filters).hits]
 
-    user = _user(catalog)
+    user = make_user(catalog)
     follows.follow(catalog, user, "search", "q=diarization&mode=keyword")
     cold = for_you(catalog, settings, user, search=search)
     assert [(i.paper.id, i.reasons) for i in cold.items] == [
@@ -128,7 +92,7 @@ def test_saved_searches_give_their_reason(catalog: SqliteStore, settings: Settin
 
 def test_the_model_is_retrained_only_when_the_signals_change(catalog: SqliteStore,
                                                              settings: Settings) -> None:
-    user = _user(catalog)
+    user = make_user(catalog)
     catalog.set_vote(user.id, "2601.00000", True, NOW)
     start = MODELS.trained
     first = [i.paper.id for i in for_you(catalog, settings, user).items]
@@ -147,7 +111,7 @@ def test_a_catalog_past_the_candidate_cap_is_ranked_through_the_vector_index(
     model's direction in the whole period, older ones included; the period still holds."""
     monkeypatch.setattr(for_you_service, "MAX_CANDIDATES", 4)
     nearest = for_you_service.nearest_in(SearchService(settings, catalog, embedder))
-    user = _user(catalog)
+    user = make_user(catalog)
     reading = collections.create(catalog, user, "Segmentation")
     for paper_id in ("2601.10000", "2601.10001"):
         collections.save(catalog, user, reading.id, paper_id)
@@ -174,9 +138,9 @@ def test_a_catalog_that_stopped_long_ago_still_fills_the_list(store: SqliteStore
     put_paper(store, settings, "2301.00001", "Older segmentation paper", categories=("cs.CV",),
               age_days=700)
     SearchService(settings, store, embedder).index()
-    user = _user(store)
+    user = make_user(store)
     store.set_vote(user.id, "2401.10000", True, NOW)
     found = [i.paper.id for i in for_you(store, settings, user).items]
     assert len(found) == len(VISION) - 1 and "2301.00001" not in found
-    cold = for_you(store, settings, _user(store, "bo"))
+    cold = for_you(store, settings, make_user(store, "bo"))
     assert cold.cold_start and len(cold.items) == len(VISION)

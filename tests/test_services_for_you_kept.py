@@ -18,37 +18,14 @@ from paperwire.models_digests import SECTIONS, Preferences
 from paperwire.models_personal import KeptModel
 from paperwire.relevance_features import hash_tokens
 from paperwire.relevance_training import build_pool, decode_model, encode_model, train_on_pool
-from paperwire.search.embedder import OnnxEmbedder
 from paperwire.services.for_you import for_you
 from paperwire.services.for_you_model import MODELS
 from paperwire.services.for_you_pretrain import pretrain_models
-from paperwire.services.search import SearchService
 from paperwire.storage.sqlite import SqliteStore
 from paperwire.tokens import hash_token
-from tests.personal_helpers import put_paper
-from tests.test_services_for_you import SPEECH, VISION
+from tests.personal_helpers import make_user
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def catalog(store: SqliteStore, settings: Settings, embedder: OnnxEmbedder) -> SqliteStore:
-    for n, title in enumerate(SPEECH):
-        put_paper(store, settings, f"2601.0{n:04d}", title, categories=("eess.AS",),
-                  summary=title + ". We study audio and speech.", age_days=n / 10,
-                  authors=("Sam Speech",))
-    for n, title in enumerate(VISION):
-        put_paper(store, settings, f"2601.1{n:04d}", title, categories=("cs.CV",),
-                  summary=title + ". We study images and pixels.", age_days=n / 10 + 0.05,
-                  authors=("Vic Vision",))
-    SearchService(settings, store, embedder).index()
-    return store
-
-
-def _user(store: SqliteStore, name: str = "ada"):  # type: ignore[no-untyped-def]
-    user = store.create_user(name, f"{name}@example.org", "x", NOW)
-    assert user is not None
-    return user
 
 
 def test_a_model_round_trips_through_the_store(store: SqliteStore) -> None:
@@ -57,7 +34,7 @@ def test_a_model_round_trips_through_the_store(store: SqliteStore) -> None:
     hashed = [hash_tokens([f"w{rng.integers(50)}" for _ in range(5)]) for _ in range(40)]
     pool = build_pool(dense[10:], hashed[10:])
     model = train_on_pool(pool, dense[:10], hashed[:10])
-    user = _user(store)
+    user = make_user(store)
     store.save_user_model(KeptModel(user.id, "v1", NOW, encode_model(model, pool.idf), NOW))
     store.save_user_model(KeptModel(user.id, "v2", NOW + timedelta(hours=1),
                                     encode_model(model, pool.idf)))
@@ -76,7 +53,7 @@ def test_a_model_round_trips_through_the_store(store: SqliteStore) -> None:
 
 def test_a_kept_model_serves_another_store_without_training(catalog: SqliteStore,
                                                             settings: Settings) -> None:
-    user = _user(catalog)
+    user = make_user(catalog)
     catalog.set_vote(user.id, "2601.00000", True, NOW)
     start = MODELS.trained
     first = [i.paper.id for i in for_you(catalog, settings, user).items]
@@ -96,7 +73,7 @@ def test_a_kept_model_serves_another_store_without_training(catalog: SqliteStore
 
 def test_the_job_trains_only_stale_models(catalog: SqliteStore, settings: Settings) -> None:
     now = now_utc()
-    linked, visitor, idle = _user(catalog), _user(catalog, "bob"), _user(catalog, "cy")
+    linked, visitor, idle = make_user(catalog), make_user(catalog, "bob"), make_user(catalog, "cy")
     for user in (linked, visitor, idle):
         catalog.set_vote(user.id, "2601.00001", True, now)
     sub = catalog.add_subscriber("ada@example.org", Preferences(sections=SECTIONS), "t" * 32,
@@ -123,7 +100,7 @@ def test_the_job_trains_only_stale_models(catalog: SqliteStore, settings: Settin
 def test_the_cli_command_trains_then_leaves_fresh_models(catalog: SqliteStore,
                                                          env: dict[str, str]) -> None:
     now = now_utc()
-    user = _user(catalog)
+    user = make_user(catalog)
     catalog.set_vote(user.id, "2601.10001", True, now)
     sub = catalog.add_subscriber("ada@example.org", Preferences(sections=SECTIONS), "t" * 32,
                                  "ada", now)
