@@ -16,7 +16,9 @@ every keyword feature the model knows (a nonzero weight or document frequency) i
 
 from __future__ import annotations
 
+import hashlib
 import struct
+import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +41,9 @@ from paperwire.relevance_features import (
 )
 
 MAGIC = b"PWM1"
+IDF_TABLES = 8  # decoded idf references kept (one a day's pool)
+_IDF_CACHE: dict[bytes, IdfTable] = {}
+_IDF_LOCK = threading.Lock()
 _HEADER = struct.Struct("<4sHIIf")
 
 
@@ -123,6 +128,24 @@ def decode_model(data: bytes) -> tuple[HybridModel, IdfTable]:
     df_part = np.frombuffer(body, "<u2", count, dim * 4 + count * 8)
     sparse = np.zeros(KEYWORD_DIM)
     sparse[ids] = weights
+    return HybridModel(dense, sparse, float(bias)), _idf_of(ids, df_part, int(docs))
+
+
+def _idf_of(ids: np.ndarray, df_part: np.ndarray, docs: int) -> IdfTable:
+    """The idf reference of a decoded model: the models trained against one day's pool share
+    it, so one decoded table (2 MB) serves them all (``IDF_TABLES`` kept)."""
+    used = df_part != 0
+    key = hashlib.sha1(ids[used].tobytes() + df_part[used].tobytes()
+                       + docs.to_bytes(8, "little")).digest()
+    with _IDF_LOCK:
+        found = _IDF_CACHE.get(key)
+        if found is not None:
+            return found
     df = np.zeros(KEYWORD_DIM, np.int64)
     df[ids] = df_part
-    return HybridModel(dense, sparse, float(bias)), IdfTable(df, int(docs))
+    table = IdfTable(df, docs)
+    with _IDF_LOCK:
+        _IDF_CACHE[key] = table
+        while len(_IDF_CACHE) > IDF_TABLES:
+            _IDF_CACHE.pop(next(iter(_IDF_CACHE)))
+    return table

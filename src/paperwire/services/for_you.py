@@ -168,8 +168,8 @@ def _cached_vectors(store: Store, model: str, recent: list[str],
 
 def _rank_by_model(store: Store, model: str, signals: Signals,
                    candidates: tuple[list[str], Matrix], user_id: int, now: datetime,
-                   pool: list[str] | None = None,
-                   requested: bool = False) -> list[Ranked] | None:
+                   pool: list[str] | None = None, requested: bool = False,
+                   reasons: bool = True) -> list[Ranked] | None:
     """Candidates (ids and vectors) best first by the user's model; None when there is
     nothing to learn."""
     pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
@@ -180,7 +180,7 @@ def _rank_by_model(store: Store, model: str, signals: Signals,
                          requested)
     if trained is None:
         return None
-    return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives)
+    return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives, reasons)
 
 
 def window_start(store: Store, settings: Settings, now: datetime) -> datetime | None:
@@ -239,7 +239,7 @@ def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence
     skip = signals.seen | set(exclude)
     ranked = _rank_by_model(store, model, signals, _cached_vectors(store, model,
                                                                    list(paper_ids), skip),
-                            user.id, now, pool or list(paper_ids))
+                            user.id, now, pool or list(paper_ids), reasons=False)
     return [r.paper_id for r in ranked or []]
 
 

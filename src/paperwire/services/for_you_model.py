@@ -39,6 +39,7 @@ from paperwire.relevance_features import (
     HybridModel,
     IdfTable,
     IntArray,
+    SparseRows,
     build_sparse,
     hash_tokens,
     paper_tokens,
@@ -95,6 +96,7 @@ class StoreCache:
         self.models: OrderedDict[int, TrainedModel] = OrderedDict()
         self.pool: tuple[str, list[str], NegativePool] | None = None
         self.recent: tuple[tuple[object, ...], list[str]] | None = None
+        self.rows: OrderedDict[str, tuple[IdfTable, SparseRows]] = OrderedDict()
         self.hashed: OrderedDict[str, IntArray] = OrderedDict()
 
 
@@ -162,6 +164,23 @@ class Caches:
             cache.models.move_to_end(user_id)
             while len(cache.models) > cache.size:
                 cache.models.popitem(last=False)
+
+    def rows_of(self, store: Store, idf: IdfTable, ids: Sequence[str],
+                hashed: dict[str, IntArray]) -> SparseRows:
+        """The tf-idf rows of these papers under ``idf``: the subscribers of one digest run
+        share the day's idf and the day's papers, so their rows are built once."""
+        key = hashlib.sha256("\x1f".join(ids).encode("utf-8", "replace")).hexdigest()
+        cache = self.of(store)
+        with self._lock:
+            found = cache.rows.get(key)
+            if found is not None and found[0] is idf:
+                return found[1]
+        rows = build_sparse([hashed[i] for i in ids], idf)
+        with self._lock:
+            cache.rows[key] = (idf, rows)
+            while len(cache.rows) > CANDIDATE_LISTS:
+                cache.rows.popitem(last=False)
+        return rows
 
     def hashed_of(self, store: Store, paper: Paper) -> IntArray:
         """The paper's keyword feature ids (``hash_tokens``), cached by paper id."""
@@ -286,18 +305,22 @@ def keep_model(store: Store, user_id: int, trained: TrainedModel, requested: boo
 
 
 def rank_candidates(store: Store, trained: TrainedModel, cand_ids: Sequence[str],
-                    cands: Matrix, positive_ids: Sequence[str], positives: Matrix) -> list[Ranked]:
+                    cands: Matrix, positive_ids: Sequence[str], positives: Matrix,
+                    reasons: bool = True) -> list[Ranked]:
     """Candidates best first: embedding half over all, whole model over the shortlist (whose
-    keyword rows come from the per-paper cache; papers are read later, only those shown)."""
+    keyword rows come from the per-paper cache; papers are read later, only those shown).
+    Without ``reasons`` the nearest positive of each is not looked for (a digest's ranking)."""
     top = shortlist(trained.model, cands, SHORTLIST)
     hashed = MODELS.hashed_by_id(store, [cand_ids[i] for i in top])
-    kept = [i for i in top if cand_ids[i] in hashed]
+    kept = sorted(i for i in top if cand_ids[i] in hashed)  # the same list for every model
     if not kept:
         return []
-    features = Features(cands[kept], build_sparse([hashed[cand_ids[i]] for i in kept],
-                                                  trained.idf))
+    ids = [cand_ids[i] for i in kept]
+    features = Features(cands[kept], MODELS.rows_of(store, trained.idf, ids, hashed))
     scores = trained.model.score(features)
-    near = nearest(features.dense, positives)
+    near = (nearest(features.dense, positives) if reasons
+            else np.zeros(len(kept), dtype=np.int64))
     order = np.argsort(-scores, kind="stable")
-    return [Ranked(cand_ids[kept[i]], float(scores[i]), positive_ids[near[i]], trained.model)
+    return [Ranked(ids[i], float(scores[i]),
+                   positive_ids[near[i]] if reasons else ids[i], trained.model)
             for i in order]
