@@ -109,6 +109,10 @@ def test_a_model_trained_on_a_shared_pool_separates_a_clear_interest() -> None:
     assert np.array_equal(idf.df, pool.idf.df) and idf.count == pool.idf.count
     rows = Features(dense[rest], build_sparse([hashed[i] for i in rest], idf))
     assert np.allclose(again.score(rows), scores, atol=1e-5)
+    other = train_on_pool(pool, dense[history[:8]], [hashed[i] for i in history[:8]])
+    assert decode_model(encode_model(other, pool.idf))[1] is idf  # one table a day's pool
+    elsewhere = build_pool(dense[sample[:200]], [hashed[i] for i in sample[:200]])
+    assert decode_model(encode_model(other, elsewhere.idf))[1].count == 200
     with pytest.raises(ValueError, match="not an encoded"):
         decode_model(b"XXXX" + encode_model(model, pool.idf)[4:])
     with pytest.raises(ValueError):
