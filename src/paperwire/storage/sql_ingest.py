@@ -8,6 +8,7 @@ from typing import Any
 
 from paperwire.models import IncomingPaper
 from paperwire.paper_row import PAPER_COLUMNS, PreparedPaper, prepare_paper
+from paperwire.storage.facets import facet_rows_of, write_facets
 from paperwire.storage.proto_ingest import GateTry
 from paperwire.storage.rows import in_chunks
 from paperwire.storage.sql_base import SqlBase, utc_now
@@ -137,6 +138,8 @@ class SqlIngest(SqlBase):
                    f"VALUES ({', '.join('?' for _ in names)})")
             conn.executemany(sql, [(*cols, 0, cols[upvotes], now, first + offset)
                                    for offset, cols in enumerate(rows)])
+            write_facets(conn, facet_rows_of([dict(zip(PAPER_COLUMNS, cols, strict=True))
+                                              for cols in rows]), add=True)
 
     def stats_ingest(self) -> dict[str, int]:
         return {"ingest_checkpoints": int(self.scalar("SELECT COUNT(*) FROM ingest_checkpoints"))}
