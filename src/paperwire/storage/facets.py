@@ -12,10 +12,11 @@ the transaction of every paper write (``write_facets``); migration 0018 fills th
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from paperwire.storage.sql_base import Connection
 
@@ -32,7 +33,7 @@ FacetRows = dict[str, list[tuple[str, int, str]]]
 
 def fold_key(text: str) -> str:
     """``text`` with ASCII letters lowered and nothing else changed (SQLite's ``lower``)."""
-    return text.translate(ASCII_LOWER)
+    return text.lower() if text.isascii() else text.translate(ASCII_LOWER)
 
 
 def build_newest(published_at: str | None) -> int:
@@ -46,8 +47,8 @@ def build_newest(published_at: str | None) -> int:
 
 def build_author_keys(authors_json: str | None) -> set[str]:
     try:
-        authors = json.loads(authors_json or "[]")
-    except ValueError:
+        authors = msgspec.json.decode(authors_json or "[]")
+    except msgspec.DecodeError:
         return set()
     names = (a.get("name") for a in authors if isinstance(a, dict)) \
         if isinstance(authors, list) else ()
@@ -61,10 +62,15 @@ def build_category_keys(categories: str | None) -> set[str]:
 def build_facets(paper: Any) -> FacetRows:
     """The lookup rows of one stored paper (a row or dict with id, authors_json, categories
     and published_at)."""
-    pid, newest = paper["id"], build_newest(paper["published_at"])
-    return {"paper_authors": [(k, newest, pid) for k in build_author_keys(paper["authors_json"])],
-            "paper_categories": [(k, newest, pid)
-                                 for k in build_category_keys(paper["categories"])]}
+    return build_facet_rows(paper["id"], paper["authors_json"], paper["categories"],
+                            paper["published_at"])
+
+
+def build_facet_rows(pid: str, authors_json: str | None, categories: str | None,
+                     published_at: str | None) -> FacetRows:
+    newest = build_newest(published_at)
+    return {"paper_authors": [(k, newest, pid) for k in build_author_keys(authors_json)],
+            "paper_categories": [(k, newest, pid) for k in build_category_keys(categories)]}
 
 
 def merge_facets(many: Iterable[FacetRows]) -> FacetRows:
@@ -97,5 +103,8 @@ def replace_facets(conn: Connection, old: Any | None, new: Any | None) -> None:
     write_facets(conn, came, add=True)
 
 
-def facet_rows_of(rows: Sequence[Any]) -> FacetRows:
-    return merge_facets(build_facets(r) for r in rows)
+def facet_rows_of(rows: Iterable[tuple[str, str | None, str | None, str | None]]) -> FacetRows:
+    """The lookup rows of many (id, authors_json, categories, published_at), in key order
+    (neighbouring index pages: fewer pages written)."""
+    merged = merge_facets(build_facet_rows(*r) for r in rows)
+    return {table: sorted(found) for table, found in merged.items()}
