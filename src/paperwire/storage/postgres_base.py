@@ -141,8 +141,6 @@ class PostgresBase(SqlBase):
     """Pooled connections, transactions and engine hooks on one PostgreSQL database."""
 
     engine = "postgresql"
-    author_name_match = ("EXISTS (SELECT 1 FROM jsonb_array_elements(p.authors_json::jsonb) a"
-                         " WHERE lower(a.value ->> 'name') = lower(?))")
     skip_locked = " FOR UPDATE SKIP LOCKED"
     new_style_arxiv_id = "p.id ~ '^[0-9]{4}[.][0-9]'"
 

@@ -5,7 +5,7 @@ the portable dialect SQLite and PostgreSQL share, with ``?`` placeholders. They 
 database only through what is declared here: ``conn`` (a connection whose ``execute`` returns
 a cursor-like result), ``transaction()``, ``query``/``query_one``/``scalar``, and a few
 engine hooks for what the dialects do differently (``serialize``, ``execute_unless_conflict``,
-``tune_bulk``, ``author_name_match``). ``sqlite_base.py`` and ``postgres_base.py`` implement
+``tune_bulk``, ``new_style_arxiv_id``). ``sqlite_base.py`` and ``postgres_base.py`` implement
 them. Migrations ``migrations/NNNN_name.sql`` are one history for both engines; a file
 ``NNNN_name.<engine>.sql`` replaces the portable one on that engine.
 """
@@ -84,8 +84,6 @@ class SqlBase:
     """The engine-neutral part: query helpers, migrations, the write-failure memory."""
 
     engine = "sqlite"
-    # EXISTS-condition: an author of paper ``p`` has the name given as the one parameter.
-    author_name_match = ""
     # Added to a SELECT of rows to claim: rows another transaction is claiming are passed over.
     skip_locked = ""
     # Condition: the id of paper ``p`` starts like a new-style arXiv id ("2510.01234").

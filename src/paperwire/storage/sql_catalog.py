@@ -18,6 +18,7 @@ from paperwire.models import (
     Paper,
     UpsertResult,
 )
+from paperwire.storage.facets import FACET_COLUMNS, replace_facets
 from paperwire.storage.rows import in_chunks, paper_columns, row_to_daily, row_to_paper, ts
 from paperwire.storage.sql_base import Connection, Row, SqlBase, utc_now
 
@@ -117,6 +118,7 @@ class SqlCatalog(SqlBase):
             return "inserted", item.paper.id
         target = row["id"]
         if by_title and not item.id_is_derived:
+            replace_facets(conn, row, None)
             conn.execute("UPDATE papers SET id = ?, id_is_derived = 0 WHERE id = ?",
                          (item.paper.id, target))
             conn.execute("INSERT INTO paper_aliases (old_id, paper_id) VALUES (?, ?) "
@@ -126,6 +128,7 @@ class SqlCatalog(SqlBase):
                          (item.paper.id, target))
             target = item.paper.id
             row = conn.execute("SELECT * FROM papers WHERE id = ?", (target,)).fetchone()
+            replace_facets(conn, None, row)
         elif by_title:
             conn.execute("INSERT INTO paper_aliases (old_id, paper_id) VALUES (?, ?) "
                          "ON CONFLICT (old_id) DO NOTHING", (item.paper.id, target))
@@ -144,6 +147,7 @@ class SqlCatalog(SqlBase):
         names = ", ".join(cols)
         marks = ", ".join("?" for _ in cols)
         conn.execute(f"INSERT INTO papers ({names}) VALUES ({marks})", list(cols.values()))
+        replace_facets(conn, None, cols)
 
     def _update(self, conn: Connection, pid: str, changed: dict[str, Any],
                 row: Row) -> None:
@@ -152,6 +156,10 @@ class SqlCatalog(SqlBase):
         sets = ", ".join(f"{name} = ?" for name in changed)
         conn.execute(f"UPDATE papers SET {sets}, upvotes = upvotes + ? WHERE id = ?",
                      [*changed.values(), delta, pid])
+        if FACET_COLUMNS & changed.keys():
+            old = {name: row[name] for name in ("id", *FACET_COLUMNS)}
+            replace_facets(conn, old, {**old, **{k: changed[k] for k in FACET_COLUMNS
+                                                 if k in changed}})
 
     def _attach_extras(self, conn: Connection, item: IncomingPaper, pid: str) -> None:
         if item.organization is not None:

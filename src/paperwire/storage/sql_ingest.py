@@ -8,11 +8,13 @@ from typing import Any
 
 from paperwire.models import IncomingPaper
 from paperwire.paper_row import PAPER_COLUMNS, PreparedPaper, prepare_paper
+from paperwire.storage.facets import facet_rows_of, write_facets
 from paperwire.storage.proto_ingest import GateTry
 from paperwire.storage.rows import in_chunks
 from paperwire.storage.sql_base import SqlBase, utc_now
 
-HASH = PAPER_COLUMNS.index("title_hash")
+HASH, AUTHORS, CATEGORIES, PUBLISHED = (PAPER_COLUMNS.index(name) for name in (
+    "title_hash", "authors_json", "categories", "published_at"))
 
 
 class SqlIngest(SqlBase):
@@ -137,6 +139,8 @@ class SqlIngest(SqlBase):
                    f"VALUES ({', '.join('?' for _ in names)})")
             conn.executemany(sql, [(*cols, 0, cols[upvotes], now, first + offset)
                                    for offset, cols in enumerate(rows)])
+            write_facets(conn, facet_rows_of((cols[0], cols[AUTHORS], cols[CATEGORIES],
+                                              cols[PUBLISHED]) for cols in rows), add=True)
 
     def stats_ingest(self) -> dict[str, int]:
         return {"ingest_checkpoints": int(self.scalar("SELECT COUNT(*) FROM ingest_checkpoints"))}

@@ -8,18 +8,16 @@ from datetime import datetime
 from paperwire.ids import title_hash
 from paperwire.models import Paper
 from paperwire.models_personal import Collection, CollectionItem, Follow, KeptModel, Mute
+from paperwire.storage.facets import FACET_TABLES, fold_key
 from paperwire.storage.rows import row_to_paper, text_to_when, ts
 from paperwire.storage.sql_base import Row, SqlBase
 from paperwire.storage.sql_catalog import PAPER_SELECT
 
 TABLES = ("follows", "mutes")
-NEWEST = " ORDER BY p.published_at IS NULL, p.published_at DESC, p.id LIMIT ?"
-FOLLOWED_WHERE = {
-    "author": " WHERE {author_name_match}",
-    "organization": " WHERE p.id IN (SELECT paper_id FROM paper_organizations"
-                    " WHERE organization = ?)",
-    "category": " WHERE (' ' || p.categories || ' ') LIKE ('% ' || ? || ' %')",
-}
+NEWEST_ORDER = " ORDER BY p.published_at IS NULL, p.published_at DESC, p.id"
+NEWEST = NEWEST_ORDER + " LIMIT ?"
+ORGANIZATION_WHERE = (" WHERE p.id IN (SELECT paper_id FROM paper_organizations"
+                      " WHERE organization = ?)")
 COLLECTION_SELECT = (
     "SELECT c.*, u.username, (SELECT COUNT(*) FROM collection_items i"
     " WHERE i.collection_id = c.id) AS size FROM collections c JOIN users u ON u.id = c.user_id")
@@ -29,6 +27,13 @@ COLLECTION_SELECT = (
 def _row_to_collection(row: Row) -> Collection:
     return Collection(row["id"], row["user_id"], row["username"], row["name"],
                       bool(row["is_public"]), text_to_when(row["created_at"]), row["size"])
+
+
+def _facet_ids(kind: str) -> str:
+    """The ids of the newest papers under one key of a follow lookup table (storage/facets.py):
+    a range of its primary key, in the order of ``NEWEST``."""
+    table, column = FACET_TABLES[kind]
+    return f"SELECT paper_id FROM {table} WHERE {column} = ? ORDER BY newest, paper_id LIMIT ?"
 
 
 def _table(name: str) -> str:
@@ -67,21 +72,24 @@ class SqlPersonal(SqlBase):
                 for r in self._interests("mutes", user_id)]
 
     def papers_followed(self, kind: str, value: str, limit: int) -> list[Paper]:
-        where = FOLLOWED_WHERE.get(kind)
-        if where is None:
+        if kind in FACET_TABLES:
+            sql = PAPER_SELECT + f" WHERE p.id IN ({_facet_ids(kind)})" + NEWEST_ORDER
+            return [row_to_paper(r) for r in self.query(sql, (fold_key(value), limit))]
+        if kind != "organization":
             return []
-        where = where.replace("{author_name_match}", self.author_name_match)
-        return [row_to_paper(r) for r in self.query(PAPER_SELECT + where + NEWEST,
+        return [row_to_paper(r) for r in self.query(PAPER_SELECT + ORGANIZATION_WHERE + NEWEST,
                                                     (value, limit))]
 
     def paper_ids_followed(self, kind: str, value: str, limit: int) -> list[str]:
         """The ids of ``papers_followed`` (same papers, same order), without the rows."""
-        where = FOLLOWED_WHERE.get(kind)
-        if where is None:
+        if kind in FACET_TABLES:
+            rows = self.query(_facet_ids(kind), (fold_key(value), limit))
+        elif kind == "organization":
+            rows = self.query("SELECT p.id FROM papers p" + ORGANIZATION_WHERE + NEWEST,
+                              (value, limit))
+        else:
             return []
-        where = where.replace("{author_name_match}", self.author_name_match)
-        return [r[0] for r in self.query("SELECT p.id FROM papers p" + where + NEWEST,
-                                         (value, limit))]
+        return [r[0] for r in rows]
 
     # -- "not interested" ------------------------------------------------------------
     def set_dismissal(self, user_id: int, paper_id: str, on: bool, now: datetime) -> None:

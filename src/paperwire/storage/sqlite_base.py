@@ -38,8 +38,6 @@ class SqliteBase(SqlBase):
     """Connections and transactions on one SQLite file."""
 
     engine = "sqlite"
-    author_name_match = ("EXISTS (SELECT 1 FROM json_each(p.authors_json) a"
-                         " WHERE lower(json_extract(a.value, '$.name')) = lower(?))")
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
