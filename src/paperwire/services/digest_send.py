@@ -34,6 +34,7 @@ from paperwire.models_digests import (
 )
 from paperwire.periods import Period
 from paperwire.ranking import rank_trending
+from paperwire.search.vectors import serve_single_threaded
 from paperwire.services.catalog import latest_day
 from paperwire.services.digest_outbox import OutboxSender, SendPolicy, SendReport
 from paperwire.services.digest_personal import AccountDigests
@@ -122,7 +123,9 @@ def compose_digest(cands: Candidates, subscriber: Subscriber, period: Period,
 
 def compose_drafts(store: Store, settings: Settings, period: Period,
                    interests: InterestSource | None = None) -> tuple[int, list[OutboxDraft]]:
-    """(subscribers due, drafts for those without a digest of this period yet)."""
+    """(subscribers due, drafts for those without a digest of this period yet). One BLAS
+    thread: each subscriber's products are small, and a BLAS pool spins between them."""
+    serve_single_threaded()
     subscribers = store.list_subscribers(period.frequency)
     done = store.outbox_subscriber_ids(outbox_key(period))
     todo = [s for s in subscribers if s.id not in done]
