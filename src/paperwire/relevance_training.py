@@ -106,7 +106,7 @@ def encode_model(model: HybridModel, idf: IdfTable) -> bytes:
         np.diff(ids, prepend=np.uint32(0)).astype("<u4").tobytes(),
         model.sparse_weights[ids].astype("<f4").tobytes(),
         np.minimum(idf.df[ids], 0xFFFF).astype("<u2").tobytes()])
-    return header + zlib.compress(body, 6)
+    return header + zlib.compress(body, 1)  # level 1: 3.5x faster than 6, 5% larger
 
 
 def decode_model(data: bytes) -> tuple[HybridModel, IdfTable]:
