@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -130,7 +130,7 @@ class Caches:
             return found
 
     def vectors(self, store: Store, model: str, ids: Sequence[str]) -> tuple[list[str], Matrix]:
-        key = hashlib.sha256("\x1f".join([model, *ids]).encode("utf-8", "replace")).hexdigest()
+        key = _list_key([model, *ids])
         cache = self.of(store)
         with self._lock:
             found = cache.candidates.get(key)
@@ -139,9 +139,7 @@ class Caches:
                 return found
         got = fetch_vectors(store, model, ids)
         with self._lock:
-            cache.candidates[key] = got
-            while len(cache.candidates) > CANDIDATE_LISTS:
-                cache.candidates.popitem(last=False)
+            _keep(cache.candidates, key, got, CANDIDATE_LISTS)
         return got
 
     def get(self, store: Store, user_id: int, version: str) -> TrainedModel | None:
@@ -160,16 +158,13 @@ class Caches:
     def put(self, store: Store, user_id: int, trained: TrainedModel) -> None:
         cache = self.of(store)
         with self._lock:
-            cache.models[user_id] = trained
-            cache.models.move_to_end(user_id)
-            while len(cache.models) > cache.size:
-                cache.models.popitem(last=False)
+            _keep(cache.models, user_id, trained, cache.size)
 
     def rows_of(self, store: Store, idf: IdfTable, ids: Sequence[str],
                 hashed: dict[str, IntArray]) -> SparseRows:
         """The tf-idf rows of these papers under ``idf``: the subscribers of one digest run
         share the day's idf and the day's papers, so their rows are built once."""
-        key = hashlib.sha256("\x1f".join(ids).encode("utf-8", "replace")).hexdigest()
+        key = _list_key(ids)
         cache = self.of(store)
         with self._lock:
             found = cache.rows.get(key)
@@ -177,9 +172,7 @@ class Caches:
                 return found[1]
         rows = build_sparse([hashed[i] for i in ids], idf)
         with self._lock:
-            cache.rows[key] = (idf, rows)
-            while len(cache.rows) > CANDIDATE_LISTS:
-                cache.rows.popitem(last=False)
+            _keep(cache.rows, key, (idf, rows), CANDIDATE_LISTS)
         return rows
 
     def hashed_of(self, store: Store, paper: Paper) -> IntArray:
@@ -188,9 +181,8 @@ class Caches:
         with self._lock:
             found = hashed.get(paper.id)
             if found is None:
-                found = hashed[paper.id] = hash_tokens(paper_tokens(paper))
-                while len(hashed) > HASHED_CACHE:
-                    hashed.popitem(last=False)
+                found = hash_tokens(paper_tokens(paper))
+                _keep(hashed, paper.id, found, HASHED_CACHE)
             return found
 
     def hashed_by_id(self, store: Store, ids: Sequence[str]) -> dict[str, IntArray]:
@@ -204,6 +196,20 @@ class Caches:
 
 HASHED_CACHE = 100_000
 MODELS = Caches()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _keep(entries: OrderedDict[K, V], key: K, value: V, size: int) -> None:
+    """Put ``value`` last in an LRU of ``size`` entries, the least recently used out."""
+    entries[key] = value
+    entries.move_to_end(key)
+    while len(entries) > size:
+        entries.popitem(last=False)
+
+
+def _list_key(parts: Sequence[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
 def signals_version(positive_ids: Sequence[str], dismissed: Sequence[str],
