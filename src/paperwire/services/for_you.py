@@ -172,15 +172,24 @@ def _rank_by_model(store: Store, model: str, signals: Signals,
                    reasons: bool = True) -> list[Ranked] | None:
     """Candidates (ids and vectors) best first by the user's model; None when there is
     nothing to learn."""
-    pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
     cand_ids, cands = candidates
-    if not pos_ids or not cand_ids:
+    if not cand_ids:
         return None
-    trained = _model_for(store, model, signals, pos_ids, pool or cand_ids, user_id, now,
-                         requested)
-    if trained is None:
+    found = _trained_for(store, model, signals, pool or cand_ids, user_id, now, requested)
+    if found is None:
         return None
+    pos_ids, positives, trained = found
     return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives, reasons)
+
+
+def _trained_for(store: Store, model: str, signals: Signals, pool: list[str], user_id: int,
+                 now: datetime, requested: bool) -> tuple[list[str], Matrix, TrainedModel] | None:
+    """The positives with a vector (ids, vectors) and the user's model; None without them."""
+    pos_ids, positives = fetch_vectors(store, model, list(signals.positives))
+    if not pos_ids:
+        return None
+    trained = _model_for(store, model, signals, pos_ids, pool, user_id, now, requested)
+    return None if trained is None else (pos_ids, positives, trained)
 
 
 def window_start(store: Store, settings: Settings, now: datetime) -> datetime | None:
@@ -208,20 +217,19 @@ def _rank_by_index(store: Store, model: str, signals: Signals, pool: list[str], 
     """The whole period ranked: the model is trained as usual (negatives from the newest
     papers), the vector index lists the papers nearest its embedding half's direction
     within the period, and those are scored by the whole model."""
-    pos_ids, _ = fetch_vectors(store, model, list(signals.positives))
-    if not pos_ids or not pool:
+    found = _trained_for(store, model, signals, pool, user_id, now, True) if pool else None
+    if found is None:
         return None
-    trained = _model_for(store, model, signals, pos_ids, pool, user_id, now, requested=True)
-    if trained is None:
-        return None
+    pos_ids, positives, trained = found
     nearest, since = first
     weights = trained.model.dense_weights.astype(np.float32)
     direction = weights / max(float(np.linalg.norm(weights)), 1e-12)
-    found = nearest(direction, INDEX_SHORTLIST + len(signals.seen),
-                    since.date() if since else None)
-    shortlist = [i for i in found if i not in signals.seen]
-    return _rank_by_model(store, model, signals, fetch_vectors(store, model, shortlist),
-                          user_id, now, pool, requested=True)
+    near = nearest(direction, INDEX_SHORTLIST + len(signals.seen),
+                   since.date() if since else None)
+    cand_ids, cands = fetch_vectors(store, model, [i for i in near if i not in signals.seen])
+    if not cand_ids:
+        return None
+    return rank_candidates(store, trained, cand_ids, cands, pos_ids, positives)
 
 
 def rank_among(store: Store, settings: Settings, user: User, paper_ids: Sequence[str],
