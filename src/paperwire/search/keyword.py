@@ -177,17 +177,23 @@ class KeywordIndex:
         """How many papers satisfy the constraints, and their keys (sorted) when at most
         ``cap``; sets of up to ``keysets.MAX_KEYS`` are kept for the next queries."""
         searcher = self.index.searcher()
-        if self.constraint_query(query) is None:
+        built = self.constraint_query(query)
+        if built is None:
             return int(searcher.num_docs), None
-        generation = (self._writes, int(searcher.num_docs), int(searcher.num_segments))
-        total, keys = self.keysets.get(build_constraint_key(query), generation,
-                                       lambda: self._read_keys(query, searcher, MAX_KEYS))
+        total, keys = self._kept_keys(query, built, searcher)
         return total, keys if total <= cap else None
 
-    def _read_keys(self, query: SearchQuery, searcher: tantivy.Searcher, cap: int
+    def _kept_keys(self, query: SearchQuery, built: tantivy.Query, searcher: tantivy.Searcher
                    ) -> tuple[int, npt.NDArray[np.uint64] | None]:
-        built = self.constraint_query(query)
-        assert built is not None
+        """The total and sorted keys (None past ``MAX_KEYS``) of ``built``, read once per
+        constraint set and state of the index."""
+        generation = (self._writes, int(searcher.num_docs), int(searcher.num_segments))
+        return self.keysets.get(build_constraint_key(query), generation,
+                                lambda: self._read_keys(built, searcher, MAX_KEYS))
+
+    @staticmethod
+    def _read_keys(built: tantivy.Query, searcher: tantivy.Searcher, cap: int
+                   ) -> tuple[int, npt.NDArray[np.uint64] | None]:
         total = int(searcher.search(built, limit=1, count=True).count)  # type: ignore[attr-defined]
         if total > cap or total == 0:
             return total, None if total else np.zeros(0, np.uint64)
@@ -202,10 +208,10 @@ class KeywordIndex:
         built = self.constraint_query(query)
         if built is None or len(keys) == 0:
             return np.ones(len(keys), dtype=bool)
-        _total, members = self.matching_keys(query, MAX_KEYS)
+        searcher = self.index.searcher()
+        _total, members = self._kept_keys(query, built, searcher)
         if members is not None:
             return build_membership(members, keys)
-        searcher = self.index.searcher()
         both = tantivy.Query.boolean_query([(tantivy.Occur.Must, self._keys_query(keys)),
                                             (tantivy.Occur.Must, built)])
         hits = searcher.search(both, limit=len(keys), count=False).hits
