@@ -4,6 +4,7 @@ whole-account export, and account deletion."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -52,20 +53,23 @@ def tokens_page(request: Request) -> Response:
 @router.post("/settings/tokens")
 def create_api_token(request: Request, label: Label = "") -> Response:
     """Make an API token; the page shows its secret this once."""
-    user = require_user(request)
-    try:
-        made = personal_tokens.create_api_token(store_of(request), user, label)
-    except InvalidInput as exc:
-        return _tokens_page(request, user, error=str(exc), status=400)
-    return _tokens_page(request, user, made)
+    return _make_token(request, lambda store, user: personal_tokens.create_api_token(
+        store, user, label))
 
 
 @router.post("/settings/feeds")
 def create_feed_token(request: Request, scope: Scope) -> Response:
     """Make a private feed URL of For you, Following or one collection."""
+    return _make_token(request, lambda store, user: personal_tokens.create_feed_token(
+        store, user, scope))
+
+
+def _make_token(request: Request, make: Callable[[Store, User], MadeToken]) -> Response:
+    """The tokens page with the token ``make`` made (its secret shown this once), or with
+    what was wrong (400)."""
     user = require_user(request)
     try:
-        made = personal_tokens.create_feed_token(store_of(request), user, scope)
+        made = make(store_of(request), user)
     except InvalidInput as exc:
         return _tokens_page(request, user, error=str(exc), status=400)
     return _tokens_page(request, user, made)
