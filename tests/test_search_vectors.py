@@ -127,3 +127,17 @@ def test_a_filter_far_from_the_query_still_finds_what_brute_force_finds(
         assert len(found) == 10
         assert {pid for pid, _ in found} <= {ids[i] for i in allowed}
         assert len({pid for pid, _ in found} & {ids[i] for i in exact}) >= 9
+
+
+def test_a_paper_updated_in_the_delta_is_returned_once_by_the_exact_pass(
+        mix: np.ndarray) -> None:
+    """Fewer allowed papers than asked for: the exact pass returns each once, a paper whose
+    vector the delta replaced with the delta's score."""
+    ids = [f"p{i}" for i in range(200)]
+    index = VectorIndex(Segment.build(ids, mix[:200]), mix.shape[1])
+    index.add(["p5"], mix[300:301])
+    members = np.sort(build_keys(["p5", "p7"]))
+    found = index.search(mix[300], 10, candidates=Candidates(
+        accept=lambda batch: np.isin(batch, members), share=1e-6))
+    assert [pid for pid, _ in found] == ["p5", "p7"]
+    assert found[0][1] == pytest.approx(float(mix[300] @ mix[300]), abs=1e-5)

@@ -324,26 +324,23 @@ class VectorIndex:
         return kept[:k]
 
     def _every_score(self, query: F32) -> tuple[Keys, F32, Callable[[int], str]]:
-        """Keys and exact scores of every live row (segment rows not superseded, then the
-        delta), and the paper id of a position."""
-        base = 0 if self.segment is None else len(self.segment)
-        parts_k: list[Keys] = []
-        parts_s: list[F32] = []
-        if self.segment is not None and base:
-            row_keys = self.segment.row_keys()
-            scores = self.segment.score_rows(query)
-            if self.delta_ids:  # superseded rows never win
-                scores[np.isin(row_keys, build_keys(self.delta_ids))] = -np.inf
-            parts_k.append(row_keys)
-            parts_s.append(scores)
-        parts_k.append(build_keys(self.delta_ids))
-        parts_s.append(np.asarray(self.delta @ query, dtype=np.float32))
+        """Keys and exact scores of every live row (segment rows not superseded by the delta,
+        then the delta), and the paper id of a position."""
+        delta_keys = build_keys(self.delta_ids)
         segment = self.segment
+        rows = np.zeros(0, dtype=np.int64)
+        parts_k: list[Keys] = [delta_keys]
+        parts_s: list[F32] = [np.asarray(self.delta @ query, dtype=np.float32)]
+        if segment is not None and len(segment):
+            row_keys = segment.row_keys()
+            rows = np.flatnonzero(~np.isin(row_keys, delta_keys))
+            parts_k.insert(0, row_keys[rows])
+            parts_s.insert(0, segment.score_rows(query)[rows])
 
         def name(position: int) -> str:
-            if position < base and segment is not None:
-                return str(segment.ids[position].decode("utf-8"))
-            return self.delta_ids[position - base]
+            if position < len(rows) and segment is not None:
+                return str(segment.ids[rows[position]].decode("utf-8"))
+            return self.delta_ids[position - len(rows)]
         return np.concatenate(parts_k), np.concatenate(parts_s), name
 
     def _search(self, query: F32, k: int, shortlist: int,
