@@ -86,26 +86,34 @@ def gather_signals(store: Store, user: User, search: SearchFn | None = None,
     """The user's signals; ``rows=False`` reads ids only (no titles, saved searches left
     out: the same positives otherwise), which is all ranking a digest's papers needs."""
     signals = Signals(follows=store.list_follows(user.id), dismissed=store.dismissed_ids(user.id))
-    saved, upvoted = store.saved_ids(user.id)[:MAX_SIGNALS], MAX_SIGNALS
-    for found, why in ((_titled(store.get_papers(saved)) if rows else _untitled(saved),
-                        "you saved"),
-                       (_titled(store.list_upvoted(user.id, upvoted)) if rows
-                        else _untitled(store.upvoted_ids(user.id, upvoted)), "you upvoted")):
+    saved = store.saved_ids(user.id)[:MAX_SIGNALS]
+    explicit = ([(_titled(store.get_papers(saved)), "you saved"),
+                 (_titled(store.list_upvoted(user.id, MAX_SIGNALS)), "you upvoted")] if rows
+                else [(_untitled(saved), "you saved"),
+                      (_untitled(store.upvoted_ids(user.id, MAX_SIGNALS)), "you upvoted")])
+    for found, why in explicit:
         for paper_id, title in found:
             signals.positives.setdefault(paper_id, why)
             signals.titles[paper_id] = title
             signals.seen.add(paper_id)
     signals.explicit = len(signals.positives)
     for item in signals.follows:
-        followed = (_titled(papers_of_follow(store, item, search, PER_FOLLOW)) if rows
-                    else _untitled(store.paper_ids_followed(item.kind, item.value, PER_FOLLOW)))
-        for paper_id, title in followed:
+        for paper_id, title in _followed(store, item, search, rows):
             signals.positives.setdefault(paper_id, f"from {item.label}, which you follow")
             signals.titles[paper_id] = title
             if item.kind == "search":
                 signals.searches.setdefault(paper_id, []).append(item.label)
     signals.seen.update(signals.dismissed)
     return signals
+
+
+def _followed(store: Store, item: Follow, search: SearchFn | None,
+              rows: bool) -> list[tuple[str, str]]:
+    """(id, title) of a follow's newest papers; ids only without ``rows`` (a saved search,
+    which needs the search index, gives none then)."""
+    if rows:
+        return _titled(papers_of_follow(store, item, search, PER_FOLLOW))
+    return _untitled(store.paper_ids_followed(item.kind, item.value, PER_FOLLOW))
 
 
 def _titled(papers: Sequence[Paper]) -> list[tuple[str, str]]:
