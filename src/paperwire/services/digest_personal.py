@@ -60,8 +60,7 @@ class AccountDigests:
             return None
         ids = [p.id for p in cands.papers]
         mutes = self.store.list_mutes(user.id)
-        muted = {p.id for p in cands.papers if muted_by(p, mutes) is not None} if mutes \
-            else set()
+        muted = {p.id for p in cands.papers if muted_by(p, mutes) is not None}
         marked = self.store.voted_papers(user.id, ids)
         marked |= set(self.store.saved_ids(user.id)) | set(self.store.dismissed_ids(user.id))
         excluded = muted | marked

@@ -166,6 +166,8 @@ def mutes_of(store: Store, user: User | None) -> list[Mute]:
 
 def muted_by(paper: Paper, mutes: Sequence[Mute]) -> Mute | None:
     """The first mute that hides ``paper``, if any (pure)."""
+    if not mutes:  # most users: nothing to fold or match
+        return None
     text = f"{paper.title} {paper.summary}".casefold()
     authors = {a.name.casefold() for a in paper.authors}
     cats = {c.casefold() for c in paper.categories}
